@@ -1,0 +1,21 @@
+"""Hypothesis profiles: ``ci`` (bounded, derandomized, no deadline) and ``dev``.
+
+Select with ``HYPOTHESIS_PROFILE=ci`` (what `.ci/run` does) or ``--hypothesis-profile``.
+"""
+
+from __future__ import annotations
+
+import os
+
+from hypothesis import HealthCheck, settings
+
+settings.register_profile(
+    "ci",
+    max_examples=100,
+    deadline=None,
+    derandomize=True,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile("dev", max_examples=50, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
