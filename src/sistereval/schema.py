@@ -1,0 +1,105 @@
+"""The types of the fact schema: every name a rule may use, its type and meaning.
+
+The schema itself is built by :mod:`sistereval.facts` next to the code that
+computes each fact; the rule language type-checks conditions against it.
+"""
+
+from __future__ import annotations
+
+import enum
+
+import attrs
+
+__all__ = ["CollectionDef", "FactDef", "FactSchema", "FactType"]
+
+
+class FactType(enum.StrEnum):
+    """The value types a fact can have.
+
+    ``integer`` is also a number; ``date`` is a :class:`~sistereval.model.PartialDate`;
+    ``enum`` is a string from ``FactDef.values``; ``list`` is a list of strings
+    (of ``FactDef.values`` when those are given).
+    """
+
+    NUMBER = "number"
+    INTEGER = "integer"
+    BOOLEAN = "boolean"
+    STRING = "string"
+    DATE = "date"
+    ENUM = "enum"
+    LIST = "list"
+
+
+@attrs.frozen(kw_only=True)
+class FactDef:
+    """One fact: ``name`` is dotted (``fields.implemented``), or a plain item
+    attribute name inside a collection (``status``).
+
+    A fact may be unknown for a given case (``None``); comparisons with an
+    unknown value are false, see ``docs/rule-language.md``.
+    """
+
+    name: str
+    type: FactType
+    description: str
+    values: tuple[str, ...] = ()
+    unit: str | None = None
+    changeable: bool = False
+
+    def to_dict(self) -> dict[str, object]:
+        out: dict[str, object] = {"name": self.name, "type": str(self.type), "description": self.description}
+        if self.values:
+            out["values"] = list(self.values)
+        if self.unit:
+            out["unit"] = self.unit
+        return out
+
+
+@attrs.frozen(kw_only=True)
+class CollectionDef:
+    """A collection rules can quantify over: ``any(activities, kind == "visit")``."""
+
+    name: str
+    description: str
+    items: tuple[FactDef, ...]
+
+    def item(self, name: str) -> FactDef | None:
+        for fact in self.items:
+            if fact.name == name:
+                return fact
+        return None
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "name": self.name,
+            "description": self.description,
+            "items": [fact.to_dict() for fact in self.items],
+        }
+
+
+@attrs.frozen(kw_only=True)
+class FactSchema:
+    scalars: tuple[FactDef, ...]
+    collections: tuple[CollectionDef, ...]
+
+    def scalar(self, name: str) -> FactDef | None:
+        for fact in self.scalars:
+            if fact.name == name:
+                return fact
+        return None
+
+    def collection(self, name: str) -> CollectionDef | None:
+        for coll in self.collections:
+            if coll.name == name:
+                return coll
+        return None
+
+    def with_collection(self, coll: CollectionDef) -> FactSchema:
+        """A schema extended by one collection (the rule language adds ``findings``)."""
+        return attrs.evolve(self, collections=(*self.collections, coll))
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "scalars": [fact.to_dict() for fact in self.scalars],
+            "collections": [coll.to_dict() for coll in self.collections],
+        }
