@@ -1,0 +1,441 @@
+"""The rule IR: what a rule file means, independent of any engine.
+
+The language module parses and type-checks rule files into these classes; two
+evaluators give them meaning and must agree on every input: the durable_rules
+backend (:mod:`sistereval.engine`) and the pure-Python reference evaluator
+(:mod:`sistereval.reference`).
+
+Semantics (the contract both evaluators implement; ``docs/rule-language.md``
+explains it for analysts):
+
+* A condition is first put in negation normal form (:func:`to_nnf`): ``not`` is
+  pushed down to the atoms, flipping comparisons (``not a < b`` is ``a >= b``),
+  ``and``/``or`` by De Morgan, quantifiers (``not any`` is ``none``,
+  ``not all(c, p)`` is ``any(c, not p)``), ``not known(x)`` is ``missing(x)``.
+* An atom whose operand is unknown (a fact that is ``None`` for this case,
+  or an attribute absent from an item) is **false**, whatever its polarity:
+  with ``fields.implementation_ratio`` unknown, both ``ratio < 0.3`` and
+  ``ratio >= 0.3`` are false.  ``known(x)`` / ``missing(x)`` test for it.
+* Dates compare at the precision of the less precise side: ``2017-10-10 <
+  2018`` is true, ``2017-10 == 2017`` is true, ``2017-10-10 < 2017`` is false.
+* Arithmetic is on numbers; dividing by zero gives an unknown value.
+* ``any(c, p)``, ``all(c, p)``, ``none(c, p)`` and ``count(c, p)`` range over
+  the items of a collection; inside ``p`` bare names are item attributes.
+  ``all`` over an empty collection is true; quantifiers do not nest.
+* ``fired("rule-id")`` is true when that rule fired; ``derived.name`` is true
+  when a rule with ``then: {derive: name}`` fired.  ``findings`` is the
+  collection of findings ({rule, kind, factor, severity}).
+* Rules run in strata (:attr:`Rule.stratum`): a rule sees the findings,
+  derived facts and firings of lower strata only, and all of them, so
+  negation over them is decided after they are all in.
+* A rule fires at most once per evaluation, however many branches of an
+  ``or`` are true.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Protocol, Union
+
+import attrs
+
+from .errors import Location
+from .model import PartialDate
+
+__all__ = [
+    "And",
+    "Arith",
+    "Compare",
+    "Derive",
+    "DerivedRef",
+    "Expr",
+    "FactValue",
+    "FactsLike",
+    "FactRef",
+    "FindingThen",
+    "FiredRef",
+    "Firing",
+    "In",
+    "ItemRef",
+    "Known",
+    "ListLiteral",
+    "Literal",
+    "Match",
+    "Not",
+    "Or",
+    "Quantifier",
+    "Rule",
+    "RuleSet",
+    "RuleTest",
+    "Then",
+    "ValueType",
+    "VerdictThen",
+    "negate",
+    "to_nnf",
+    "walk",
+]
+
+LiteralValue = Union[bool, int, float, str, PartialDate]
+
+
+class ValueType(enum.StrEnum):
+    """Static types of expressions after type checking."""
+
+    NUMBER = "number"
+    BOOLEAN = "boolean"
+    STRING = "string"
+    DATE = "date"
+    LIST = "list"
+
+
+def _loc() -> Location:
+    return Location()
+
+
+_LOC = attrs.field(factory=_loc, eq=False, repr=False, kw_only=True)
+
+
+@attrs.frozen
+class Literal:
+    value: LiteralValue
+    loc: Location = _LOC
+
+
+@attrs.frozen
+class ListLiteral:
+    """A list of literals, only on the right of ``in``: ``x in ["a", "b"]``."""
+
+    items: tuple[Literal, ...]
+    loc: Location = _LOC
+
+
+@attrs.frozen
+class FactRef:
+    """A scalar fact of the schema: ``fields.implemented``."""
+
+    name: str
+    loc: Location = _LOC
+
+
+@attrs.frozen
+class ItemRef:
+    """An attribute of the current item inside a quantifier: ``status``."""
+
+    collection: str
+    name: str
+    loc: Location = _LOC
+
+
+@attrs.frozen
+class DerivedRef:
+    """``derived.name``: true when a rule deriving ``name`` fired."""
+
+    name: str
+    loc: Location = _LOC
+
+
+@attrs.frozen
+class FiredRef:
+    """``fired("rule-id")``: true when that rule fired."""
+
+    rule: str
+    loc: Location = _LOC
+
+
+@attrs.frozen
+class Compare:
+    """``left op right`` with op one of ``< <= > >= == !=``."""
+
+    op: str
+    left: Expr
+    right: Expr
+    loc: Location = _LOC
+
+
+@attrs.frozen
+class Arith:
+    """``left op right`` with op one of ``+ - * /`` (numbers only)."""
+
+    op: str
+    left: Expr
+    right: Expr
+    loc: Location = _LOC
+
+
+@attrs.frozen
+class In:
+    """``needle in haystack``; haystack is a :class:`ListLiteral` or a list-typed fact.
+
+    ``negated`` is ``not in`` (after NNF: the needle is known and not among them).
+    """
+
+    needle: Expr
+    haystack: Expr
+    negated: bool = False
+    loc: Location = _LOC
+
+
+@attrs.frozen
+class Match:
+    """``subject matches "pattern"``: a glob (``*`` any run, ``?`` one character,
+    everything else literal), anchored at both ends; ``ignore_case`` for
+    ``imatches``.  Only allowed in positive position."""
+
+    subject: Expr
+    pattern: str
+    ignore_case: bool = False
+    loc: Location = _LOC
+
+
+@attrs.frozen
+class Known:
+    """``known(x)`` (or ``missing(x)`` when ``negated``)."""
+
+    operand: Expr
+    negated: bool = False
+    loc: Location = _LOC
+
+
+@attrs.frozen
+class And:
+    items: tuple[Expr, ...]
+    loc: Location = _LOC
+
+
+@attrs.frozen
+class Or:
+    items: tuple[Expr, ...]
+    loc: Location = _LOC
+
+
+@attrs.frozen
+class Not:
+    operand: Expr
+    loc: Location = _LOC
+
+
+@attrs.frozen
+class Quantifier:
+    """``any|all|none|count(collection, where)``; ``where`` None means every item."""
+
+    kind: str
+    collection: str
+    where: Expr | None
+    loc: Location = _LOC
+
+
+Expr = Union[
+    Literal,
+    ListLiteral,
+    FactRef,
+    ItemRef,
+    DerivedRef,
+    FiredRef,
+    Compare,
+    Arith,
+    In,
+    Match,
+    Known,
+    And,
+    Or,
+    Not,
+    Quantifier,
+]
+
+_FLIP = {"<": ">=", "<=": ">", ">": "<=", ">=": "<", "==": "!=", "!=": "=="}
+
+
+def negate(expr: Expr) -> Expr:
+    """The NNF of ``not expr`` (``expr`` itself already in NNF or not)."""
+    if isinstance(expr, Not):
+        return to_nnf(expr.operand)
+    if isinstance(expr, Compare):
+        return attrs.evolve(expr, op=_FLIP[expr.op])
+    if isinstance(expr, And):
+        return Or(tuple(negate(item) for item in expr.items), loc=expr.loc)
+    if isinstance(expr, Or):
+        return And(tuple(negate(item) for item in expr.items), loc=expr.loc)
+    if isinstance(expr, In):
+        return attrs.evolve(expr, negated=not expr.negated)
+    if isinstance(expr, Known):
+        return attrs.evolve(expr, negated=not expr.negated)
+    if isinstance(expr, Quantifier):
+        where = None if expr.where is None else to_nnf(expr.where)
+        if expr.kind == "any":
+            return Quantifier("none", expr.collection, where, loc=expr.loc)
+        if expr.kind == "none":
+            return Quantifier("any", expr.collection, where, loc=expr.loc)
+        if expr.kind == "all":
+            inner: Expr = Literal(False, loc=expr.loc) if where is None else negate(where)
+            return Quantifier("any", expr.collection, inner, loc=expr.loc)
+    if isinstance(expr, (FactRef, ItemRef, DerivedRef, FiredRef)):
+        # a boolean reference used as a condition: not b  ==  b == false
+        return Compare("==", expr, Literal(False, loc=expr.loc), loc=expr.loc)
+    if isinstance(expr, Literal) and isinstance(expr.value, bool):
+        return Literal(not expr.value, loc=expr.loc)
+    raise ValueError(f"cannot negate {type(expr).__name__}")  # the type checker prevents this
+
+
+def to_nnf(expr: Expr) -> Expr:
+    """Push every ``not`` down to the atoms (see the module docstring)."""
+    if isinstance(expr, Not):
+        return negate(expr.operand)
+    if isinstance(expr, And):
+        return And(tuple(to_nnf(item) for item in expr.items), loc=expr.loc)
+    if isinstance(expr, Or):
+        return Or(tuple(to_nnf(item) for item in expr.items), loc=expr.loc)
+    if isinstance(expr, Quantifier) and expr.where is not None:
+        return attrs.evolve(expr, where=to_nnf(expr.where))
+    if isinstance(expr, (FactRef, ItemRef, DerivedRef, FiredRef)):
+        return Compare("==", expr, Literal(True, loc=expr.loc), loc=expr.loc)
+    return expr
+
+
+def walk(expr: Expr) -> Iterator[Expr]:
+    """Every node of ``expr``, parents before children."""
+    yield expr
+    children: tuple[Expr | None, ...]
+    if isinstance(expr, (Compare, Arith)):
+        children = (expr.left, expr.right)
+    elif isinstance(expr, In):
+        children = (expr.needle, expr.haystack)
+    elif isinstance(expr, Match):
+        children = (expr.subject,)
+    elif isinstance(expr, (Known, Not)):
+        children = (expr.operand,)
+    elif isinstance(expr, (And, Or)):
+        children = expr.items
+    elif isinstance(expr, ListLiteral):
+        children = expr.items
+    elif isinstance(expr, Quantifier):
+        children = (expr.where,)
+    else:
+        children = ()
+    for child in children:
+        if child is not None:
+            yield from walk(child)
+
+
+# ---------------------------------------------------------------- rules
+
+
+@attrs.frozen(kw_only=True)
+class FindingThen:
+    """``then: {finding: obstacle, factor: ..., severity: ...}``."""
+
+    kind: str  # strength | obstacle | risk | compliance
+    factor: str  # a success factor or an obstacle group of the rule set
+    severity: str  # low | medium | high
+
+
+@attrs.frozen(kw_only=True)
+class VerdictThen:
+    verdict: str
+
+
+@attrs.frozen(kw_only=True)
+class Derive:
+    name: str
+
+
+Then = Union[FindingThen, VerdictThen, Derive]
+
+
+@attrs.frozen(kw_only=True)
+class Rule:
+    id: str
+    title: str
+    when: Expr
+    then: Then
+    because: dict[str, str] = attrs.field(eq=False)  # language -> message template
+    source: str
+    text: str = ""  # the condition as written, for explanations
+    stratum: int = 0
+    origin: str = ""  # the rule file that defined (or last overrode) the rule
+    loc: Location = _LOC
+
+
+@attrs.frozen(kw_only=True)
+class RuleTest:
+    """A named test declared with a rule set (used by ``sistereval test``)."""
+
+    name: str
+    case: str | None = None  # a case file path, relative to the rule file
+    facts: dict[str, object] | None = attrs.field(default=None, eq=False)
+    verdict: str | None = None
+    fires: tuple[str, ...] = ()
+    not_fires: tuple[str, ...] = ()
+    loc: Location = _LOC
+
+
+@attrs.frozen(kw_only=True)
+class RuleSet:
+    """A loaded, checked rule set with inherited rules resolved.
+
+    ``rules`` are in evaluation order: by stratum, then file order.
+    ``scale`` lists verdicts from best to worst (``not_assessable`` is implicit).
+    ``policy`` is ``worst`` (the worst fired verdict wins), ``best``, or
+    ``priority`` (the first fired verdict rule in file order wins).
+    """
+
+    id: str
+    version: str
+    title: str
+    description: str = ""
+    languages: tuple[str, ...] = ("en", "id")
+    scale: tuple[str, ...] = ("success", "partial", "failure")
+    policy: str = "worst"
+    factors: tuple[str, ...] = ()  # success factors
+    obstacle_groups: tuple[str, ...] = ()
+    rules: tuple[Rule, ...] = ()
+    invariants: tuple[dict[str, object], ...] = attrs.field(default=(), eq=False)
+    tests: tuple[RuleTest, ...] = ()
+    file: str | None = None
+    sha256: str = ""
+
+    def rule(self, rule_id: str) -> Rule:
+        for rule in self.rules:
+            if rule.id == rule_id:
+                return rule
+        raise KeyError(rule_id)
+
+    @property
+    def strata(self) -> tuple[tuple[Rule, ...], ...]:
+        """The rules grouped by stratum, lowest first."""
+        if not self.rules:
+            return ()
+        top = max(rule.stratum for rule in self.rules)
+        return tuple(
+            tuple(rule for rule in self.rules if rule.stratum == k) for k in range(top + 1)
+        )
+
+
+# ---------------------------------------------------------------- evaluation interface
+
+
+FactValue = Union[None, bool, int, float, str, PartialDate, tuple[str, ...]]
+
+
+class FactsLike(Protocol):
+    """What an evaluator reads: :class:`sistereval.facts.Facts` satisfies it.
+
+    ``scalars`` holds every scalar of the schema (``None`` when unknown);
+    ``collections`` holds every collection of the schema except ``findings``.
+    """
+
+    @property
+    def scalars(self) -> Mapping[str, FactValue]: ...
+
+    @property
+    def collections(self) -> Mapping[str, Sequence[Mapping[str, FactValue]]]: ...
+
+
+@attrs.frozen(kw_only=True)
+class Firing:
+    """What an evaluator returns: the rules that fired, in ``RuleSet.rules`` order,
+    and for each quantifier-bearing rule the indexes of the items that satisfied
+    its quantifiers' conditions (for explanations), keyed by rule id."""
+
+    fired: tuple[str, ...]
+    matched_items: Mapping[str, Mapping[str, tuple[int, ...]]] = attrs.field(factory=dict, eq=False)
