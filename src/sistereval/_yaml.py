@@ -115,7 +115,9 @@ class _Builder:
             )
         if depth > self.limits.max_depth:
             raise _Stop(
-                "limit-depth", f"the document nests deeper than {self.limits.max_depth} levels", node
+                "limit-depth",
+                f"the document nests deeper than {self.limits.max_depth} levels",
+                node,
             )
         self.doc.values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
         if isinstance(node, yaml.ScalarNode):
@@ -200,7 +202,9 @@ def read_document(text: str, *, file: str | None = None, limits: Limits | None =
     limits = limits or Limits()
     doc = Document(data=None, file=file)
 
-    def fail(code: str, message: str, line: int | None = None, col: int | None = None) -> LimitError:
+    def fail(
+        code: str, message: str, line: int | None = None, col: int | None = None
+    ) -> LimitError:
         loc = Location(file=file, line=line, column=col)
         return LimitError([Problem(code=code, message=message, location=loc)])
 
@@ -217,9 +221,19 @@ def read_document(text: str, *, file: str | None = None, limits: Limits | None =
         line = mark.line + 1 if mark else None
         col = mark.column + 1 if mark else None
         what = exc.problem or exc.context or "invalid YAML"
-        raise _syntax_error([Problem(code="yaml-syntax", message=what, location=Location(file=file, line=line, column=col))]) from None
+        raise _syntax_error(
+            [
+                Problem(
+                    code="yaml-syntax",
+                    message=what,
+                    location=Location(file=file, line=line, column=col),
+                )
+            ]
+        ) from None
     except yaml.YAMLError as exc:
-        raise _syntax_error([Problem(code="yaml-syntax", message=str(exc), location=Location(file=file))]) from None
+        raise _syntax_error(
+            [Problem(code="yaml-syntax", message=str(exc), location=Location(file=file))]
+        ) from None
     if len(nodes) > 1:
         mark = nodes[1].start_mark
         raise _syntax_error(
@@ -238,7 +252,9 @@ def read_document(text: str, *, file: str | None = None, limits: Limits | None =
     try:
         doc.data = builder.build(nodes[0], (), 0)
     except RecursionError:
-        raise fail("limit-depth", f"the document nests deeper than {limits.max_depth} levels") from None
+        raise fail(
+            "limit-depth", f"the document nests deeper than {limits.max_depth} levels"
+        ) from None
     except _Stop as stop:
         mark = stop.node.start_mark
         raise fail(stop.code, stop.message, mark.line + 1, mark.column + 1) from None

@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Protocol, Union
+from typing import Protocol
 
 import attrs
 
@@ -50,9 +50,9 @@ __all__ = [
     "Derive",
     "DerivedRef",
     "Expr",
+    "FactRef",
     "FactValue",
     "FactsLike",
-    "FactRef",
     "FindingThen",
     "FiredRef",
     "Firing",
@@ -76,7 +76,7 @@ __all__ = [
     "walk",
 ]
 
-LiteralValue = Union[bool, int, float, str, PartialDate]
+LiteralValue = bool | int | float | str | PartialDate
 
 
 class ValueType(enum.StrEnum):
@@ -225,23 +225,23 @@ class Quantifier:
     loc: Location = _LOC
 
 
-Expr = Union[
-    Literal,
-    ListLiteral,
-    FactRef,
-    ItemRef,
-    DerivedRef,
-    FiredRef,
-    Compare,
-    Arith,
-    In,
-    Match,
-    Known,
-    And,
-    Or,
-    Not,
-    Quantifier,
-]
+Expr = (
+    Literal
+    | ListLiteral
+    | FactRef
+    | ItemRef
+    | DerivedRef
+    | FiredRef
+    | Compare
+    | Arith
+    | In
+    | Match
+    | Known
+    | And
+    | Or
+    | Not
+    | Quantifier
+)
 
 _FLIP = {"<": ">=", "<=": ">", ">": "<=", ">=": "<", "==": "!=", "!=": "=="}
 
@@ -304,9 +304,7 @@ def walk(expr: Expr) -> Iterator[Expr]:
         children = (expr.subject,)
     elif isinstance(expr, (Known, Not)):
         children = (expr.operand,)
-    elif isinstance(expr, (And, Or)):
-        children = expr.items
-    elif isinstance(expr, ListLiteral):
+    elif isinstance(expr, (And, Or, ListLiteral)):
         children = expr.items
     elif isinstance(expr, Quantifier):
         children = (expr.where,)
@@ -339,7 +337,7 @@ class Derive:
     name: str
 
 
-Then = Union[FindingThen, VerdictThen, Derive]
+Then = FindingThen | VerdictThen | Derive
 
 
 @attrs.frozen(kw_only=True)
@@ -414,7 +412,7 @@ class RuleSet:
 # ---------------------------------------------------------------- evaluation interface
 
 
-FactValue = Union[None, bool, int, float, str, PartialDate, tuple[str, ...]]
+FactValue = None | bool | int | float | str | PartialDate | tuple[str, ...]
 
 
 class FactsLike(Protocol):

@@ -143,6 +143,11 @@ class InstitutionKind(enum.StrEnum):
     OTHER = "other"
 
 
+def _all(*validators: Any) -> Any:
+    """Combine validators of different value types (attrs' typing cannot express it)."""
+    return v.and_(*validators)
+
+
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
@@ -156,9 +161,9 @@ class PartialDate:
     ``start`` and ``end`` give the first and last day the date may stand for.
     """
 
-    year: int = attrs.field(validator=[v.instance_of(int), v.ge(1), v.le(9999)])
+    year: int = attrs.field(validator=_all(v.instance_of(int), v.ge(1), v.le(9999)))
     month: int | None = attrs.field(
-        default=None, validator=v.optional([v.instance_of(int), v.ge(1), v.le(12)])
+        default=None, validator=v.optional(_all(v.instance_of(int), v.ge(1), v.le(12)))
     )
     day: int | None = attrs.field(default=None, validator=v.optional(v.instance_of(int)))
 
@@ -253,14 +258,22 @@ def _tuple(value: Any) -> tuple[Any, ...]:
     return tuple(value)
 
 
+def _sectors(values: Any) -> tuple[Sector, ...]:
+    return tuple(Sector(x) for x in values)
+
+
 _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 _CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
 
-_id = [v.instance_of(str), v.matches_re(_ID_RE)]
-_text = [v.instance_of(str), v.min_len(1)]
-_sources = attrs.field(
-    factory=tuple, converter=_tuple, validator=v.deep_iterable(v.instance_of(str))
-)
+
+def _sources_field() -> Any:
+    return attrs.field(
+        factory=tuple, converter=_tuple, validator=v.deep_iterable(v.instance_of(str))
+    )
+
+
+_id = _all(v.instance_of(str), v.matches_re(_ID_RE))
+_text = _all(v.instance_of(str), v.min_len(1))
 
 
 def _country(_inst: object, attribute: attrs.Attribute[str], value: str) -> None:
@@ -280,17 +293,19 @@ _number = v.instance_of((int, float))
 class Point:
     """WGS-84 latitude and longitude in decimal degrees."""
 
-    lat: float = attrs.field(validator=[_number, _finite, v.ge(-90), v.le(90)])
-    lon: float = attrs.field(validator=[_number, _finite, v.ge(-180), v.le(180)])
+    lat: float = attrs.field(validator=_all(_number, _finite, v.ge(-90), v.le(90)))
+    lon: float = attrs.field(validator=_all(_number, _finite, v.ge(-180), v.le(180)))
 
 
 @attrs.frozen(kw_only=True)
 class Partner:
     id: str = attrs.field(validator=_id)
     name: str = attrs.field(validator=_text)
-    country: str = attrs.field(validator=[v.instance_of(str), _country])
+    country: str = attrs.field(validator=_all(v.instance_of(str), _country))
     location: Point = attrs.field(validator=v.instance_of(Point))
-    population: int | None = attrs.field(default=None, validator=v.optional([v.instance_of(int), v.gt(0)]))
+    population: int | None = attrs.field(
+        default=None, validator=v.optional(_all(v.instance_of(int), v.gt(0)))
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -299,7 +314,7 @@ class Milestone:
     date: PartialDate = attrs.field(converter=_to_date)
     party: str | None = None
     note: str | None = None
-    sources: tuple[str, ...] = _sources
+    sources: tuple[str, ...] = _sources_field()
 
 
 @attrs.frozen(kw_only=True)
@@ -311,7 +326,7 @@ class CooperationField:
     activities: tuple[str, ...] = attrs.field(
         factory=tuple, converter=_tuple, validator=v.deep_iterable(v.instance_of(str))
     )
-    sources: tuple[str, ...] = _sources
+    sources: tuple[str, ...] = _sources_field()
 
 
 @attrs.frozen(kw_only=True)
@@ -321,13 +336,11 @@ class Activity:
     description: str | None = None
     field: str | None = None
     initiated_by: str | None = None
-    participants: tuple[Sector, ...] = attrs.field(
-        factory=tuple, converter=lambda xs: tuple(Sector(x) for x in xs)
-    )
+    participants: tuple[Sector, ...] = attrs.field(factory=tuple, converter=_sectors)
     outputs: tuple[str, ...] = attrs.field(
         factory=tuple, converter=_tuple, validator=v.deep_iterable(v.instance_of(str))
     )
-    sources: tuple[str, ...] = _sources
+    sources: tuple[str, ...] = _sources_field()
 
 
 @attrs.frozen(kw_only=True)
@@ -342,28 +355,34 @@ class LeadershipChange:
     incoming: str | None = None
     reason: str | None = None
     continuity: bool | None = attrs.field(default=None, validator=v.optional(v.instance_of(bool)))
-    sources: tuple[str, ...] = _sources
+    sources: tuple[str, ...] = _sources_field()
 
 
 @attrs.frozen(kw_only=True)
 class BudgetLine:
     partner: str = attrs.field(validator=v.instance_of(str))
     earmarked: bool = attrs.field(validator=v.instance_of(bool))
-    year: int | None = attrs.field(default=None, validator=v.optional([v.instance_of(int), v.ge(1), v.le(9999)]))
-    amount: float | None = attrs.field(default=None, validator=v.optional([_number, _finite, v.ge(0)]))
-    currency: str | None = attrs.field(default=None, validator=v.optional(v.matches_re(_CURRENCY_RE)))
+    year: int | None = attrs.field(
+        default=None, validator=v.optional(_all(v.instance_of(int), v.ge(1), v.le(9999)))
+    )
+    amount: float | None = attrs.field(
+        default=None, validator=v.optional(_all(_number, _finite, v.ge(0)))
+    )
+    currency: str | None = attrs.field(
+        default=None, validator=v.optional(v.matches_re(_CURRENCY_RE))
+    )
     adequate: bool | None = attrs.field(default=None, validator=v.optional(v.instance_of(bool)))
     note: str | None = None
-    sources: tuple[str, ...] = _sources
+    sources: tuple[str, ...] = _sources_field()
 
 
 @attrs.frozen(kw_only=True)
 class Distance:
     """A distance between the partners as somebody reported or measured it."""
 
-    km: float = attrs.field(validator=[_number, _finite, v.gt(0), v.le(20_100)])
+    km: float = attrs.field(validator=_all(_number, _finite, v.gt(0), v.le(20_100)))
     method: DistanceMethod = attrs.field(converter=DistanceMethod)
-    sources: tuple[str, ...] = _sources
+    sources: tuple[str, ...] = _sources_field()
 
 
 @attrs.frozen(kw_only=True)
@@ -373,14 +392,14 @@ class Institution:
     name: str = attrs.field(validator=_text)
     kind: InstitutionKind = attrs.field(converter=InstitutionKind)
     partner: str | None = None
-    sources: tuple[str, ...] = _sources
+    sources: tuple[str, ...] = _sources_field()
 
 
 @attrs.frozen(kw_only=True)
 class Assessment:
     rating: Rating = attrs.field(converter=Rating)
     note: str | None = None
-    sources: tuple[str, ...] = _sources
+    sources: tuple[str, ...] = _sources_field()
 
 
 @attrs.frozen(kw_only=True)
@@ -405,7 +424,7 @@ class Claim:
     fact: str = attrs.field(validator=_text)
     value: int | float | str | bool = attrs.field(validator=v.instance_of((int, float, str, bool)))
     note: str | None = None
-    sources: tuple[str, ...] = _sources
+    sources: tuple[str, ...] = _sources_field()
 
 
 @attrs.frozen(kw_only=True)
@@ -480,7 +499,14 @@ def reference_problems(case: Case) -> list[tuple[str, str, str, str | None]]:
     """
     out: list[tuple[str, str, str, str | None]] = []
     if len(case.partners) < 2:
-        out.append(("partners", "too-few-partners", f"a partnership needs at least two partners, found {len(case.partners)}", None))
+        out.append(
+            (
+                "partners",
+                "too-few-partners",
+                f"a partnership needs at least two partners, found {len(case.partners)}",
+                None,
+            )
+        )
 
     def unique(items: tuple[Any, ...], attr: str, where: str, code: str) -> list[str]:
         seen: set[str] = set()
@@ -504,26 +530,59 @@ def reference_problems(case: Case) -> list[tuple[str, str, str, str | None]]:
             for j, sid in enumerate(item.sources):
                 ref(sid, source_ids, f"{where}[{i}].sources[{j}]", "unknown-source", "source id")
 
-    for where in ("milestones", "fields", "activities", "leadership_changes", "budget", "institutions", "claims"):
+    for where in (
+        "milestones",
+        "fields",
+        "activities",
+        "leadership_changes",
+        "budget",
+        "institutions",
+        "claims",
+    ):
         check_sources(getattr(case, where), where)
     if case.distance is not None:
         for j, sid in enumerate(case.distance.sources):
             ref(sid, source_ids, f"distance.sources[{j}]", "unknown-source", "source id")
-    for name in ("shared_values", "community_participation", "long_term_vision", "institutional_support"):
+    for name in (
+        "shared_values",
+        "community_participation",
+        "long_term_vision",
+        "institutional_support",
+    ):
         assessment = getattr(case.assessments, name)
         if assessment is not None:
             for j, sid in enumerate(assessment.sources):
-                ref(sid, source_ids, f"assessments.{name}.sources[{j}]", "unknown-source", "source id")
+                ref(
+                    sid,
+                    source_ids,
+                    f"assessments.{name}.sources[{j}]",
+                    "unknown-source",
+                    "source id",
+                )
 
     for i, m in enumerate(case.milestones):
         ref(m.party, partner_ids, f"milestones[{i}].party", "unknown-partner", "partner id")
     for i, a in enumerate(case.activities):
-        ref(a.initiated_by, partner_ids, f"activities[{i}].initiated_by", "unknown-partner", "partner id")
+        ref(
+            a.initiated_by,
+            partner_ids,
+            f"activities[{i}].initiated_by",
+            "unknown-partner",
+            "partner id",
+        )
         ref(a.field, field_names, f"activities[{i}].field", "unknown-field", "field")
     for i, lc in enumerate(case.leadership_changes):
-        ref(lc.partner, partner_ids, f"leadership_changes[{i}].partner", "unknown-partner", "partner id")
+        ref(
+            lc.partner,
+            partner_ids,
+            f"leadership_changes[{i}].partner",
+            "unknown-partner",
+            "partner id",
+        )
     for i, b in enumerate(case.budget):
         ref(b.partner, partner_ids, f"budget[{i}].partner", "unknown-partner", "partner id")
     for i, inst in enumerate(case.institutions):
-        ref(inst.partner, partner_ids, f"institutions[{i}].partner", "unknown-partner", "partner id")
+        ref(
+            inst.partner, partner_ids, f"institutions[{i}].partner", "unknown-partner", "partner id"
+        )
     return out

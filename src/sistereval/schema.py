@@ -47,7 +47,11 @@ class FactDef:
     changeable: bool = False
 
     def to_dict(self) -> dict[str, object]:
-        out: dict[str, object] = {"name": self.name, "type": str(self.type), "description": self.description}
+        out: dict[str, object] = {
+            "name": self.name,
+            "type": str(self.type),
+            "description": self.description,
+        }
         if self.values:
             out["values"] = list(self.values)
         if self.unit:
