@@ -1,6 +1,7 @@
 """Hypothesis profiles: ``ci`` (bounded, derandomized, no deadline) and ``dev``.
 
-Select with ``HYPOTHESIS_PROFILE=ci`` (what `.ci/run` does) or ``--hypothesis-profile``.
+The profile comes from ``HYPOTHESIS_PROFILE``; without it, ``ci`` when the
+``CI`` environment variable is set (as in `.ci/run`), else ``dev``.
 """
 
 from __future__ import annotations
@@ -18,4 +19,6 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow],
 )
 settings.register_profile("dev", max_examples=50, deadline=None)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev")
+)

@@ -149,6 +149,8 @@ class _Builder:
         try:
             value = self._constructor.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError, OverflowError) as exc:
+            if node.tag == "tag:yaml.org,2002:timestamp":
+                return node.value  # an impossible date (2017-02-30): its reader says why
             self._problem("yaml-value", f"cannot read {node.value!r}: {exc}", node, path)
             return None
         if isinstance(value, dt.datetime):
