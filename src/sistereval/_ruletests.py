@@ -1,0 +1,220 @@
+"""Reading the ``invariants`` and ``tests`` of a rule file.
+
+Tests name a case file (resolved against the rule file's directory) or give
+the facts inline; inline facts are checked against the fact schema.
+Whether the verdicts and rule ids a test names exist is checked once the
+rule set is resolved (:mod:`sistereval._resolve`).
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import attrs
+
+from . import ir
+from ._shape import RULE_ID, At, ShapeReader
+from ._suggest import did_you_mean, suggest_value
+from ._yaml import Path, format_path
+from .model import PartialDate
+from .schema import FactDef, FactSchema, FactType
+
+__all__ = ["TYPE_NAMES", "RawTest", "read_invariants", "read_tests"]
+
+_TEST_KEYS = ("case", "facts", "verdict", "fires", "not_fires")
+
+
+@attrs.frozen(kw_only=True)
+class RawTest:
+    test: ir.RuleTest
+    verdict: At[str] | None
+    fires: tuple[At[str], ...]  # fires and not_fires, for checking that the rules exist
+
+
+def read_invariants(
+    reader: ShapeReader, schema: FactSchema, value: object
+) -> tuple[dict[str, object], ...]:
+    """The ``invariants`` list; problems go to ``reader``."""
+    return _Reader(reader, schema, "").invariants(value)
+
+
+def read_tests(
+    reader: ShapeReader, schema: FactSchema, value: object, file: str
+) -> tuple[RawTest, ...]:
+    """The ``tests`` list of rule file ``file``; problems go to ``reader``."""
+    return _Reader(reader, schema, file).tests(value)
+
+
+class _Reader(ShapeReader):
+    def __init__(self, reader: ShapeReader, schema: FactSchema, file: str) -> None:
+        super().__init__(reader.doc)
+        self.problems = reader.problems  # one list: the file's
+        self.schema = schema
+        self.file_name = file
+
+    def invariants(self, value: object) -> tuple[dict[str, object], ...]:
+        if not isinstance(value, list):
+            self.wrong_type(("invariants",), value, "a list")
+            return ()
+        out: list[dict[str, object]] = []
+        for index, item in enumerate(value):
+            path: Path = ("invariants", index)
+            data = self.mapping(path, item, ("monotone", "direction"))
+            if data is None or "monotone" not in data or "direction" not in data:
+                continue
+            name = self.text((*path, "monotone"), data["monotone"])
+            direction = self.choice(
+                (*path, "direction"), data["direction"], ("up", "down"), "direction"
+            )
+            fact = None if name is None else self.schema.scalar(name)
+            if name is not None and fact is None:
+                self.report(
+                    "unknown-fact",
+                    f"{name!r}",
+                    self.loc((*path, "monotone")),
+                    did_you_mean(name, (f.name for f in self.schema.scalars)),
+                )
+            elif fact is not None and fact.type not in _MONOTONE:
+                kind = TYPE_NAMES[fact.type]
+                self.report(
+                    "type-mismatch",
+                    f"{name!r} is {kind}; a monotone fact is a number or a boolean",
+                    self.loc((*path, "monotone")),
+                )
+            elif name is not None and direction is not None:
+                out.append({"monotone": name, "direction": direction})
+        return tuple(out)
+
+    def tests(self, value: object) -> tuple[RawTest, ...]:
+        if not isinstance(value, list):
+            self.wrong_type(("tests",), value, "a list")
+            return ()
+        out: list[RawTest] = []
+        names: set[str] = set()
+        for index, item in enumerate(value):
+            path: Path = ("tests", index)
+            data = self.mapping(path, item, ("name",), _TEST_KEYS)
+            if data is None or "name" not in data:
+                continue
+            name = self.text((*path, "name"), data["name"])
+            if name is None:
+                continue
+            if name in names:
+                self.report(
+                    "duplicate-test", f"a test named {name!r} is already defined", self.loc(path)
+                )
+            names.add(name)
+            out.append(self.test(path, name, data))
+        return tuple(out)
+
+    def test(self, path: Path, name: str, data: dict[str, Any]) -> RawTest:
+        case = None
+        facts = None
+        if "case" in data and "facts" in data:
+            self.report(
+                "conflicting-keys",
+                "a test has 'case' or 'facts', not both",
+                self.loc((*path, "facts"), key=True),
+            )
+        elif "case" in data:
+            relative = self.text((*path, "case"), data["case"])
+            if relative is not None:
+                case = os.path.normpath(os.path.join(os.path.dirname(self.file_name), relative))
+        elif "facts" in data:
+            facts = self.facts((*path, "facts"), data["facts"])
+        else:
+            self.report("missing-key", "'case' or 'facts' is required", self.loc(path))
+        verdict = None
+        if "verdict" in data:
+            text = self.text((*path, "verdict"), data["verdict"])
+            verdict = None if text is None else At(text, self.loc((*path, "verdict")))
+        lists = {
+            key: self.names((*path, key), data.get(key, []), RULE_ID, "rule id") or ()
+            for key in ("fires", "not_fires")
+        }
+        test = ir.RuleTest(
+            name=name,
+            case=case,
+            facts=facts,
+            verdict=None if verdict is None else verdict.value,
+            fires=tuple(item.value for item in lists["fires"]),
+            not_fires=tuple(item.value for item in lists["not_fires"]),
+            loc=self.loc(path),
+        )
+        return RawTest(test=test, verdict=verdict, fires=(*lists["fires"], *lists["not_fires"]))
+
+    def facts(self, path: Path, value: object) -> dict[str, object] | None:
+        if not isinstance(value, dict):
+            self.wrong_type(path, value, "a mapping of fact names to values")
+            return None
+        names = [f.name for f in self.schema.scalars] + [c.name for c in self.schema.collections]
+        for name, item in value.items():
+            fact = self.schema.scalar(name)
+            coll = self.schema.collection(name)
+            if fact is not None:
+                self.fact_value((*path, name), fact, item)
+            elif coll is not None and not isinstance(item, list):
+                self.wrong_type((*path, name), item, "a list of items")
+            elif coll is not None:
+                for index, entry in enumerate(item):
+                    attrs_ = [f.name for f in coll.items]
+                    data = self.mapping((*path, name, index), entry, (), attrs_)
+                    for key, attr_value in (data or {}).items():
+                        attr = coll.item(key)
+                        if attr is not None:
+                            self.fact_value((*path, name, index, key), attr, attr_value)
+            else:
+                loc = attrs.evolve(self.loc((*path, name), key=True), path=format_path(path))
+                self.report("unknown-fact", f"{name!r}", loc, did_you_mean(name, names))
+        return dict(value)
+
+    def fact_value(self, path: Path, fact: FactDef, value: object) -> None:
+        if value is None:
+            return
+        expected = _fits(fact, value)
+        if expected is not None:
+            self.wrong_type(path, value, expected)
+        elif fact.values and isinstance(value, str | list):
+            for item in value if isinstance(value, list) else [value]:
+                if item not in fact.values:
+                    self.report(
+                        "bad-enum-value",
+                        f"{item!r} is not an allowed value of {fact.name!r}",
+                        self.loc(path),
+                        suggest_value(str(item), fact.values),
+                    )
+
+
+_MONOTONE = (FactType.NUMBER, FactType.INTEGER, FactType.BOOLEAN)
+TYPE_NAMES = {
+    FactType.NUMBER: "a number",
+    FactType.INTEGER: "a number",
+    FactType.BOOLEAN: "a boolean",
+    FactType.STRING: "a string",
+    FactType.ENUM: "a string of fixed values",
+    FactType.DATE: "a date",
+    FactType.LIST: "a list",
+}
+
+
+def _fits(fact: FactDef, value: object) -> str | None:
+    """None when ``value`` suits ``fact``, else what was expected."""
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    if fact.type is FactType.INTEGER:
+        whole = isinstance(value, int) or (isinstance(value, float) and value.is_integer())
+        return None if number and whole else "a whole number"
+    if fact.type is FactType.NUMBER:
+        return None if number else "a number"
+    if fact.type is FactType.BOOLEAN:
+        return None if isinstance(value, bool) else "true or false"
+    if fact.type in (FactType.STRING, FactType.ENUM):
+        return None if isinstance(value, str) else "text"
+    if fact.type is FactType.LIST:
+        ok = isinstance(value, list) and all(isinstance(item, str) for item in value)
+        return None if ok else "a list of text"
+    try:
+        PartialDate.parse(value)
+    except ValueError:
+        return "a date (YYYY, YYYY-MM or YYYY-MM-DD)"
+    return None
