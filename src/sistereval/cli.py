@@ -1,0 +1,142 @@
+"""The ``sistereval`` command.
+
+Exit codes for every command: 0 ok, 1 checks or tests failed, 2 invalid
+input or usage.  :func:`run` takes its output streams as arguments so tests
+can call it with string buffers; :func:`main` is the console script.
+
+Each command is a function ``_add_NAME(subparsers)`` that declares its
+arguments and sets ``handler``: a function ``(args, stdout, stderr) -> int``.
+To add a command, write one and list it in :data:`_COMMANDS`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import IO, TypeAlias
+
+from . import __version__
+from .cases import case_schema, load_case
+from .errors import CaseError
+from .facts import schema_document
+
+__all__ = ["main", "run"]
+
+OK = 0
+FAILED = 1
+INVALID = 2
+
+Handler = Callable[[argparse.Namespace, IO[str], IO[str]], int]
+Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+
+
+# --------------------------------------------------------------------------
+# validate
+
+
+def _add_validate(commands: Commands) -> None:
+    parser = commands.add_parser(
+        "validate",
+        help="check case files and report every problem",
+        description="Check case files. Prints one 'ok' line per valid file and every problem "
+        "of an invalid one (file:line:col: code: message). Exit 0 when all are valid, 2 if not.",
+    )
+    parser.add_argument("cases", nargs="+", metavar="CASE", help="a case file (.yaml, .yml, .json)")
+    parser.add_argument(
+        "--format", choices=("text", "json"), default="text", help="output format (default: text)"
+    )
+    parser.set_defaults(handler=_validate)
+
+
+def _validate(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
+    status = OK
+    for name in args.cases:
+        try:
+            load_case(Path(name), file=name)
+        except CaseError as exc:
+            status = INVALID
+            problems = exc.problems
+        else:
+            problems = ()
+        if args.format == "json":
+            result = {
+                "file": name,
+                "valid": not problems,
+                "problems": [problem.to_dict() for problem in problems],
+            }
+            stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
+        elif problems:
+            stdout.writelines(f"{problem}\n" for problem in problems)
+        else:
+            stdout.write(f"{name}: ok\n")
+    return status
+
+
+# --------------------------------------------------------------------------
+# schema
+
+
+def _add_schema(commands: Commands) -> None:
+    parser = commands.add_parser(
+        "schema",
+        help="print a schema as JSON",
+        description="Print the JSON Schema of case files, or the fact schema rules are "
+        "checked against.",
+    )
+    which = parser.add_subparsers(title="schemas", metavar="SCHEMA", required=True)
+    which.add_parser("case", help="the JSON Schema (draft 2020-12) of case files").set_defaults(
+        handler=_print_json(case_schema)
+    )
+    which.add_parser("facts", help="the facts a rule can use, with their types").set_defaults(
+        handler=_print_json(schema_document)
+    )
+
+
+def _print_json(document: Callable[[], Mapping[str, object]]) -> Handler:
+    def handler(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
+        stdout.write(json.dumps(document(), indent=2, ensure_ascii=False) + "\n")
+        return OK
+
+    return handler
+
+
+# --------------------------------------------------------------------------
+
+_COMMANDS: tuple[Callable[[Commands], None], ...] = (
+    _add_validate,
+    _add_schema,
+)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sistereval",
+        description="Evaluate city-to-city partnerships with explicit, testable rules.",
+    )
+    parser.add_argument("--version", action="version", version=f"sistereval {__version__}")
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
+    for add in _COMMANDS:
+        add(commands)
+    return parser
+
+
+def run(argv: Sequence[str], stdout: IO[str], stderr: IO[str]) -> int:
+    """Run the command line ``argv`` (without the program name); return the exit code."""
+    # argparse prints usage, help and errors to sys.stdout / sys.stderr and
+    # exits: send its output to our streams and turn its exit into a code.
+    try:
+        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+            args = _parser().parse_args(list(argv))
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else INVALID
+    handler: Handler = args.handler
+    return handler(args, stdout, stderr)
+
+
+def main() -> None:
+    """The console script: ``sistereval ...``."""
+    sys.exit(run(sys.argv[1:], sys.stdout, sys.stderr))

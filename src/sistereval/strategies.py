@@ -1,0 +1,416 @@
+"""Hypothesis strategies for sistereval cases, for your own property tests.
+
+:func:`cases` generates valid :class:`~sistereval.model.Case` objects whose
+cross references hold (every cited source, partner and field exists; ids and
+field names are unique; claims name claimable facts with values of the
+fact's type).  Lists are short so tests stay fast.  :func:`case_variations`
+generates valid variations of one case (field statuses changed, leadership
+changes added or removed, budget earmarking or continuity toggled, ...), and
+:func:`partial_dates` generates dates known to the year, month or day.
+
+An example test: every case survives a trip through a YAML file.
+
+>>> from hypothesis import given, settings
+>>> from sistereval.cases import dump_case, load_case
+>>> from sistereval.strategies import cases
+>>> @settings(max_examples=10, deadline=None)
+... @given(cases())
+... def test_round_trip(case):
+...     assert load_case(dump_case(case)) == case
+>>> test_round_trip()
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+import attrs
+from hypothesis import strategies as st
+from hypothesis.errors import InvalidArgument
+
+from ._countries import COUNTRY_CODES
+from .facts import FACT_SCHEMA, claim_problems
+from .model import (
+    Activity,
+    ActivityKind,
+    Assessment,
+    Assessments,
+    BudgetLine,
+    Case,
+    CaseKind,
+    Claim,
+    CooperationField,
+    Distance,
+    DistanceMethod,
+    FieldStatus,
+    Institution,
+    InstitutionKind,
+    LeadershipChange,
+    Milestone,
+    MilestoneType,
+    PartialDate,
+    Partner,
+    Point,
+    Rating,
+    Reliability,
+    Sector,
+    Source,
+    SourceKind,
+)
+from .schema import FactDef, FactType
+
+__all__ = ["case_variations", "cases", "partial_dates"]
+
+T = TypeVar("T")
+
+_PRECISIONS = ("year", "month", "day")
+
+
+def _truncate(day: dt.date, precision: str) -> PartialDate:
+    if precision == "year":
+        return PartialDate(day.year)
+    if precision == "month":
+        return PartialDate(day.year, day.month)
+    return PartialDate(day.year, day.month, day.day)
+
+
+def partial_dates(*, min_year: int = 1900, max_year: int = 2100) -> st.SearchStrategy[PartialDate]:
+    """Dates known to the year, the month or the day, in ``min_year..max_year``."""
+    if not 1 <= min_year <= max_year <= 9999:
+        raise InvalidArgument(
+            f"need 1 <= min_year <= max_year <= 9999, got min_year={min_year}, max_year={max_year}"
+        )
+    days = st.dates(min_value=dt.date(min_year, 1, 1), max_value=dt.date(max_year, 12, 31))
+    return st.builds(_truncate, days, st.sampled_from(_PRECISIONS))
+
+
+# Ids as case files write them; text of any kind (files must keep it intact).
+_ids = st.from_regex(r"[a-z][a-z0-9_-]{0,7}", fullmatch=True)
+_text = st.text(st.characters(exclude_categories=["Cs"]), min_size=1, max_size=16)
+_optional_text = st.none() | _text
+_offices = st.sampled_from(["mayor", "governor", "regent", "council chair"])
+
+
+def _pick(options: Sequence[T]) -> st.SearchStrategy[T | None]:
+    """One of ``options`` or ``None`` (just ``None`` when there are no options)."""
+    return st.none() | st.sampled_from(options) if options else st.none()
+
+
+def _refs(source_ids: Sequence[str]) -> st.SearchStrategy[tuple[str, ...]]:
+    if not source_ids:
+        return st.just(())
+    return st.lists(st.sampled_from(source_ids), max_size=2, unique=True).map(tuple)
+
+
+def _claim_value(fact: FactDef) -> st.SearchStrategy[Any]:
+    finite = st.floats(allow_nan=False, allow_infinity=False)
+    by_type: dict[FactType, st.SearchStrategy[Any]] = {
+        FactType.INTEGER: st.integers(-5, 100),
+        FactType.NUMBER: st.integers(-5, 100) | finite,
+        FactType.BOOLEAN: st.booleans(),
+        FactType.STRING: _text,
+        FactType.DATE: partial_dates().map(PartialDate.to_json),
+    }
+    if fact.type is FactType.ENUM:
+        return st.sampled_from(fact.values)
+    return by_type[fact.type]
+
+
+_SCALAR_FACTS = [fact for fact in FACT_SCHEMA.scalars if fact.type is not FactType.LIST]
+
+
+def _claims(case: Case, refs: st.SearchStrategy[tuple[str, ...]]) -> st.SearchStrategy[Claim]:
+    """Claims about scalar facts with values of the fact's type, that ``case`` accepts."""
+    return (
+        st.sampled_from(_SCALAR_FACTS)
+        .flatmap(
+            lambda fact: st.builds(
+                Claim,
+                fact=st.just(fact.name),
+                value=_claim_value(fact),
+                note=_optional_text,
+                sources=refs,
+            )
+        )
+        .filter(lambda claim: not claim_problems(attrs.evolve(case, claims=(claim,))))
+    )
+
+
+def _sources(max_items: int) -> st.SearchStrategy[list[Source]]:
+    source = st.builds(
+        Source,
+        id=_ids,
+        kind=st.sampled_from(SourceKind),
+        citation=_text,
+        url=st.none() | st.just("https://example.org/report"),
+        accessed=st.none() | partial_dates(min_year=1990, max_year=2030),
+        reliability=st.none() | st.sampled_from(Reliability),
+    )
+    return st.lists(source, max_size=max_items, unique_by=lambda s: s.id)
+
+
+def _partners(max_partners: int) -> st.SearchStrategy[list[Partner]]:
+    point = st.builds(
+        Point,
+        lat=st.floats(-90, 90, allow_nan=False),
+        lon=st.floats(-180, 180, allow_nan=False),
+    )
+    partner = st.builds(
+        Partner,
+        id=_ids,
+        name=_text,
+        country=st.sampled_from(sorted(COUNTRY_CODES)),
+        location=point,
+        population=st.none() | st.integers(1, 40_000_000),
+    )
+    return st.lists(partner, min_size=2, max_size=max_partners, unique_by=lambda p: p.id)
+
+
+@st.composite
+def _cases(draw: st.DrawFn, max_partners: int, max_items: int) -> Case:
+    sources = draw(_sources(max_items))
+    source_ids = [s.id for s in sources]
+    refs = _refs(source_ids)
+    partners = draw(_partners(max_partners))
+    partner_ids = [p.id for p in partners]
+    dates = partial_dates(min_year=1950, max_year=2030)
+
+    def items(strategy: st.SearchStrategy[T], **kwargs: Any) -> list[T]:
+        return draw(st.lists(strategy, max_size=max_items, **kwargs))
+
+    fields = items(
+        st.builds(
+            CooperationField,
+            name=_text,
+            status=st.sampled_from(FieldStatus),
+            activities=st.lists(_text, max_size=2).map(tuple),
+            sources=refs,
+        ),
+        unique_by=lambda f: f.name,
+    )
+    field_names = [f.name for f in fields]
+    case = Case(
+        id=draw(_ids),
+        title=draw(_text),
+        kind=draw(st.sampled_from(CaseKind)),
+        partners=partners,
+        description=draw(_optional_text),
+        as_of=draw(st.none() | dates),
+        milestones=items(
+            st.builds(
+                Milestone,
+                type=st.sampled_from(MilestoneType),
+                date=dates,
+                party=_pick(partner_ids),
+                note=_optional_text,
+                sources=refs,
+            )
+        ),
+        fields=fields,
+        activities=items(
+            st.builds(
+                Activity,
+                date=dates,
+                kind=st.sampled_from(ActivityKind),
+                description=_optional_text,
+                field=_pick(field_names),
+                initiated_by=_pick(partner_ids),
+                participants=st.lists(st.sampled_from(Sector), max_size=3, unique=True).map(tuple),
+                outputs=st.lists(_text, max_size=2).map(tuple),
+                sources=refs,
+            )
+        ),
+        leadership_changes=items(_leadership_changes(partner_ids, refs)),
+        budget=items(_budget_lines(partner_ids, refs)),
+        distance=draw(
+            st.none()
+            | st.builds(
+                Distance,
+                km=st.floats(0, 20_100, exclude_min=True),
+                method=st.sampled_from(DistanceMethod),
+                sources=refs,
+            )
+        ),
+        institutions=items(
+            st.builds(
+                Institution,
+                name=_text,
+                kind=st.sampled_from(InstitutionKind),
+                partner=_pick(partner_ids),
+                sources=refs,
+            )
+        ),
+        assessments=draw(
+            st.builds(
+                Assessments,
+                shared_values=st.none() | _assessments(refs),
+                community_participation=st.none() | _assessments(refs),
+                long_term_vision=st.none() | _assessments(refs),
+                institutional_support=st.none() | _assessments(refs),
+            )
+        ),
+        sources=sources,
+    )
+    return attrs.evolve(case, claims=items(_claims(case, refs)))
+
+
+def _assessments(refs: st.SearchStrategy[tuple[str, ...]]) -> st.SearchStrategy[Assessment]:
+    return st.builds(Assessment, rating=st.sampled_from(Rating), note=_optional_text, sources=refs)
+
+
+def _leadership_changes(
+    partner_ids: Sequence[str], refs: st.SearchStrategy[tuple[str, ...]]
+) -> st.SearchStrategy[LeadershipChange]:
+    return st.builds(
+        LeadershipChange,
+        partner=st.sampled_from(partner_ids),
+        office=_offices,
+        date=partial_dates(min_year=1950, max_year=2030),
+        outgoing=_optional_text,
+        incoming=_optional_text,
+        reason=_optional_text,
+        continuity=st.none() | st.booleans(),
+        sources=refs,
+    )
+
+
+def _budget_lines(
+    partner_ids: Sequence[str], refs: st.SearchStrategy[tuple[str, ...]]
+) -> st.SearchStrategy[BudgetLine]:
+    return st.builds(
+        BudgetLine,
+        partner=st.sampled_from(partner_ids),
+        earmarked=st.booleans(),
+        year=st.none() | st.integers(1950, 2030),
+        amount=st.none() | st.floats(0, 1e12),
+        currency=st.none() | st.sampled_from(["IDR", "EUR", "JPY", "KRW", "USD"]),
+        adequate=st.none() | st.booleans(),
+        note=_optional_text,
+        sources=refs,
+    )
+
+
+def cases(*, max_partners: int = 3, max_items: int = 3) -> st.SearchStrategy[Case]:
+    """Valid cases with 2..``max_partners`` partners and at most ``max_items`` of each list."""
+    if max_partners < 2:
+        raise InvalidArgument(
+            f"a case needs at least two partners, got max_partners={max_partners}"
+        )
+    if max_items < 0:
+        raise InvalidArgument(f"max_items must be at least 0, got {max_items}")
+    return _cases(max_partners, max_items)
+
+
+# --------------------------------------------------------------------------
+# Variations of one case.
+
+#: A change to a case: ``(applies, change)``; ``change`` draws what it needs.
+_Change = tuple[Callable[[Case], bool], Callable[[st.DrawFn, Case], Case]]
+
+
+def _other(draw: st.DrawFn, current: T, options: Sequence[T]) -> T:
+    return draw(st.sampled_from([o for o in options if o != current]))
+
+
+def _set_field_status(draw: st.DrawFn, case: Case) -> Case:
+    i = draw(st.integers(0, len(case.fields) - 1))
+    field = case.fields[i]
+    changed = attrs.evolve(field, status=_other(draw, field.status, list(FieldStatus)))
+    return attrs.evolve(case, fields=_replace(case.fields, i, changed))
+
+
+def _add_leadership_change(draw: st.DrawFn, case: Case) -> Case:
+    refs = _refs([s.id for s in case.sources])
+    change = draw(_leadership_changes([p.id for p in case.partners], refs))
+    return attrs.evolve(case, leadership_changes=(*case.leadership_changes, change))
+
+
+def _remove_leadership_change(draw: st.DrawFn, case: Case) -> Case:
+    i = draw(st.integers(0, len(case.leadership_changes) - 1))
+    return attrs.evolve(case, leadership_changes=_drop(case.leadership_changes, i))
+
+
+def _toggle_continuity(draw: st.DrawFn, case: Case) -> Case:
+    i = draw(st.integers(0, len(case.leadership_changes) - 1))
+    change = case.leadership_changes[i]
+    continuity = _other(draw, change.continuity, [True, False, None])
+    changed = attrs.evolve(change, continuity=continuity)
+    return attrs.evolve(case, leadership_changes=_replace(case.leadership_changes, i, changed))
+
+
+def _toggle_earmarked(draw: st.DrawFn, case: Case) -> Case:
+    i = draw(st.integers(0, len(case.budget) - 1))
+    line = case.budget[i]
+    return attrs.evolve(
+        case, budget=_replace(case.budget, i, attrs.evolve(line, earmarked=not line.earmarked))
+    )
+
+
+def _toggle_adequate(draw: st.DrawFn, case: Case) -> Case:
+    i = draw(st.integers(0, len(case.budget) - 1))
+    line = case.budget[i]
+    adequate = _other(draw, line.adequate, [True, False, None])
+    return attrs.evolve(
+        case, budget=_replace(case.budget, i, attrs.evolve(line, adequate=adequate))
+    )
+
+
+def _add_budget_line(draw: st.DrawFn, case: Case) -> Case:
+    refs = _refs([s.id for s in case.sources])
+    line = draw(_budget_lines([p.id for p in case.partners], refs))
+    return attrs.evolve(case, budget=(*case.budget, line))
+
+
+def _rate_factor(draw: st.DrawFn, case: Case) -> Case:
+    name = draw(st.sampled_from([f.name for f in attrs.fields(Assessments)]))
+    current = getattr(case.assessments, name)
+    rating = _other(draw, current.rating if current else None, [*Rating, None])
+    assessment = None if rating is None else Assessment(rating=rating)
+    return attrs.evolve(case, assessments=attrs.evolve(case.assessments, **{name: assessment}))
+
+
+def _replace(items: tuple[T, ...], i: int, item: T) -> tuple[T, ...]:
+    return (*items[:i], item, *items[i + 1 :])
+
+
+def _drop(items: tuple[T, ...], i: int) -> tuple[T, ...]:
+    return (*items[:i], *items[i + 1 :])
+
+
+def _always(case: Case) -> bool:
+    return True
+
+
+_CHANGES: tuple[_Change, ...] = (
+    (lambda case: bool(case.fields), _set_field_status),
+    (_always, _add_leadership_change),
+    (lambda case: bool(case.leadership_changes), _remove_leadership_change),
+    (lambda case: bool(case.leadership_changes), _toggle_continuity),
+    (lambda case: bool(case.budget), _toggle_earmarked),
+    (lambda case: bool(case.budget), _toggle_adequate),
+    (_always, _add_budget_line),
+    (_always, _rate_factor),
+)
+
+
+@st.composite
+def _variations(draw: st.DrawFn, case: Case, max_changes: int) -> Case:
+    for _ in range(draw(st.integers(1, max_changes))):
+        change = draw(st.sampled_from([change for applies, change in _CHANGES if applies(case)]))
+        case = change(draw, case)
+    return case
+
+
+def case_variations(case: Case, *, max_changes: int = 3) -> st.SearchStrategy[Case]:
+    """Valid variations of ``case``, each made of 1..``max_changes`` changes.
+
+    A change sets a field's status to another, adds or removes a leadership
+    change, changes its ``continuity``, toggles a budget line's
+    ``earmarked`` or ``adequate``, adds a budget line, or changes the rating
+    of a success factor.  Partners, sources and the case id stay the same.
+    """
+    if max_changes < 1:
+        raise InvalidArgument(f"max_changes must be at least 1, got {max_changes}")
+    return _variations(case, max_changes)

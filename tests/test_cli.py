@@ -1,0 +1,219 @@
+"""Tests for the ``sistereval`` command: ``validate`` and ``schema``."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sistereval import __version__
+from sistereval.cases import case_schema
+from sistereval.cli import run
+from sistereval.facts import schema_document
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLDEN = "tests/golden/cases"
+
+
+def call(*argv: str) -> tuple[int, str, str]:
+    stdout, stderr = io.StringIO(), io.StringIO()
+    status = run(list(argv), stdout, stderr)
+    return status, stdout.getvalue(), stderr.getvalue()
+
+
+@pytest.fixture(autouse=True)
+def _in_root(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+
+
+class TestValidate:
+    def test_valid_files(self) -> None:
+        expected = (
+            0,
+            f"{GOLDEN}/valid/full.yaml: ok\n{GOLDEN}/valid/minimal.yaml: ok\n",
+            "",
+        )
+        assert expected == call(
+            "validate", f"{GOLDEN}/valid/full.yaml", f"{GOLDEN}/valid/minimal.yaml"
+        )
+
+    def test_invalid_file(self) -> None:
+        path = f"{GOLDEN}/invalid/many-problems.yaml"
+        problems = (ROOT / path).with_suffix(".expected").read_text(encoding="utf-8")
+
+        expected = (2, problems, "")
+        assert expected == call("validate", path)
+
+    def test_every_file_is_reported(self) -> None:
+        expected = (
+            2,
+            f"{GOLDEN}/invalid/wrong-type.yaml:9:21: wrong-type: expected a number, got a string"
+            " 'abc' in partners[0].location.lat\n"
+            f"{GOLDEN}/valid/minimal.yaml: ok\n"
+            f"{GOLDEN}/invalid/bad-format.yaml:1:9: bad-format: unsupported format"
+            " 'sistereval/case@2' in format (expected 'sistereval/case@1')\n",
+            "",
+        )
+        actual = call(
+            "validate",
+            f"{GOLDEN}/invalid/wrong-type.yaml",
+            f"{GOLDEN}/valid/minimal.yaml",
+            f"{GOLDEN}/invalid/bad-format.yaml",
+        )
+        assert expected == actual
+
+    def test_json(self) -> None:
+        status, out, err = call(
+            "validate",
+            "--format",
+            "json",
+            f"{GOLDEN}/valid/minimal.yaml",
+            f"{GOLDEN}/invalid/duplicate-id.yaml",
+        )
+
+        expected = (
+            2,
+            [
+                {"file": f"{GOLDEN}/valid/minimal.yaml", "valid": True, "problems": []},
+                {
+                    "file": f"{GOLDEN}/invalid/duplicate-id.yaml",
+                    "valid": False,
+                    "problems": [
+                        {
+                            "code": "duplicate-id",
+                            "message": "id 'paper' is used twice",
+                            "file": f"{GOLDEN}/invalid/duplicate-id.yaml",
+                            "line": 10,
+                            "column": 10,
+                            "path": "sources[1].id",
+                            "suggestion": None,
+                        }
+                    ],
+                },
+            ],
+            "",
+        )
+        assert expected == (status, [json.loads(line) for line in out.splitlines()], err)
+
+    def test_missing_file(self) -> None:
+        expected = (2, "missing.yaml: file-error: no such file\n", "")
+        assert expected == call("validate", "missing.yaml")
+
+    def test_a_file_name_that_looks_like_yaml(self) -> None:
+        # A command-line argument is always a file, never YAML text.
+        expected = (2, "id: x: file-error: no such file\n", "")
+        assert expected == call("validate", "id: x")
+
+    def test_unsafe_tag_is_refused_and_not_run(self, tmp_path: Path) -> None:
+        marker = tmp_path / "pwned-sistereval"
+        case = tmp_path / "case.yaml"
+        text = (ROOT / GOLDEN / "valid" / "minimal.yaml").read_text(encoding="utf-8")
+        case.write_text(
+            text.replace(
+                "title: Bandung and Namur",
+                f'title: !!python/object/apply:os.system ["touch {marker}"]',
+            ),
+            encoding="utf-8",
+        )
+
+        expected = (
+            2,
+            f"{case}:3:8: unsafe-tag: the tag 'tag:yaml.org,2002:python/object/apply:os.system'"
+            " is not allowed in title\n",
+            "",
+            False,
+        )
+        assert expected == (*call("validate", str(case)), marker.exists())
+
+    def test_needs_a_file(self) -> None:
+        status, out, err = call("validate")
+
+        expected = (
+            2,
+            "",
+            "sistereval validate: error: the following arguments are required: CASE\n",
+        )
+        assert expected == (status, out, err.splitlines(keepends=True)[-1])
+
+
+class TestSchema:
+    def test_case(self) -> None:
+        expected = (0, json.dumps(case_schema(), indent=2, ensure_ascii=False) + "\n", "")
+        assert expected == call("schema", "case")
+
+    def test_facts(self) -> None:
+        expected = (0, json.dumps(schema_document(), indent=2, ensure_ascii=False) + "\n", "")
+        assert expected == call("schema", "facts")
+
+    def test_needs_a_schema(self) -> None:
+        status, out, err = call("schema")
+
+        expected = (
+            2,
+            "",
+            "sistereval schema: error: the following arguments are required: SCHEMA\n",
+        )
+        assert expected == (status, out, err.splitlines(keepends=True)[-1])
+
+
+class TestRun:
+    def test_needs_a_command(self) -> None:
+        status, out, err = call()
+
+        expected = (2, "", "sistereval: error: the following arguments are required: COMMAND\n")
+        assert expected == (status, out, err.splitlines(keepends=True)[-1])
+
+    def test_unknown_command(self) -> None:
+        status, out, err = call("validat", "x.yaml")
+
+        expected = (2, "", "usage: sistereval [-h] [--version] COMMAND ...\n")
+        assert expected == (status, out, err.splitlines(keepends=True)[0])
+
+    def test_unknown_option(self) -> None:
+        status, out, err = call("validate", "--formt", "json", "x.yaml")
+
+        expected = (2, "", "sistereval: error: unrecognized arguments: --formt\n")
+        assert expected == (status, out, err.splitlines(keepends=True)[-1])
+
+    def test_help_goes_to_stdout(self) -> None:
+        status, out, err = call("--help")
+
+        expected = (0, "usage: sistereval [-h] [--version] COMMAND ...\n", "")
+        assert expected == (status, out.splitlines(keepends=True)[0], err)
+
+    def test_version(self) -> None:
+        expected = (0, f"sistereval {__version__}\n", "")
+        assert expected == call("--version")
+
+
+class TestMain:
+    def test_console_script(self) -> None:
+        script = shutil.which("sistereval", path=str(Path(sys.executable).parent))
+        assert script is not None
+
+        result = subprocess.run(
+            [
+                script,
+                "validate",
+                f"{GOLDEN}/valid/minimal.yaml",
+                f"{GOLDEN}/invalid/too-few-partners.yaml",
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+
+        expected = (
+            2,
+            f"{GOLDEN}/valid/minimal.yaml: ok\n"
+            f"{GOLDEN}/invalid/too-few-partners.yaml:6:3: too-few-partners: a partnership needs"
+            " at least two partners, found 1 in partners\n",
+            "",
+        )
+        assert expected == (result.returncode, result.stdout, result.stderr)

@@ -1,0 +1,148 @@
+"""Tests for sistereval.strategies: the generated cases are valid, small and varied."""
+
+from __future__ import annotations
+
+import doctest
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+import pytest
+from hypothesis import Phase, find, given, settings
+from hypothesis import strategies as st
+from hypothesis.errors import InvalidArgument
+
+from sistereval import model as m
+from sistereval import strategies
+from sistereval.cases import case_to_dict, load_case
+from sistereval.facts import claim_problems
+from sistereval.strategies import case_variations, cases, partial_dates
+
+GOLDEN = Path(__file__).resolve().parent / "golden" / "cases"
+
+LISTS = ("milestones", "fields", "activities", "leadership_changes", "budget", "institutions")
+LISTS += ("claims", "sources")
+
+
+T = TypeVar("T")
+
+
+def first(strategy: st.SearchStrategy[T], condition: Callable[[T], bool]) -> T:
+    """The first generated example that meets ``condition`` (not shrunk: that is slow here)."""
+    return find(strategy, condition, settings=settings(phases=[Phase.generate], database=None))
+
+
+class TestCases:
+    @given(cases())
+    def test_cases_are_consistent(self, case: m.Case) -> None:
+        expected: list[object] = []
+        assert expected == m.reference_problems(case) + claim_problems(case)
+
+    @given(cases(max_partners=2, max_items=1))
+    def test_sizes_are_bounded(self, case: m.Case) -> None:
+        expected = (2, True)
+        assert expected == (len(case.partners), all(len(getattr(case, n)) <= 1 for n in LISTS))
+
+    @pytest.mark.parametrize("name", LISTS)
+    def test_every_list_gets_filled(self, name: str) -> None:
+        # first() raises NoSuchExample if no generated case has two items in the list.
+        case = first(cases(), lambda c: len(getattr(c, name)) >= 2)
+
+        assert case == load_case(case_to_dict(case))
+
+    def test_cases_cite_sources(self) -> None:
+        case = first(cases(), lambda c: any(ms.sources for ms in c.milestones))
+
+        expected = {s.id for s in case.sources}
+        assert expected >= {sid for ms in case.milestones for sid in ms.sources}
+
+    @pytest.mark.parametrize(("kwargs"), [{"max_partners": 1}, {"max_items": -1}])
+    def test_bad_arguments(self, kwargs: dict[str, int]) -> None:
+        with pytest.raises(InvalidArgument):
+            cases(**kwargs).example()
+
+
+class TestPartialDates:
+    @given(partial_dates(min_year=2000, max_year=2001))
+    def test_dates_are_in_range(self, date: m.PartialDate) -> None:
+        expected = True
+        assert expected == (2000 <= date.year <= 2001)
+
+    @pytest.mark.parametrize("precision", ["year", "month", "day"])
+    def test_every_precision(self, precision: str) -> None:
+        date = first(partial_dates(), lambda d: d.precision == precision)
+
+        assert precision == date.precision
+
+    @given(partial_dates(min_year=1, max_year=9999))
+    def test_dates_survive_their_json_form(self, date: m.PartialDate) -> None:
+        assert date == m.PartialDate.parse(date.to_json())
+
+    @pytest.mark.parametrize(("low", "high"), [(0, 10), (2000, 1999), (1, 10_000)])
+    def test_bad_ranges(self, low: int, high: int) -> None:
+        with pytest.raises(InvalidArgument):
+            partial_dates(min_year=low, max_year=high)
+
+
+class TestCaseVariations:
+    @given(st.data())
+    def test_variations_are_valid_and_keep_the_partnership(self, data: st.DataObject) -> None:
+        case = data.draw(cases(max_items=2))
+        variation = data.draw(case_variations(case))
+
+        expected = (case.id, case.partners, case.sources, [])
+        actual = (variation.id, variation.partners, variation.sources, claim_problems(variation))
+        assert expected == actual
+        assert variation == load_case(case_to_dict(variation))
+
+    @given(st.data())
+    def test_one_change_changes_the_case(self, data: st.DataObject) -> None:
+        case = data.draw(cases(max_items=2))
+
+        assert case != data.draw(case_variations(case, max_changes=1))
+
+    @pytest.mark.parametrize(
+        ("what", "changed"),
+        [
+            (
+                "field status",
+                lambda a, b: [f.status for f in a.fields] != [f.status for f in b.fields],
+            ),
+            ("more leaders", lambda a, b: len(b.leadership_changes) > len(a.leadership_changes)),
+            ("fewer leaders", lambda a, b: len(b.leadership_changes) < len(a.leadership_changes)),
+            (
+                "continuity",
+                lambda a, b: (
+                    len(a.leadership_changes) == len(b.leadership_changes)
+                    and a.leadership_changes != b.leadership_changes
+                ),
+            ),
+            (
+                "earmarking",
+                lambda a, b: (
+                    [x.earmarked for x in a.budget] != [x.earmarked for x in b.budget]
+                    and len(a.budget) == len(b.budget)
+                ),
+            ),
+            ("more budget", lambda a, b: len(b.budget) > len(a.budget)),
+            ("ratings", lambda a, b: a.assessments != b.assessments),
+        ],
+    )
+    def test_every_kind_of_change_happens(
+        self, what: str, changed: Callable[[m.Case, m.Case], bool]
+    ) -> None:
+        base = load_case(GOLDEN / "valid" / "full.yaml")
+
+        variation = first(case_variations(base, max_changes=1), lambda v: changed(base, v))
+
+        assert base != variation
+
+    def test_bad_arguments(self) -> None:
+        with pytest.raises(InvalidArgument):
+            case_variations(load_case(GOLDEN / "valid" / "minimal.yaml"), max_changes=0)
+
+
+class TestDocstring:
+    def test_the_example_runs(self) -> None:
+        expected = (0, 5)
+        assert expected == tuple(doctest.testmod(strategies))
