@@ -21,7 +21,7 @@ from typing import IO, TypeAlias
 
 from . import __version__
 from .cases import case_schema, load_case
-from .errors import CaseError
+from .errors import CaseError, SisterevalError
 from .facts import schema_document
 
 __all__ = ["main", "run"]
@@ -77,6 +77,60 @@ def _validate(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int
 
 
 # --------------------------------------------------------------------------
+# evaluate
+
+
+def _add_evaluate(commands: Commands) -> None:
+    parser = commands.add_parser(
+        "evaluate",
+        help="evaluate partnerships with a rule set",
+        description="Evaluate each case with a rule set (default: the shipped 'core'). "
+        "Exit 0 when every case was evaluated, 2 when a case or the rule set is invalid.",
+    )
+    parser.add_argument("cases", nargs="+", metavar="CASE", help="a case file (.yaml, .yml, .json)")
+    parser.add_argument(
+        "--rules",
+        default="core",
+        metavar="FILE|NAME",
+        help="a rule file, or the name of a shipped rule set (default: core)",
+    )
+    parser.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text for reading, json for the decision record, one object per line",
+    )
+    parser.add_argument(
+        "--lang", choices=("en", "id"), default="en", help="language of messages (default: en)"
+    )
+    parser.set_defaults(handler=_evaluate)
+
+
+def _evaluate(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
+    from .evaluation import evaluate, rule_set
+    from .report import render_text
+
+    try:
+        rules = rule_set(args.rules)
+    except SisterevalError as exc:
+        stderr.write(f"{exc}\n")
+        return INVALID
+    status = OK
+    for name in args.cases:
+        try:
+            result = evaluate(load_case(Path(name), file=name), rules, language=args.lang)
+        except SisterevalError as exc:
+            stderr.write(f"{exc}\n")
+            status = INVALID
+            continue
+        if args.format == "json":
+            stdout.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
+        else:
+            stdout.write(render_text(result, source=name))
+    return status
+
+
+# --------------------------------------------------------------------------
 # schema
 
 
@@ -108,6 +162,7 @@ def _print_json(document: Callable[[], Mapping[str, object]]) -> Handler:
 
 _COMMANDS: tuple[Callable[[Commands], None], ...] = (
     _add_validate,
+    _add_evaluate,
     _add_schema,
 )
 

@@ -1,0 +1,277 @@
+"""Evaluate a case with a rule set: the one function most users call.
+
+``evaluate(case, rules)`` loads what it is given, derives the facts, fires the
+rules on the durable_rules engine (or the reference evaluator), and builds the
+:class:`~sistereval.verdict.Evaluation`: findings with the facts they matched
+and the sources behind them, factor scores, the verdict by the rule set's
+policy, its confidence, the rules that did not fire, and the disputes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import threading
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal
+
+from . import ir, reference
+from .cases import case_to_dict, load_case
+from .errors import UsageError
+from .facts import FACT_SCHEMA, Facts, derive
+from .language import format_expression, load_rules, render_message
+from .model import Case
+from .verdict import (
+    Evaluation,
+    Finding,
+    NotFired,
+    RuleSetRef,
+    confidence,
+    decide,
+    fact_support,
+    factor_scores,
+)
+
+__all__ = ["Backend", "evaluate", "rule_set"]
+
+Backend = Literal["durable", "reference"]
+LANGUAGES = ("en", "id")
+
+_engines: dict[tuple[str, int], Any] = {}
+_engines_lock = threading.Lock()
+_rule_sets: dict[str, ir.RuleSet] = {}
+
+
+def rule_set(rules: ir.RuleSet | str | os.PathLike[str] | None = None) -> ir.RuleSet:
+    """A loaded rule set: ``None`` is the shipped ``core``; a name or path is loaded
+    (shipped rule sets are loaded once per process)."""
+    if isinstance(rules, ir.RuleSet):
+        return rules
+    name = "core" if rules is None else os.fspath(rules)
+    if os.sep not in name and not name.endswith((".yaml", ".yml")):
+        if name not in _rule_sets:
+            _rule_sets[name] = load_rules(name)
+        return _rule_sets[name]
+    return load_rules(name)
+
+
+def _engine(ruleset: ir.RuleSet) -> Any:
+    """One compiled engine (one durable host) per rule set, kept for the process."""
+    from .engine import Engine  # the only door to durable_rules
+
+    key = (ruleset.sha256, id(FACT_SCHEMA))
+    with _engines_lock:
+        engine = _engines.get(key)
+        if engine is None:
+            engine = Engine(ruleset, FACT_SCHEMA)
+            _engines[key] = engine
+        return engine
+
+
+def _as_case(case: Case | str | os.PathLike[str] | Mapping[str, Any]) -> Case:
+    return case if isinstance(case, Case) else load_case(case)
+
+
+def case_sha256(case: Case) -> str:
+    """A digest of the case's content (independent of the file's layout)."""
+    text = json.dumps(case_to_dict(case), sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def evaluate(
+    case: Case | str | os.PathLike[str] | Mapping[str, Any],
+    rules: ir.RuleSet | str | os.PathLike[str] | None = None,
+    *,
+    language: str = "en",
+    backend: Backend = "durable",
+) -> Evaluation:
+    """Evaluate one partnership.
+
+    ``case`` is a :class:`~sistereval.model.Case`, a case-file path, YAML/JSON
+    text or a mapping; ``rules`` a loaded rule set, a shipped name (default
+    ``core``) or a rule-file path; ``language`` the language of the messages
+    (``en`` or ``id``); ``backend`` ``durable`` (the production engine) or
+    ``reference`` (the pure-Python evaluator; both fire the same rules).
+    """
+    if language not in LANGUAGES:
+        raise UsageError(f"unknown language {language!r}; use one of {', '.join(LANGUAGES)}")
+    if backend not in ("durable", "reference"):
+        raise UsageError(f"unknown backend {backend!r}; use 'durable' or 'reference'")
+    the_case = _as_case(case)
+    ruleset = rule_set(rules)
+    facts = derive(the_case)
+    if backend == "durable":
+        firing: ir.Firing = _engine(ruleset).evaluate(facts)
+    else:
+        firing = reference.evaluate(ruleset, facts, FACT_SCHEMA)
+    return _build(the_case, ruleset, facts, firing.fired, language)
+
+
+def _env(ruleset: ir.RuleSet, facts: Facts, fired: Sequence[str], stratum: int) -> reference.Env:
+    """What a rule of ``stratum`` saw: the facts and what lower strata produced."""
+    lower = [r for r in ruleset.rules if r.id in fired and r.stratum < stratum]
+    return reference.Env(
+        scalars=facts.scalars,
+        collections=facts.collections,
+        fired=frozenset(r.id for r in lower),
+        derived=frozenset(r.then.name for r in lower if isinstance(r.then, ir.Derive)),
+        findings=tuple(
+            reference.finding_item(r) for r in lower if isinstance(r.then, ir.FindingThen)
+        ),
+    )
+
+
+def _used_rules(rule: ir.Rule, ruleset: ir.RuleSet, env: reference.Env) -> list[str]:
+    """The fired rules whose results ``rule``'s condition read."""
+    used: list[str] = []
+    for node in ir.walk(rule.when):
+        if isinstance(node, ir.FiredRef) and node.rule in env.fired:
+            used.append(node.rule)
+        elif isinstance(node, ir.DerivedRef) and node.name in env.derived:
+            used.extend(
+                r.id
+                for r in ruleset.rules
+                if r.id in env.fired and isinstance(r.then, ir.Derive) and r.then.name == node.name
+            )
+        elif isinstance(node, ir.Quantifier) and node.collection == "findings":
+            for index in reference.matching_items(node, env):
+                used.append(str(env.findings[index]["rule"]))
+    return list(dict.fromkeys(used))
+
+
+def _evidence(
+    rule: ir.Rule, facts: Facts, env: reference.Env
+) -> tuple[dict[str, object], list[str], list[str]]:
+    """The facts a rule read with their values (scalars, and the collection items its
+    quantifiers matched), their sources, and the names of the scalar facts."""
+    values: dict[str, object] = {}
+    sources: list[str] = []
+    for node in ir.walk(rule.when):
+        if isinstance(node, ir.FactRef) and node.name not in values:
+            values[node.name] = facts.scalars.get(node.name)
+            sources.extend(facts.sources.get(node.name, ()))
+        elif isinstance(node, ir.Quantifier) and node.collection != "findings":
+            for index in reference.matching_items(node, env):
+                key = f"{node.collection}[{index}]"
+                values[key] = dict(facts.collections[node.collection][index])
+                sources.extend(facts.sources.get(key, ()))
+    names = [name for name in values if name in facts.scalars]
+    return values, list(dict.fromkeys(sources)), names
+
+
+def _finding(
+    rule: ir.Rule, ruleset: ir.RuleSet, facts: Facts, env: reference.Env, language: str
+) -> Finding:
+    values, sources, _ = _evidence(rule, facts, env)
+    template = rule.because.get(language) or rule.because.get("en") or rule.title
+    message = render_message(template, facts.scalars, language=language)
+    then = rule.then
+    if isinstance(then, ir.FindingThen):
+        kind, factor, severity, verdict = then.kind, then.factor, then.severity, None
+    elif isinstance(then, ir.VerdictThen):
+        kind, factor, severity, verdict = "verdict", None, None, then.verdict
+    else:
+        kind, factor, severity, verdict = "derived", None, None, None
+    return Finding(
+        rule=rule.id,
+        title=rule.title,
+        kind=kind,
+        factor=factor,
+        severity=severity,
+        verdict=verdict,
+        message=message,
+        facts=values,
+        sources=tuple(sources),
+        rule_source=rule.source,
+    )
+
+
+def _not_fired(rule: ir.Rule, facts: Facts, env: reference.Env) -> NotFired:
+    """The first top-level clause of the condition that is false, with the values it read."""
+    condition = ir.to_nnf(rule.when)
+    clauses = condition.items if isinstance(condition, ir.And) else (condition,)
+    blocking = next((c for c in clauses if not reference.eval_condition(c, env)), condition)
+    shown = []
+    for node in ir.walk(blocking):
+        if isinstance(node, ir.FactRef):
+            shown.append(f"{node.name} = {_show(facts.scalars.get(node.name))}")
+        elif isinstance(node, ir.Quantifier):
+            hits = len(reference.matching_items(node, env))
+            shown.append(f"{node.kind}({node.collection}, ...): {hits} matching item(s)")
+    detail = "; ".join(dict.fromkeys(shown)) or "the condition is false"
+    return NotFired(rule=rule.id, blocking_condition=format_expression(blocking), detail=detail)
+
+
+def _show(value: object) -> str:
+    if value is None:
+        return "unknown"
+    if isinstance(value, tuple):
+        return "[" + ", ".join(str(v) for v in value) + "]"
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def _build(
+    case: Case, ruleset: ir.RuleSet, facts: Facts, fired: Sequence[str], language: str
+) -> Evaluation:
+    from . import __version__
+
+    fired_set = set(fired)
+    envs = {k: _env(ruleset, facts, fired, k) for k in {r.stratum for r in ruleset.rules}}
+    findings = tuple(
+        _finding(rule, ruleset, facts, envs[rule.stratum], language)
+        for rule in ruleset.rules
+        if rule.id in fired_set
+    )
+    not_fired = tuple(
+        _not_fired(rule, facts, envs[rule.stratum])
+        for rule in ruleset.rules
+        if rule.id not in fired_set
+    )
+    verdict, deciding = decide(ruleset, fired)
+
+    # The deciding chain: the deciding verdict rules and, transitively, every
+    # fired rule whose result they read.
+    chain: list[str] = []
+    todo = list(deciding)
+    while todo:
+        rid = todo.pop(0)
+        if rid in chain:
+            continue
+        chain.append(rid)
+        rule = ruleset.rule(rid)
+        todo.extend(_used_rules(rule, ruleset, envs[rule.stratum]))
+
+    disputed = {d.fact for d in facts.disputes}
+    reliability = {s.id: (str(s.reliability) if s.reliability else None) for s in case.sources}
+    supports: list[float] = []
+    seen: set[str] = set()
+    for rid in chain:
+        rule = ruleset.rule(rid)
+        _values, sources, names = _evidence(rule, facts, envs[rule.stratum])
+        for name in names:
+            if name in seen:
+                continue
+            seen.add(name)
+            supports.append(
+                fact_support(facts.sources.get(name, ()), reliability.get, name in disputed)
+            )
+        if not names and sources:
+            supports.append(fact_support(sources, reliability.get, False))
+    by_id = {f.rule: f for f in findings}
+    return Evaluation(
+        verdict=verdict,
+        confidence=confidence(supports) if deciding else 0.0,
+        case_id=case.id,
+        case_sha256=case_sha256(case),
+        ruleset=RuleSetRef(id=ruleset.id, version=ruleset.version, sha256=ruleset.sha256),
+        findings=findings,
+        factors=factor_scores(ruleset, [by_id[r] for r in by_id]),
+        not_fired=not_fired,
+        disputes=tuple(d.to_dict() for d in facts.disputes),
+        deciding=tuple(chain),
+        language=language,
+        version=__version__,
+    )

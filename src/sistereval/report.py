@@ -1,0 +1,120 @@
+"""Render an evaluation for people: plain text for the terminal, in English or Indonesian.
+
+``--format json`` is :meth:`sistereval.verdict.Evaluation.to_dict`, the decision record;
+this module is for reading.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from .verdict import Evaluation
+
+__all__ = ["LABELS", "render_text"]
+
+#: Library text per language; every key exists in every language (a test checks it).
+LABELS: Mapping[str, Mapping[str, str]] = {
+    "en": {
+        "verdict": "verdict",
+        "confidence": "confidence",
+        "case": "case",
+        "rules": "rules",
+        "deciding": "decided by",
+        "findings": "findings",
+        "facts": "facts",
+        "sources": "sources",
+        "factors": "success factors",
+        "obstacles": "obstacle groups",
+        "disputes": "disputes",
+        "not_fired": "rules that did not fire",
+        "none": "none",
+        "rule_source": "rule source",
+        "success": "success",
+        "partial": "partial",
+        "failure": "failure",
+        "not_assessable": "not assessable",
+        "chosen": "used",
+        "json_hint": "(blocking conditions: --format json)",
+    },
+    "id": {
+        "verdict": "putusan",
+        "confidence": "tingkat keyakinan",
+        "case": "kasus",
+        "rules": "aturan",
+        "deciding": "diputuskan oleh",
+        "findings": "temuan",
+        "facts": "fakta",
+        "sources": "sumber",
+        "factors": "faktor keberhasilan",
+        "obstacles": "kelompok hambatan",
+        "disputes": "perbedaan sumber",
+        "not_fired": "aturan yang tidak terpenuhi",
+        "none": "tidak ada",
+        "rule_source": "sumber aturan",
+        "success": "berhasil",
+        "partial": "berhasil sebagian",
+        "failure": "gagal",
+        "not_assessable": "tidak dapat dinilai",
+        "chosen": "dipakai",
+        "json_hint": "(kondisi penghambat: --format json)",
+    },
+}
+
+
+def _value(value: object) -> str:
+    if value is None:
+        return "?"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, float):
+        return f"{value:.2f}".rstrip("0").rstrip(".")
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_value(v) for v in value) + "]"
+    if isinstance(value, Mapping):
+        return "{" + ", ".join(f"{k}: {_value(v)}" for k, v in value.items() if v is not None) + "}"
+    return str(value)
+
+
+def render_text(evaluation: Evaluation, *, source: str | None = None) -> str:
+    """A readable account of one evaluation, in the evaluation's language."""
+    t = LABELS.get(evaluation.language, LABELS["en"])
+    record = evaluation.to_dict()
+    head = source or evaluation.case_id
+    lines = [
+        f"{head}: {t['verdict']} {t[evaluation.verdict]} "
+        f"({t['confidence']} {evaluation.confidence:.2f})",
+        f"  {t['case']} {evaluation.case_id} · {t['rules']} {evaluation.ruleset.id} "
+        f"{evaluation.ruleset.version}",
+        f"  {t['deciding']}: {', '.join(evaluation.deciding) or t['none']}",
+        f"  {t['findings']}:",
+    ]
+    for finding in evaluation.findings:
+        if finding.kind == "verdict":
+            tag = f"verdict → {t[finding.verdict or 'not_assessable']}"
+        elif finding.kind == "derived":
+            tag = "derived"
+        else:
+            tag = f"{finding.kind}, {finding.factor}, {finding.severity}"
+        lines.append(f"    - {finding.rule} [{tag}]")
+        lines.append(f"      {finding.message}")
+        if finding.facts:
+            facts = ", ".join(f"{k} = {_value(v)}" for k, v in finding.facts.items())
+            lines.append(f"      {t['facts']}: {facts}")
+        if finding.sources:
+            lines.append(f"      {t['sources']}: {', '.join(finding.sources)}")
+    factors = record["factors"]
+    lines.append(f"  {t['factors']} / {t['obstacles']}:")
+    lines.append("    " + ", ".join(f"{k} {v:+g}" for k, v in factors.items()))
+    lines.append(f"  {t['disputes']}:")
+    if not evaluation.disputes:
+        lines.append(f"    {t['none']}")
+    for dispute in record["disputes"]:
+        options = "; ".join(
+            f"{_value(a['value'])} ({', '.join(a['sources']) or '-'})"
+            for a in dispute["alternatives"]
+        )
+        lines.append(
+            f"    - {dispute['fact']}: {options} → {t['chosen']} {_value(dispute['chosen'])}"
+        )
+    lines.append(f"  {t['not_fired']}: {len(evaluation.not_fired)} {t['json_hint']}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,217 @@
+"""From fired rules to an evaluation: findings, factor scores, verdict, confidence.
+
+The verdict policy and the confidence method are documented in
+``docs/evaluation.md``; this module is their single implementation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import attrs
+
+from . import ir
+from .model import PartialDate
+
+__all__ = [
+    "NOT_ASSESSABLE",
+    "Evaluation",
+    "Finding",
+    "NotFired",
+    "RuleSetRef",
+    "confidence",
+    "decide",
+    "factor_scores",
+]
+
+NOT_ASSESSABLE = "not_assessable"
+SEVERITY_WEIGHT = {"low": 1, "medium": 2, "high": 3}
+
+#: How much one source supports a fact, by reliability mark (DOMAIN.md: H an
+#: official source or two independent sources agree; M one news or academic
+#: source; L a blog or second-hand summary).  Unmarked sources count as M.
+RELIABILITY_WEIGHT = {"H": 0.9, "M": 0.6, "L": 0.3}
+#: A fact with no source behind it (a value nobody reported, or a measure
+#: computed from coordinates alone) still carries some support.
+UNSOURCED_SUPPORT = 0.5
+#: A fact that sources dispute counts for less.
+DISPUTE_FACTOR = 0.75
+
+
+def _jsonable(value: object) -> object:
+    if isinstance(value, PartialDate):
+        return str(value)
+    if isinstance(value, tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+@attrs.frozen(kw_only=True)
+class Finding:
+    """One fired rule that states a finding (or decides a verdict, or derives a fact)."""
+
+    rule: str
+    title: str
+    kind: str  # strength | obstacle | risk | compliance | verdict | derived
+    factor: str | None
+    severity: str | None
+    message: str
+    facts: Mapping[str, object]
+    sources: tuple[str, ...]
+    rule_source: str
+    verdict: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "title": self.title,
+            "kind": self.kind,
+            "factor": self.factor,
+            "severity": self.severity,
+            "verdict": self.verdict,
+            "message": self.message,
+            "facts": _jsonable(dict(self.facts)),
+            "sources": list(self.sources),
+            "rule_source": self.rule_source,
+        }
+
+
+@attrs.frozen(kw_only=True)
+class NotFired:
+    """A rule that did not fire and the first top-level clause that stopped it."""
+
+    rule: str
+    blocking_condition: str
+    detail: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "blocking_condition": self.blocking_condition,
+            "detail": self.detail,
+        }
+
+
+@attrs.frozen(kw_only=True)
+class RuleSetRef:
+    id: str
+    version: str
+    sha256: str
+
+
+@attrs.frozen(kw_only=True)
+class Evaluation:
+    """The result of evaluating one case with one rule set (DESIGN §5)."""
+
+    verdict: str
+    confidence: float
+    case_id: str
+    case_sha256: str
+    ruleset: RuleSetRef
+    findings: tuple[Finding, ...]
+    factors: Mapping[str, float]
+    not_fired: tuple[NotFired, ...]
+    disputes: tuple[Mapping[str, Any], ...]
+    deciding: tuple[str, ...]
+    language: str
+    version: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "verdict": self.verdict,
+            "confidence": self.confidence,
+            "case": {"id": self.case_id, "sha256": self.case_sha256},
+            "ruleset": {
+                "id": self.ruleset.id,
+                "version": self.ruleset.version,
+                "sha256": self.ruleset.sha256,
+            },
+            "deciding_rules": list(self.deciding),
+            "findings": [f.to_dict() for f in self.findings],
+            "factors": dict(self.factors),
+            "not_fired": [n.to_dict() for n in self.not_fired],
+            "disputes": [_jsonable(dict(d)) for d in self.disputes],
+            "language": self.language,
+            "sistereval": self.version,
+        }
+
+
+def decide(ruleset: ir.RuleSet, fired: Sequence[str]) -> tuple[str, tuple[str, ...]]:
+    """The verdict by the rule set's policy, and the verdict rules that decided it.
+
+    * ``worst``: the worst fired verdict on the scale wins;
+    * ``best``: the best fired verdict wins;
+    * ``priority``: the first fired verdict rule in rule-set order wins.
+
+    Every fired verdict rule that gave the winning verdict is deciding (under
+    ``priority`` only the first).  No fired verdict rule: ``not_assessable``.
+    """
+    verdict_rules = [
+        (rule.id, rule.then.verdict)
+        for rule in ruleset.rules
+        if rule.id in set(fired) and isinstance(rule.then, ir.VerdictThen)
+    ]
+    if not verdict_rules:
+        return NOT_ASSESSABLE, ()
+    if ruleset.policy == "priority":
+        first = verdict_rules[0]
+        return first[1], (first[0],)
+    rank = {name: i for i, name in enumerate(ruleset.scale)}
+    pick = max if ruleset.policy == "worst" else min
+    verdict = pick((v for _, v in verdict_rules), key=lambda v: rank[v])
+    return verdict, tuple(rid for rid, v in verdict_rules if v == verdict)
+
+
+def factor_scores(ruleset: ir.RuleSet, findings: Sequence[Finding]) -> dict[str, float]:
+    """A score per success factor and per obstacle group.
+
+    Success factor: the sum of the severity weights (low 1, medium 2, high 3)
+    of its strength findings minus those of its obstacle, risk and compliance
+    findings.  Obstacle group: the sum of the severity weights of its obstacle
+    and risk findings (0 is no obstacle found).
+    """
+    scores: dict[str, float] = {name: 0.0 for name in (*ruleset.factors, *ruleset.obstacle_groups)}
+    for finding in findings:
+        if finding.factor is None or finding.factor not in scores or finding.severity is None:
+            continue
+        weight = SEVERITY_WEIGHT[finding.severity]
+        if finding.factor in ruleset.obstacle_groups:
+            if finding.kind in ("obstacle", "risk"):
+                scores[finding.factor] += weight
+        elif finding.kind == "strength":
+            scores[finding.factor] += weight
+        else:
+            scores[finding.factor] -= weight
+    return scores
+
+
+def fact_support(
+    source_ids: Sequence[str], reliability: Callable[[str], str | None], disputed: bool
+) -> float:
+    """How well the sources behind one fact support it, in [0, 1].
+
+    Independent sources combine as a noisy-or of their reliability weights:
+    ``1 - prod(1 - w)``; a fact with no source gets ``UNSOURCED_SUPPORT``;
+    a disputed fact is multiplied by ``DISPUTE_FACTOR``.
+    """
+    if source_ids:
+        miss = 1.0
+        for sid in dict.fromkeys(source_ids):
+            miss *= 1.0 - RELIABILITY_WEIGHT.get(reliability(sid) or "M", RELIABILITY_WEIGHT["M"])
+        support = 1.0 - miss
+    else:
+        support = UNSOURCED_SUPPORT
+    return support * DISPUTE_FACTOR if disputed else support
+
+
+def confidence(supports: Sequence[float]) -> float:
+    """The confidence of a verdict: the mean support of the facts behind its
+    deciding findings, rounded to two decimals (0.0 when nothing decided)."""
+    if not supports:
+        return 0.0
+    return round(sum(supports) / len(supports), 2)
