@@ -1190,10 +1190,12 @@ def _valid(vtype: ir.ValueType, value: object) -> bool:
     if vtype is ir.ValueType.BOOLEAN:
         return isinstance(value, bool)
     if vtype is ir.ValueType.STRING:
-        return isinstance(value, str) and _text(value)
+        return isinstance(value, str) and reference.is_text(value)
     if vtype is ir.ValueType.DATE:
         return isinstance(value, PartialDate)
-    return isinstance(value, (tuple, list)) and all(isinstance(x, str) and _text(x) for x in value)
+    return isinstance(value, (tuple, list)) and all(
+        isinstance(x, str) and reference.is_text(x) for x in value
+    )
 
 
 def _number(value: object) -> bool:
@@ -1203,16 +1205,6 @@ def _number(value: object) -> bool:
         return math.isfinite(value)
     except OverflowError:
         return False
-
-
-def _text(value: str) -> bool:
-    if value.isascii():
-        return True
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def _fragment(prop: str, field: _Field, value: object, where: str) -> str:

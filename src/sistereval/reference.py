@@ -56,6 +56,7 @@ __all__ = [
     "evaluate",
     "expr_type",
     "finding_item",
+    "is_text",
     "matching_items",
 ]
 
@@ -402,12 +403,12 @@ def _check_value(fact: FactDef, value: object, where: str) -> None:
     elif kind is ir.ValueType.BOOLEAN:
         ok = isinstance(value, bool)
     elif kind is ir.ValueType.STRING:
-        ok = isinstance(value, str) and _text(value)
+        ok = isinstance(value, str) and is_text(value)
     elif kind is ir.ValueType.DATE:
         ok = isinstance(value, PartialDate)
     else:
         ok = isinstance(value, (tuple, list)) and all(
-            isinstance(x, str) and _text(x) for x in value
+            isinstance(x, str) and is_text(x) for x in value
         )
     if not ok:
         raise EvaluationError(f"fact {where!r} should be a {fact.type}, not {value!r}")
@@ -420,7 +421,7 @@ def _finite(value: object) -> bool:
         return False
 
 
-def _text(value: str) -> bool:
+def is_text(value: str) -> bool:
     """Whether ``value`` is Unicode text (no lone surrogates)."""
     if value.isascii():
         return True
@@ -455,7 +456,7 @@ def expr_type(expr: ir.Expr, schema: FactSchema, *, collection: str | None = Non
                 raise EvaluationError(f"the number {value!r} is not finite")
             return vt.NUMBER
         if isinstance(value, str):
-            if not _text(value):
+            if not is_text(value):
                 raise EvaluationError(f"{value!r} is not Unicode text")
             return vt.STRING
         if isinstance(value, PartialDate):
@@ -505,7 +506,7 @@ def expr_type(expr: ir.Expr, schema: FactSchema, *, collection: str | None = Non
             raise EvaluationError(f"a {needle} cannot be in a list of strings")
         return vt.BOOLEAN
     if isinstance(expr, ir.Match):
-        if not isinstance(expr.pattern, str) or not _text(expr.pattern):
+        if not isinstance(expr.pattern, str) or not is_text(expr.pattern):
             raise EvaluationError(f"invalid pattern {expr.pattern!r}")
         if expr_type(expr.subject, schema, collection=collection) is not vt.STRING:
             raise EvaluationError("'matches' needs a string")
