@@ -20,7 +20,7 @@ from . import ir, reference
 from .cases import case_to_dict, load_case
 from .errors import UsageError
 from .facts import FACT_SCHEMA, Facts, derive
-from .language import format_expression, load_rules, render_message
+from .language import format_expression, load_rules, render_message, shipped_rule_sets
 from .model import Case
 from .verdict import (
     Evaluation,
@@ -49,7 +49,7 @@ def rule_set(rules: ir.RuleSet | str | os.PathLike[str] | None = None) -> ir.Rul
     if isinstance(rules, ir.RuleSet):
         return rules
     name = "core" if rules is None else os.fspath(rules)
-    if os.sep not in name and not name.endswith((".yaml", ".yml")):
+    if name in shipped_rule_sets():
         if name not in _rule_sets:
             _rule_sets[name] = load_rules(name)
         return _rule_sets[name]
@@ -246,11 +246,12 @@ def _build(
 
     disputed = {d.fact for d in facts.disputes}
     reliability = {s.id: (str(s.reliability) if s.reliability else None) for s in case.sources}
+    by_id = {f.rule: f for f in findings}
     supports: list[float] = []
     seen: set[str] = set()
     for rid in chain:
-        rule = ruleset.rule(rid)
-        _values, sources, names = _evidence(rule, facts, envs[rule.stratum])
+        sources = by_id[rid].sources
+        names = [name for name in by_id[rid].facts if name in facts.scalars]
         for name in names:
             if name in seen:
                 continue
@@ -260,7 +261,6 @@ def _build(
             )
         if not names and sources:
             supports.append(fact_support(sources, reliability.get, False))
-    by_id = {f.rule: f for f in findings}
     return Evaluation(
         verdict=verdict,
         confidence=confidence(supports) if deciding else 0.0,
@@ -268,7 +268,7 @@ def _build(
         case_sha256=case_sha256(case),
         ruleset=RuleSetRef(id=ruleset.id, version=ruleset.version, sha256=ruleset.sha256),
         findings=findings,
-        factors=factor_scores(ruleset, [by_id[r] for r in by_id]),
+        factors=factor_scores(ruleset, findings),
         not_fired=not_fired,
         disputes=tuple(d.to_dict() for d in facts.disputes),
         deciding=tuple(chain),
