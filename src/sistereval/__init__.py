@@ -30,6 +30,7 @@ from .errors import (
 if TYPE_CHECKING:
     from .cases import case_schema, dump_case, load_case
     from .evaluation import evaluate
+    from .explain import Explanation, explain
     from .facts import FACT_SCHEMA, Facts, derive
     from .ir import RuleSet
     from .language import load_rules
@@ -45,6 +46,7 @@ _LAZY = {
     "FACT_SCHEMA": "facts",
     "Case": "model",
     "Evaluation": "verdict",
+    "Explanation": "explain",
     "Facts": "facts",
     "Finding": "verdict",
     "RuleSet": "ir",
@@ -52,6 +54,7 @@ _LAZY = {
     "derive": "facts",
     "dump_case": "cases",
     "evaluate": "evaluation",
+    "explain": "explain",
     "load_case": "cases",
     "load_rules": "language",
 }
@@ -73,6 +76,7 @@ __all__ = [
     "DocumentError",
     "Evaluation",
     "EvaluationError",
+    "Explanation",
     "Facts",
     "Finding",
     "LimitError",
@@ -87,6 +91,7 @@ __all__ = [
     "derive",
     "dump_case",
     "evaluate",
+    "explain",
     "load_case",
     "load_rules",
 ]

@@ -160,9 +160,23 @@ def _print_json(document: Callable[[], Mapping[str, object]]) -> Handler:
 
 # --------------------------------------------------------------------------
 
+def _add_explain(commands: Commands) -> None:
+    from .explain import add_explain_command
+
+    add_explain_command(commands)
+
+
+def _add_test(commands: Commands) -> None:
+    from .ruletest import add_test_command
+
+    add_test_command(commands)
+
+
 _COMMANDS: tuple[Callable[[Commands], None], ...] = (
     _add_validate,
     _add_evaluate,
+    _add_explain,
+    _add_test,
     _add_schema,
 )
 

@@ -108,7 +108,9 @@ def evaluate(
     return _build(the_case, ruleset, facts, firing.fired, language)
 
 
-def _env(ruleset: ir.RuleSet, facts: Facts, fired: Sequence[str], stratum: int) -> reference.Env:
+def stratum_env(
+    ruleset: ir.RuleSet, facts: Facts, fired: Sequence[str], stratum: int
+) -> reference.Env:
     """What a rule of ``stratum`` saw: the facts and what lower strata produced."""
     lower = [r for r in ruleset.rules if r.id in fired and r.stratum < stratum]
     return reference.Env(
@@ -122,7 +124,7 @@ def _env(ruleset: ir.RuleSet, facts: Facts, fired: Sequence[str], stratum: int) 
     )
 
 
-def _used_rules(rule: ir.Rule, ruleset: ir.RuleSet, env: reference.Env) -> list[str]:
+def used_rules(rule: ir.Rule, ruleset: ir.RuleSet, env: reference.Env) -> list[str]:
     """The fired rules whose results ``rule``'s condition read."""
     used: list[str] = []
     for node in ir.walk(rule.when):
@@ -219,7 +221,8 @@ def _build(
     from . import __version__
 
     fired_set = set(fired)
-    envs = {k: _env(ruleset, facts, fired, k) for k in {r.stratum for r in ruleset.rules}}
+    strata = {r.stratum for r in ruleset.rules}
+    envs = {k: stratum_env(ruleset, facts, fired, k) for k in strata}
     findings = tuple(
         _finding(rule, ruleset, facts, envs[rule.stratum], language)
         for rule in ruleset.rules
@@ -242,7 +245,7 @@ def _build(
             continue
         chain.append(rid)
         rule = ruleset.rule(rid)
-        todo.extend(_used_rules(rule, ruleset, envs[rule.stratum]))
+        todo.extend(used_rules(rule, ruleset, envs[rule.stratum]))
 
     disputed = {d.fact for d in facts.disputes}
     reliability = {s.id: (str(s.reliability) if s.reliability else None) for s in case.sources}

@@ -1,0 +1,619 @@
+"""Explain an evaluation for teaching: why this verdict, and what stopped the others.
+
+:func:`explain` evaluates a case (with :func:`sistereval.evaluation.evaluate`)
+and adds what a reader needs to follow the decision:
+
+* **the chain**: the deciding verdict rule(s), the fired rules whose results
+  they read (transitively), the facts each matched with their values, and the
+  sources of those facts with their citations from the case;
+* **every rule that did not fire**, its condition (in negation normal form,
+  :func:`sistereval.ir.to_nnf`) evaluated clause by clause by the reference
+  evaluator *without short-circuit*: each child of an ``and``/``or`` is shown
+  with its truth value, each comparison with the actual value(s) it read,
+  each quantifier with the number of items that matched; an unknown fact is
+  shown as unknown (the atom is then false, as the IR semantics say).
+
+Nearness (the order of the rules that did not fire): the fraction of the
+condition's top-level clauses that hold (the children of a top-level ``and``;
+any other condition is one clause), highest first; ties keep the rule set's
+evaluation order (:attr:`sistereval.ir.RuleSet.rules`: by stratum, then file
+order).  A rule one clause short of firing thus comes before a rule blocked
+on every clause.
+
+Verdict rules whose verdict is better than the actual one on the rule set's
+scale (every verdict rule when the case is ``not_assessable``) are marked as
+"rules for a better verdict": they say what would have to change.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+import attrs
+
+from . import ir, reference
+from ._suggest import did_you_mean
+from .cases import load_case
+from .errors import SisterevalError, UsageError
+from .evaluation import Backend, evaluate, rule_set, stratum_env, used_rules
+from .facts import Facts, derive
+from .language import format_expression
+from .model import Case, PartialDate
+from .report import LABELS
+from .verdict import NOT_ASSESSABLE, Finding, RuleSetRef, decide
+
+if TYPE_CHECKING:
+    from .cli import Commands
+
+__all__ = [
+    "STRINGS",
+    "Clause",
+    "Explanation",
+    "FiredRule",
+    "Miss",
+    "SourceRef",
+    "add_explain_command",
+    "explain",
+    "explain_condition",
+    "render_explanation",
+]
+
+#: Library text of explanations per language; every key exists in every language.
+STRINGS: Mapping[str, Mapping[str, str]] = {
+    "en": {
+        "chain": "why: the deciding chain",
+        "outside_chain": "fired, outside the deciding chain",
+        "deciding_rule": "deciding",
+        "uses": "uses",
+        "facts": "facts",
+        "sources": "sources",
+        "cited": "sources cited",
+        "better": "rules for a better verdict",
+        "others": "other rules that did not fire",
+        "nearness": "{true} of {total} clause(s) true",
+        "actual": "actual",
+        "versus": "vs",
+        "true": "true",
+        "false": "false",
+        "unknown": "unknown",
+        "match": "{n} of {total} item(s) match",
+        "fail": "{n} of {total} item(s) fail it",
+        "all_of": "all of",
+        "any_of": "any of",
+        "condition": "condition",
+        "none": "none",
+        "rule": "rule",
+    },
+    "id": {
+        "chain": "alasan: rantai penentu",
+        "outside_chain": "terpenuhi, di luar rantai penentu",
+        "deciding_rule": "penentu",
+        "uses": "memakai",
+        "facts": "fakta",
+        "sources": "sumber",
+        "cited": "sumber yang dikutip",
+        "better": "aturan untuk putusan yang lebih baik",
+        "others": "aturan lain yang tidak terpenuhi",
+        "nearness": "{true} dari {total} klausa benar",
+        "actual": "nilai",
+        "versus": "lawan",
+        "true": "benar",
+        "false": "salah",
+        "unknown": "tidak diketahui",
+        "match": "{n} dari {total} butir cocok",
+        "fail": "{n} dari {total} butir tidak memenuhinya",
+        "all_of": "semua dari",
+        "any_of": "salah satu dari",
+        "condition": "kondisi",
+        "none": "tidak ada",
+        "rule": "aturan",
+    },
+}
+
+OK = 0
+INVALID = 2
+
+
+def _json(value: object) -> object:
+    """A reference-evaluator value as JSON data (unknown is ``None``)."""
+    if value is reference.UNKNOWN or value is None:
+        return None
+    if isinstance(value, PartialDate):
+        return str(value)
+    if isinstance(value, (tuple, list)):
+        return [_json(v) for v in value]
+    if isinstance(value, Mapping):
+        return {str(k): _json(v) for k, v in value.items()}
+    return value
+
+
+# ---------------------------------------------------------------- results
+
+
+@attrs.frozen(kw_only=True)
+class Clause:
+    """One node of a condition, evaluated.
+
+    ``kind`` is ``and``, ``or``, ``quantifier`` or ``atom``; ``holds`` its
+    truth value; ``actual`` the value(s) an atom read (``None`` is unknown);
+    ``matches``/``items`` the matching and total items of a quantifier (for
+    ``all`` the items that fail its condition); ``unknown`` whether an atom
+    read an unknown value; ``children`` every child of an ``and``/``or``.
+    """
+
+    text: str
+    kind: str
+    holds: bool
+    actual: tuple[object, ...] = ()
+    unknown: bool = False
+    quantifier: str | None = None
+    matches: int | None = None
+    items: int | None = None
+    children: tuple[Clause, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"condition": self.text, "kind": self.kind, "holds": self.holds}
+        if self.kind == "atom":
+            data["actual"] = list(self.actual)
+            data["unknown"] = self.unknown
+        if self.kind == "quantifier":
+            data.update(quantifier=self.quantifier, matches=self.matches, items=self.items)
+        if self.children:
+            data["clauses"] = [c.to_dict() for c in self.children]
+        return data
+
+
+@attrs.frozen(kw_only=True)
+class SourceRef:
+    """A source of the case, as cited."""
+
+    id: str
+    citation: str | None
+    reliability: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "citation": self.citation, "reliability": self.reliability}
+
+
+@attrs.frozen(kw_only=True)
+class FiredRule:
+    """A rule that fired: its finding, what it read and where that came from."""
+
+    finding: Finding
+    deciding: bool  # a deciding verdict rule
+    in_chain: bool
+    uses: tuple[str, ...]  # the fired rules whose results it read
+    sources: tuple[SourceRef, ...]
+    condition: Clause
+
+    def to_dict(self) -> dict[str, Any]:
+        data = self.finding.to_dict()
+        data.update(
+            deciding=self.deciding,
+            in_chain=self.in_chain,
+            uses=list(self.uses),
+            sources=[s.to_dict() for s in self.sources],
+            condition=self.condition.to_dict(),
+        )
+        return data
+
+
+@attrs.frozen(kw_only=True)
+class Miss:
+    """A rule that did not fire, its condition clause by clause."""
+
+    rule: str
+    title: str
+    then: str  # ``verdict: success``, ``obstacle, finance, high``, ``derive: x``
+    verdict: str | None
+    better_verdict: bool
+    clauses_true: int
+    clauses: int
+    blocking: str  # the first top-level clause that is false
+    condition: Clause
+
+    @property
+    def nearness(self) -> float:
+        """The fraction of top-level clauses that hold."""
+        return self.clauses_true / self.clauses if self.clauses else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "title": self.title,
+            "then": self.then,
+            "verdict": self.verdict,
+            "better_verdict": self.better_verdict,
+            "nearness": round(self.nearness, 4),
+            "clauses_true": self.clauses_true,
+            "clauses": self.clauses,
+            "blocking_condition": self.blocking,
+            "condition": self.condition.to_dict(),
+        }
+
+
+@attrs.frozen(kw_only=True)
+class Explanation:
+    """The verdict of one case, the chain behind it and the rules that did not fire.
+
+    ``fired`` is the deciding chain (deciding verdict rules first), plus the
+    selected rule when ``rule`` selects a fired rule outside it; ``misses``
+    are nearest first (see the module docstring).
+    """
+
+    case_id: str
+    ruleset: RuleSetRef
+    verdict: str
+    confidence: float
+    scale: tuple[str, ...]
+    deciding: tuple[str, ...]
+    fired: tuple[FiredRule, ...]
+    misses: tuple[Miss, ...]
+    language: str
+    rule: str | None = None
+
+    @property
+    def better(self) -> tuple[Miss, ...]:
+        """The rules for a better verdict, nearest first."""
+        return tuple(m for m in self.misses if m.better_verdict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "case": self.case_id,
+            "ruleset": {
+                "id": self.ruleset.id,
+                "version": self.ruleset.version,
+                "sha256": self.ruleset.sha256,
+            },
+            "verdict": self.verdict,
+            "confidence": self.confidence,
+            "scale": list(self.scale),
+            "deciding_rules": list(self.deciding),
+            "rule": self.rule,
+            "chain": [f.to_dict() for f in self.fired],
+            "better_verdict_rules": [m.rule for m in self.better],
+            "not_fired": [m.to_dict() for m in self.misses],
+            "language": self.language,
+        }
+
+
+# ---------------------------------------------------------------- clauses
+
+
+def explain_condition(expr: ir.Expr, env: reference.Env) -> Clause:
+    """Evaluate a condition clause by clause, every child of ``and``/``or`` included."""
+    return _clause(ir.to_nnf(expr), env)
+
+
+def _clause(expr: ir.Expr, env: reference.Env) -> Clause:
+    text = format_expression(expr)
+    if isinstance(expr, (ir.And, ir.Or)):
+        children = tuple(_clause(item, env) for item in expr.items)  # no short-circuit
+        truths = [c.holds for c in children]
+        is_and = isinstance(expr, ir.And)
+        return Clause(
+            text=text,
+            kind="and" if is_and else "or",
+            holds=all(truths) if is_and else any(truths),
+            children=children,
+        )
+    holds = reference.eval_condition(expr, env)
+    if isinstance(expr, ir.Quantifier):
+        return Clause(
+            text=text,
+            kind="quantifier",
+            holds=holds,
+            quantifier=expr.kind,
+            matches=len(reference.matching_items(expr, env)),
+            items=len(env.items(expr.collection)),
+        )
+    read: list[object] = []
+    if isinstance(expr, ir.Compare):
+        sides = [expr.left, expr.right]
+        shown = [s for s in sides if not isinstance(s, ir.Literal)] or sides[:1]
+        read = [reference.eval_expr(side, env) for side in shown]
+    elif isinstance(expr, ir.In):
+        read = [reference.eval_expr(expr.needle, env)]
+        if not isinstance(expr.haystack, ir.ListLiteral):
+            read.append(reference.eval_expr(expr.haystack, env))
+    elif isinstance(expr, ir.Match):
+        read = [reference.eval_expr(expr.subject, env)]
+    elif isinstance(expr, ir.Known):
+        read = [reference.eval_expr(expr.operand, env)]
+    return Clause(
+        text=text,
+        kind="atom",
+        holds=holds,
+        actual=tuple(_json(v) for v in read),
+        unknown=any(v is reference.UNKNOWN for v in read),
+    )
+
+
+def _top_level(clause: Clause) -> tuple[Clause, ...]:
+    return clause.children if clause.kind == "and" else (clause,)
+
+
+# ---------------------------------------------------------------- explain
+
+
+def _then(rule: ir.Rule) -> str:
+    then = rule.then
+    if isinstance(then, ir.VerdictThen):
+        return f"verdict: {then.verdict}"
+    if isinstance(then, ir.FindingThen):
+        return f"{then.kind}, {then.factor}, {then.severity}"
+    return f"derive: {then.name}"
+
+
+def _better(rule: ir.Rule, verdict: str, scale: Sequence[str]) -> bool:
+    if not isinstance(rule.then, ir.VerdictThen):
+        return False
+    if verdict == NOT_ASSESSABLE or verdict not in scale:
+        return True
+    return rule.then.verdict in scale and scale.index(rule.then.verdict) < scale.index(verdict)
+
+
+def _sources(ids: Sequence[str], facts: Facts) -> tuple[SourceRef, ...]:
+    refs = []
+    for sid in ids:
+        source = facts.catalog.get(sid)
+        refs.append(
+            SourceRef(
+                id=sid,
+                citation=None if source is None else " ".join(source.citation.split()),
+                reliability=None
+                if source is None or source.reliability is None
+                else str(source.reliability),
+            )
+        )
+    return tuple(refs)
+
+
+def explain(
+    case: Case | str | os.PathLike[str] | Mapping[str, Any],
+    rules: ir.RuleSet | str | os.PathLike[str] | None = None,
+    *,
+    rule: str | None = None,
+    language: str = "en",
+    backend: Backend = "durable",
+) -> Explanation:
+    """Explain the evaluation of ``case`` with ``rules`` (arguments as for
+    :func:`~sistereval.evaluation.evaluate`).
+
+    ``rule`` restricts the explanation to one rule, fired or not; an id the
+    rule set does not have raises :class:`~sistereval.errors.UsageError` with
+    a did-you-mean suggestion.
+    """
+    ruleset = rule_set(rules)
+    ids = [r.id for r in ruleset.rules]
+    if rule is not None and rule not in ids:
+        hint = did_you_mean(rule, ids)
+        msg = f"unknown rule {rule!r} in rule set {ruleset.id!r}"
+        raise UsageError(f"{msg} ({hint})" if hint else msg)
+    the_case = case if isinstance(case, Case) else load_case(case)
+    evaluation = evaluate(the_case, ruleset, language=language, backend=backend)
+    facts = derive(the_case)
+    by_id = {f.rule: f for f in evaluation.findings}
+    fired = [r.id for r in ruleset.rules if r.id in by_id]
+    strata = {r.stratum for r in ruleset.rules}
+    envs = {k: stratum_env(ruleset, facts, fired, k) for k in strata}
+    _, deciding = decide(ruleset, fired)
+
+    steps = list(evaluation.deciding)
+    if rule is not None:
+        steps = [rule] if rule in by_id else []
+    fired_rules = []
+    for rid in steps:
+        the_rule = ruleset.rule(rid)
+        env = envs[the_rule.stratum]
+        finding = by_id[rid]
+        fired_rules.append(
+            FiredRule(
+                finding=finding,
+                deciding=rid in deciding,
+                in_chain=rid in evaluation.deciding,
+                uses=tuple(used_rules(the_rule, ruleset, env)),
+                sources=_sources(finding.sources, facts),
+                condition=explain_condition(the_rule.when, env),
+            )
+        )
+
+    misses = []
+    for the_rule in ruleset.rules:
+        if the_rule.id in by_id or (rule is not None and the_rule.id != rule):
+            continue
+        condition = explain_condition(the_rule.when, envs[the_rule.stratum])
+        top = _top_level(condition)
+        blocking = next((c for c in top if not c.holds), condition)
+        then = the_rule.then
+        misses.append(
+            Miss(
+                rule=the_rule.id,
+                title=the_rule.title,
+                then=_then(the_rule),
+                verdict=then.verdict if isinstance(then, ir.VerdictThen) else None,
+                better_verdict=_better(the_rule, evaluation.verdict, ruleset.scale),
+                clauses_true=sum(c.holds for c in top),
+                clauses=len(top),
+                blocking=blocking.text,
+                condition=condition,
+            )
+        )
+    order = {rid: i for i, rid in enumerate(ids)}
+    misses.sort(key=lambda m: (-m.nearness, order[m.rule]))
+    return Explanation(
+        case_id=evaluation.case_id,
+        ruleset=evaluation.ruleset,
+        verdict=evaluation.verdict,
+        confidence=evaluation.confidence,
+        scale=ruleset.scale,
+        deciding=deciding,
+        fired=tuple(fired_rules),
+        misses=tuple(misses),
+        language=language,
+        rule=rule,
+    )
+
+
+# ---------------------------------------------------------------- text
+
+
+def _show(value: object, t: Mapping[str, str]) -> str:
+    if value is None:
+        return t["unknown"]
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return f"{value:.2f}".rstrip("0").rstrip(".") if value != int(value) else str(int(value))
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, list):
+        return "[" + ", ".join(_show(v, t) for v in value) + "]"
+    if isinstance(value, Mapping):
+        return (
+            "{" + ", ".join(f"{k}: {_show(v, t)}" for k, v in value.items() if v is not None) + "}"
+        )
+    return str(value)
+
+
+def _clause_lines(clause: Clause, t: Mapping[str, str], indent: str) -> list[str]:
+    truth = t["true"] if clause.holds else t["false"]
+    if clause.kind in ("and", "or"):
+        head = t["all_of"] if clause.kind == "and" else t["any_of"]
+        lines = [f"{indent}{head} ({clause.kind}) → {truth}:"]
+        for child in clause.children:
+            lines.extend(_clause_lines(child, t, indent + "  "))
+        return lines
+    if clause.kind == "quantifier":
+        key = "fail" if clause.quantifier == "all" else "match"
+        count = t[key].format(n=clause.matches, total=clause.items)
+        return [f"{indent}{clause.text}: {count} → {truth}"]
+    if clause.actual:
+        actual = f" {t['versus']} ".join(_show(v, t) for v in clause.actual)
+        return [f"{indent}{clause.text}: {t['actual']} {actual} → {truth}"]
+    return [f"{indent}{clause.text} → {truth}"]
+
+
+def _condition_lines(clause: Clause, t: Mapping[str, str], indent: str) -> list[str]:
+    lines = []
+    for top in _top_level(clause):
+        lines.extend(_clause_lines(top, t, indent))
+    return lines
+
+
+def _miss_lines(miss: Miss, t: Mapping[str, str], labels: Mapping[str, str]) -> list[str]:
+    then = f"{labels['verdict']} → {labels[miss.verdict]}" if miss.verdict else miss.then
+    near = t["nearness"].format(true=miss.clauses_true, total=miss.clauses)
+    lines = [f"    - {miss.rule} [{then}] ({near})", f"      {miss.title}"]
+    lines.extend(_condition_lines(miss.condition, t, "        "))
+    return lines
+
+
+def render_explanation(explanation: Explanation) -> str:
+    """A readable explanation, in the explanation's language."""
+    t = STRINGS.get(explanation.language, STRINGS["en"])
+    labels = LABELS.get(explanation.language, LABELS["en"])
+    lines = [
+        f"{explanation.case_id}: {labels['verdict']} {labels[explanation.verdict]} "
+        f"({labels['confidence']} {explanation.confidence:.2f})",
+        f"  {labels['rules']} {explanation.ruleset.id} {explanation.ruleset.version}"
+        + (f" · {t['rule']} {explanation.rule}" if explanation.rule else ""),
+    ]
+    chain = [f for f in explanation.fired if f.in_chain]
+    outside = [f for f in explanation.fired if not f.in_chain]
+    cited: dict[str, SourceRef] = {}
+    for title, group in ((t["chain"], chain), (t["outside_chain"], outside)):
+        if not group and (title == t["outside_chain"] or explanation.rule):
+            continue
+        lines.append(f"  {title}:")
+        if not group:
+            lines.append(f"    {t['none']}")
+        for step in group:
+            finding = step.finding
+            if finding.kind == "verdict":
+                tag = f"{labels['verdict']} → {labels[finding.verdict or NOT_ASSESSABLE]}"
+            elif finding.kind == "derived":
+                tag = "derived"
+            else:
+                tag = f"{finding.kind}, {finding.factor}, {finding.severity}"
+            if step.deciding:
+                tag += f"; {t['deciding_rule']}"
+            lines.append(f"    - {finding.rule} [{tag}]")
+            lines.append(f"      {finding.message}")
+            if step.uses:
+                lines.append(f"      {t['uses']}: {', '.join(step.uses)}")
+            if finding.facts:
+                shown = ", ".join(f"{k} = {_show(_json(v), t)}" for k, v in finding.facts.items())
+                lines.append(f"      {t['facts']}: {shown}")
+            if step.sources:
+                lines.append(f"      {t['sources']}: {', '.join(s.id for s in step.sources)}")
+                cited.update((s.id, s) for s in step.sources)
+            if explanation.rule:
+                lines.append(f"      {t['condition']}:")
+                lines.extend(_condition_lines(step.condition, t, "        "))
+    if cited:
+        lines.append(f"  {t['cited']}:")
+        for source in cited.values():
+            mark = f" [{source.reliability}]" if source.reliability else ""
+            lines.append(f"    {source.id}{mark}: {source.citation or '?'}")
+    better = explanation.better
+    others = [m for m in explanation.misses if not m.better_verdict]
+    for title, misses in ((t["better"], better), (t["others"], others)):
+        if not misses and explanation.rule:
+            continue
+        lines.append(f"  {title}:")
+        if not misses:
+            lines.append(f"    {t['none']}")
+        for miss in misses:
+            lines.extend(_miss_lines(miss, t, labels))
+    return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------- command
+
+
+def add_explain_command(commands: Commands) -> None:
+    """Declare ``sistereval explain`` (for :data:`sistereval.cli._COMMANDS`)."""
+    parser = commands.add_parser(
+        "explain",
+        help="explain a verdict: the chain behind it and what stopped the other rules",
+        description="Explain the evaluation of one case: the deciding rules, the findings "
+        "and facts they used with their sources, then every rule that did not fire with "
+        "its condition evaluated clause by clause, nearest misses first. "
+        "Exit 0 when explained, 2 when the case, the rule set or --rule is invalid.",
+    )
+    parser.add_argument("case", metavar="CASE", help="a case file (.yaml, .yml, .json)")
+    parser.add_argument(
+        "--rules",
+        default="core",
+        metavar="FILE|NAME",
+        help="a rule file, or the name of a shipped rule set (default: core)",
+    )
+    parser.add_argument("--rule", metavar="ID", help="explain this rule only (fired or not)")
+    parser.add_argument(
+        "--lang", choices=("en", "id"), default="en", help="language of the text (default: en)"
+    )
+    parser.add_argument(
+        "--format", choices=("text", "json"), default="text", help="output format (default: text)"
+    )
+    parser.set_defaults(handler=_explain_command)
+
+
+def _explain_command(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
+    try:
+        rules = rule_set(args.rules)
+        case = load_case(Path(args.case), file=args.case)
+        result = explain(case, rules, rule=args.rule, language=args.lang)
+    except SisterevalError as exc:
+        stderr.write(f"{exc}\n")
+        return INVALID
+    if args.format == "json":
+        stdout.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
+    else:
+        stdout.write(render_explanation(result))
+    return OK
