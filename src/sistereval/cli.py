@@ -166,6 +166,12 @@ def _add_explain(commands: Commands) -> None:
     add_explain_command(commands)
 
 
+def _add_batch(commands: Commands) -> None:
+    from .batch import add_batch_command
+
+    add_batch_command(commands)
+
+
 def _add_test(commands: Commands) -> None:
     from .ruletest import add_test_command
 
@@ -176,6 +182,7 @@ _COMMANDS: tuple[Callable[[Commands], None], ...] = (
     _add_validate,
     _add_evaluate,
     _add_explain,
+    _add_batch,
     _add_test,
     _add_schema,
 )

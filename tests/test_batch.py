@@ -1,0 +1,360 @@
+"""Tests for :mod:`sistereval.batch`: ``run_batch`` and ``sistereval batch``."""
+
+from __future__ import annotations
+
+import copy
+import csv
+import io
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from sistereval import batch, cli
+from sistereval.batch import BatchSummary, run_batch
+from sistereval.evaluation import evaluate, rule_set
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
+CORE = ROOT / "src" / "sistereval" / "rules" / "core.yaml"
+STATUSES = ("implemented", "partial", "planned", "not_implemented")
+
+
+def _examples() -> list[dict[str, Any]]:
+    return [yaml.safe_load(path.read_text(encoding="utf-8")) for path in EXAMPLES]
+
+
+def _varied(index: int, base: dict[str, Any]) -> dict[str, Any]:
+    """An example with its own id and, for some, other field statuses or fewer activities."""
+    case = copy.deepcopy(base)
+    case["id"] = f"{base['id']}-{index:04d}"
+    if index % 4 == 1 and case.get("fields"):
+        case["fields"][0]["status"] = STATUSES[index // 4 % len(STATUSES)]
+    if index % 7 == 2:
+        case.pop("activities", None)
+    return case
+
+
+def _broken(index: int, base: dict[str, Any]) -> tuple[str, str]:
+    """A broken JSON line and the error code its record must carry."""
+    case = copy.deepcopy(base)
+    case["id"] = f"broken-{index:04d}"
+    kind = index % 5
+    if kind == 0:
+        del case["partners"]
+        return json.dumps(case), "missing-key"
+    if kind == 1:
+        case["kind"] = "twinning"
+        return json.dumps(case), "bad-enum"
+    if kind == 2:
+        case["milestones"][0]["date"] = "2017-13-45"
+        return json.dumps(case), "bad-date"
+    if kind == 3:
+        case["milestones"][0]["sources"] = ["nobody-said-so"]
+        return json.dumps(case), "unknown-source"
+    return json.dumps(case)[:-5], "json-syntax"
+
+
+def _write_cases(path: Path, total: int, broken_every: int) -> dict[int, str]:
+    """Write ``total`` JSON lines; every ``broken_every``-th is broken.
+    Returns the expected error code by line number."""
+    examples = _examples()
+    lines, errors = [], {}
+    for index in range(total):
+        base = examples[index % len(examples)]
+        if index % broken_every == broken_every - 1:
+            line, code = _broken(index, base)
+            errors[index + 1] = code
+        else:
+            line = json.dumps(_varied(index, base))
+        lines.append(line)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return errors
+
+
+def _records(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+@pytest.fixture(scope="module")
+def thousand(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[int, str]]:
+    directory = tmp_path_factory.mktemp("thousand")
+    cases = directory / "cases.jsonl"
+    errors = _write_cases(cases, 1000, 20)
+    return cases, errors
+
+
+@pytest.fixture(scope="module")
+def thousand_out(thousand: tuple[Path, dict[int, str]]) -> tuple[Path, BatchSummary]:
+    cases, _ = thousand
+    out = cases.parent / "jobs2.jsonl"
+    return out, run_batch(cases, out, jobs=2)
+
+
+@pytest.fixture
+def directory(tmp_path: Path) -> Path:
+    """The three examples and one broken file."""
+    cases = tmp_path / "cases"
+    cases.mkdir()
+    for path in EXAMPLES:
+        shutil.copy(path, cases / path.name)
+    (cases / "zz-broken.yaml").write_text("format: sistereval/case@1\nid: x\n", encoding="utf-8")
+    (cases / "notes.txt").write_text("not a case\n", encoding="utf-8")
+    return cases
+
+
+class TestThousand:
+    def test_records_and_errors(
+        self, thousand: tuple[Path, dict[int, str]], thousand_out: tuple[Path, BatchSummary]
+    ) -> None:
+        cases, errors = thousand
+        out, summary = thousand_out
+        records = _records(out)
+        assert 1000 == len(records)
+        assert [f"{cases}:{n}" for n in range(1, 1001)] == [r["input"] for r in records]
+        failed = {int(r["input"].rsplit(":", 1)[1]): r["error"] for r in records if "error" in r}
+        assert errors == {n: e["code"] for n, e in failed.items()}
+        assert all(e["message"] for e in failed.values())
+        assert all(e["problems"] for e in failed.values())
+        assert 950 == sum("verdict" in r for r in records)
+        assert (1000, 950, 0, 50) == (
+            summary.total,
+            summary.evaluated,
+            summary.skipped,
+            summary.failed,
+        )
+        assert 950 == sum(summary.verdicts.values())
+        assert len(summary.top_findings) == 5
+
+    def test_records_equal_evaluate(
+        self, thousand: tuple[Path, dict[int, str]], thousand_out: tuple[Path, BatchSummary]
+    ) -> None:
+        cases, _ = thousand
+        out, _ = thousand_out
+        lines = cases.read_text(encoding="utf-8").splitlines()
+        records = _records(out)
+        sample = [r for r in records if "verdict" in r][::25]
+        assert len(sample) > 30
+        verdicts = {r["verdict"] for r in records if "verdict" in r}
+        assert len(verdicts) > 1
+        for record in sample:
+            line = int(record.pop("input").rsplit(":", 1)[1])
+            assert evaluate(json.loads(lines[line - 1])).to_dict() == record
+
+    def test_jobs_1_equals_jobs_2(
+        self, thousand: tuple[Path, dict[int, str]], thousand_out: tuple[Path, BatchSummary]
+    ) -> None:
+        cases, _ = thousand
+        out, summary = thousand_out
+        single = cases.parent / "jobs1.jsonl"
+        expected = {**summary.to_dict(), "out": str(single)}
+        assert expected == run_batch(cases, single, jobs=1).to_dict()
+        assert out.read_bytes() == single.read_bytes()
+
+
+class TestResume:
+    def test_skips_current_records(self, directory: Path, tmp_path: Path) -> None:
+        out = tmp_path / "out.jsonl"
+        first = run_batch(directory, out, jobs=1)
+        assert (4, 3, 0, 1) == (first.total, first.evaluated, first.skipped, first.failed)
+        before = out.read_bytes()
+        second = run_batch(directory, out, jobs=1)
+        assert (4, 0, 3, 1) == (second.total, second.evaluated, second.skipped, second.failed)
+        assert first.verdicts == second.verdicts
+        assert first.top_findings == second.top_findings
+        assert before == out.read_bytes()
+
+    def test_reevaluates_a_changed_case(self, directory: Path, tmp_path: Path) -> None:
+        out = tmp_path / "out.jsonl"
+        run_batch(directory, out, jobs=1)
+        changed = directory / EXAMPLES[0].name
+        changed.write_text(
+            changed.read_text(encoding="utf-8").replace("title:", "title: Changed", 1),
+            encoding="utf-8",
+        )
+        summary = run_batch(directory, out, jobs=1)
+        assert (1, 2, 1) == (summary.evaluated, summary.skipped, summary.failed)
+
+    def test_reevaluates_when_the_rule_set_changes(self, directory: Path, tmp_path: Path) -> None:
+        out = tmp_path / "out.jsonl"
+        run_batch(directory, out, jobs=1)
+        rules = tmp_path / "rules.yaml"
+        rules.write_text(
+            CORE.read_text(encoding="utf-8").replace('version: "1.0.0"', 'version: "1.0.1"'),
+            encoding="utf-8",
+        )
+        assert rule_set(rules).sha256 != rule_set("core").sha256
+        summary = run_batch(directory, out, rules=rules, jobs=1)
+        assert (3, 0, 1) == (summary.evaluated, summary.skipped, summary.failed)
+        assert {"1.0.1"} == {r["ruleset"]["version"] for r in _records(out) if "ruleset" in r}
+
+    def test_resumes_csv(self, directory: Path, tmp_path: Path) -> None:
+        out = tmp_path / "out.csv"
+        run_batch(directory, out, jobs=1, fmt="csv")
+        before = out.read_bytes()
+        summary = run_batch(directory, out, jobs=1, fmt="csv")
+        assert (0, 3, 1) == (summary.evaluated, summary.skipped, summary.failed)
+        assert before == out.read_bytes()
+
+
+class TestAtomic:
+    def test_a_crash_leaves_the_previous_output(
+        self, directory: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        out = tmp_path / "out.jsonl"
+        out.write_text("previous\n", encoding="utf-8")
+        calls = []
+        run = batch._Worker.run
+
+        def crash(self: batch._Worker, task: batch._Task) -> batch._Outcome:
+            calls.append(task)
+            if len(calls) == 3:
+                raise KeyboardInterrupt
+            return run(self, task)
+
+        monkeypatch.setattr(batch._Worker, "run", crash)
+        with pytest.raises(KeyboardInterrupt):
+            run_batch(directory, out, jobs=1)
+        assert "previous\n" == out.read_text(encoding="utf-8")
+        assert ["out.jsonl"] == sorted(p.name for p in tmp_path.iterdir() if p.is_file())
+
+
+class TestCsv:
+    def test_parses(self, directory: Path, tmp_path: Path) -> None:
+        out = tmp_path / "out.csv"
+        run_batch(directory, out, jobs=1, fmt="csv")
+        with out.open(encoding="utf-8", newline="") as stream:
+            rows = list(csv.DictReader(stream))
+        assert list(batch.CSV_COLUMNS) == list(rows[0])
+        assert [str(directory / p.name) for p in EXAMPLES] + [
+            str(directory / "zz-broken.yaml")
+        ] == [row["input"] for row in rows]
+        for row, path in zip(rows, EXAMPLES, strict=False):
+            expected = evaluate(path)
+            assert expected.verdict == row["verdict"]
+            assert expected.confidence == float(row["confidence"])
+            assert expected.ruleset.sha256 == row["ruleset_sha256"]
+            assert ";".join(f.rule for f in expected.findings) == row["fired"]
+            assert "" == row["error"]
+        problems = rows[-1]["error"].split("; ")
+        assert len(problems) > 1
+        assert all(f"{directory / 'zz-broken.yaml'}:" in p for p in problems)
+        assert ": missing-key: " in problems[-1]
+        assert "" == rows[-1]["verdict"]
+
+
+class TestErrors:
+    def test_case_error_record_lists_every_problem(self, directory: Path, tmp_path: Path) -> None:
+        out = tmp_path / "out.jsonl"
+        run_batch(directory, out, jobs=1)
+        error = _records(out)[-1]
+        assert {"input", "error"} == set(error)
+        assert len(error["error"]["problems"]) > 1
+        assert error["error"]["code"] == error["error"]["problems"][0]["code"]
+
+    def test_unexpected_exception_is_recorded(
+        self, directory: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        def boom(*args: object, **kwargs: object) -> None:
+            raise ZeroDivisionError("oops")
+
+        monkeypatch.setattr(batch, "evaluate", boom)
+        summary = run_batch(directory, tmp_path / "out.jsonl", jobs=1)
+        assert (0, 4) == (summary.evaluated, summary.failed)
+        record = _records(tmp_path / "out.jsonl")[0]
+        assert {"code": "internal-error", "message": "ZeroDivisionError: oops"} == record["error"]
+
+    def test_not_a_mapping(self, tmp_path: Path) -> None:
+        cases = tmp_path / "cases.jsonl"
+        cases.write_text("[1, 2]\n\n", encoding="utf-8")
+        run_batch(cases, tmp_path / "out.jsonl", jobs=1)
+        [record] = _records(tmp_path / "out.jsonl")
+        assert f"{cases}:1" == record["input"]
+        assert "not-a-mapping" == record["error"]["code"]
+
+    @pytest.mark.parametrize(
+        ("kwargs", "message"),
+        [
+            ({"jobs": 0}, "--jobs must be at least 1"),
+            ({"fmt": "xml"}, "unknown output format"),
+            ({"language": "fr"}, "unknown language"),
+        ],
+    )
+    def test_bad_arguments(
+        self, directory: Path, tmp_path: Path, kwargs: dict[str, Any], message: str
+    ) -> None:
+        with pytest.raises(batch.UsageError, match=message):
+            run_batch(directory, tmp_path / "out.jsonl", **kwargs)
+
+
+class TestProgress:
+    def test_counts_to_the_total(self, directory: Path, tmp_path: Path) -> None:
+        progress = io.StringIO()
+        run_batch(directory, tmp_path / "out.jsonl", jobs=1, progress=progress)
+        assert "\r1/4\r2/4\r3/4\r4/4\n" == progress.getvalue()
+
+
+class TestSummary:
+    def test_to_dict_and_text(self) -> None:
+        summary = BatchSummary(
+            out="out.jsonl",
+            total=3,
+            evaluated=1,
+            skipped=1,
+            failed=1,
+            verdicts={"partial": 2},
+            top_findings=(("long-running", 2),),
+        )
+        assert {
+            "out": "out.jsonl",
+            "total": 3,
+            "evaluated": 1,
+            "skipped": 1,
+            "failed": 1,
+            "verdicts": {"partial": 2},
+            "top_findings": [{"rule": "long-running", "cases": 2}],
+        } == summary.to_dict()
+        assert (
+            "3 cases: 1 evaluated, 1 skipped (resumed), 1 failed\n"
+            "verdicts: partial 2\n"
+            "top findings: long-running 2\n"
+            "written to out.jsonl\n"
+        ) == str(summary)
+
+
+def call(*argv: str) -> tuple[int, str, str]:
+    stdout, stderr = io.StringIO(), io.StringIO()
+    status = cli.run(list(argv), stdout, stderr)
+    return status, stdout.getvalue(), stderr.getvalue()
+
+
+class TestCommand:
+    def test_runs(self, directory: Path, tmp_path: Path) -> None:
+        out = tmp_path / "out.jsonl"
+        status, stdout, stderr = call("batch", str(directory), "--out", str(out), "--jobs", "1")
+        assert (0, "") == (status, stderr)
+        assert stdout.startswith("4 cases: 3 evaluated, 0 skipped (resumed), 1 failed\n")
+        assert stdout.endswith(f"written to {out}\n")
+        assert 4 == len(_records(out))
+
+    def test_csv_in_indonesian(self, directory: Path, tmp_path: Path) -> None:
+        out = tmp_path / "out.csv"
+        argv = ["batch", str(directory), "--out", str(out), "--jobs", "1"]
+        status, _, _ = call(*argv, "--format", "csv", "--lang", "id")
+        assert 0 == status
+        assert 5 == len(out.read_text(encoding="utf-8").splitlines())
+
+    def test_missing_input(self, tmp_path: Path) -> None:
+        status, stdout, stderr = call("batch", str(tmp_path / "nope"), "--out", "x.jsonl")
+        assert (2, "") == (status, stdout)
+        assert "no such file or directory" in stderr
+
+    def test_unknown_rule_set(self, directory: Path, tmp_path: Path) -> None:
+        out = tmp_path / "out.jsonl"
+        status, stdout, stderr = call("batch", str(directory), "--out", str(out), "--rules", "nope")
+        assert (2, "") == (status, stdout)
+        assert stderr
+        assert not out.exists()
