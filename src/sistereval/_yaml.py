@@ -184,8 +184,38 @@ class _Stop(Exception):
         self.node = node
 
 
-def _iter_compose(text: str) -> Iterator[yaml.Node]:
-    loader = yaml.SafeLoader(text)
+class _TooDeep(Exception):
+    def __init__(self, mark: yaml.Mark) -> None:
+        super().__init__()
+        self.mark = mark
+
+
+class _Loader(yaml.SafeLoader):
+    """A safe loader that stops composing past ``max_depth`` levels.
+
+    PyYAML composes recursively and its scanner slows down with every open
+    flow collection (``[[[[...``), so the depth is checked as nodes are
+    composed: a deep document fails fast, long before the recursion limit.
+    """
+
+    def __init__(self, text: str, max_depth: int) -> None:
+        super().__init__(text)
+        self._depth = 0
+        self._max_depth = max_depth
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        if self._depth > self._max_depth:  # the root is depth 0, as in _Builder.build
+            event = self.peek_event()  # type: ignore[no-untyped-call]  # untyped in the stubs
+            raise _TooDeep(event.start_mark)
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+def _iter_compose(text: str, max_depth: int) -> Iterator[yaml.Node]:
+    loader = _Loader(text, max_depth)
     try:
         while loader.check_node():
             node = loader.get_node()
@@ -213,7 +243,14 @@ def read_document(text: str, *, file: str | None = None, limits: Limits | None =
     if len(text.encode("utf-8", errors="replace")) > limits.max_bytes:
         raise fail("limit-size", f"the file is larger than {limits.max_bytes} bytes")
     try:
-        nodes = list(_iter_compose(text))
+        nodes = list(_iter_compose(text, limits.max_depth))
+    except _TooDeep as deep:
+        raise fail(
+            "limit-depth",
+            f"the document nests deeper than {limits.max_depth} levels",
+            deep.mark.line + 1,
+            deep.mark.column + 1,
+        ) from None
     except RecursionError:
         raise fail(
             "limit-depth", f"the document nests deeper than {limits.max_depth} levels"
