@@ -34,7 +34,7 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "failure": "failure",
         "not_assessable": "not assessable",
         "chosen": "used",
-        "json_hint": "(blocking conditions: --format json)",
+        "json_hint": "(why: sistereval explain CASE)",
     },
     "id": {
         "verdict": "putusan",
@@ -56,7 +56,7 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "failure": "gagal",
         "not_assessable": "tidak dapat dinilai",
         "chosen": "dipakai",
-        "json_hint": "(kondisi penghambat: --format json)",
+        "json_hint": "(alasannya: sistereval explain CASE)",
     },
 }
 
