@@ -166,6 +166,12 @@ def _add_explain(commands: Commands) -> None:
     add_explain_command(commands)
 
 
+def _add_whatif(commands: Commands) -> None:
+    from .whatif import add_whatif_command
+
+    add_whatif_command(commands)
+
+
 def _add_batch(commands: Commands) -> None:
     from .batch import add_batch_command
 
@@ -182,6 +188,7 @@ _COMMANDS: tuple[Callable[[Commands], None], ...] = (
     _add_validate,
     _add_evaluate,
     _add_explain,
+    _add_whatif,
     _add_batch,
     _add_test,
     _add_schema,

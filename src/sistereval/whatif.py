@@ -1,0 +1,553 @@
+"""What if: change a few facts of a case and see what the evaluation does.
+
+:func:`what_if` applies changes to the case's data (what
+:func:`~sistereval.cases.case_to_dict` gives), loads the result again with
+:func:`~sistereval.cases.load_case` so every change is validated like a case
+file, and evaluates the case before and after.  The :class:`WhatIf` says how
+the verdict moved, which findings were gained and lost, which factor scores
+and how the confidence changed.
+
+A change is ``PATH=VALUE``.  ``PATH`` addresses the case file's data:
+``distance.km``, ``fields[1].status``, ``budget[0].earmarked``,
+``assessments.shared_values.rating``; an item of a list may also be picked by
+a key, ``fields[name=information technology].status`` or
+``partners[id=namur].name``.  A key the model allows but the case leaves out
+is created.  ``VALUE`` is a YAML scalar read by the safe reader (``true``,
+``9000``, ``strong``, ``2018-09-05``; ``null`` clears an optional key).
+
+>>> from sistereval.whatif import parse_change
+>>> parse_change("fields[name=information technology].status=implemented")
+('fields[name=information technology].status', 'implemented')
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import IO, Any, TypeAlias
+
+import attrs
+
+from . import ir
+from ._suggest import closest
+from ._yaml import read_document
+from .cases import case_schema, case_to_dict, load_case
+from .errors import CaseError, Problem, SisterevalError, UsageError
+from .evaluation import evaluate, rule_set
+from .model import Case
+from .report import LABELS
+from .verdict import NOT_ASSESSABLE, Evaluation, Finding
+
+__all__ = [
+    "STRINGS",
+    "FactorChange",
+    "WhatIf",
+    "add_whatif_command",
+    "apply_changes",
+    "parse_change",
+    "render_whatif",
+    "what_if",
+]
+
+Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+Changes: TypeAlias = "Mapping[str, object] | Sequence[tuple[str, object]]"
+
+OK = 0
+INVALID = 2
+
+#: Text of the report per language; every key exists in every language (a test checks it).
+STRINGS: Mapping[str, Mapping[str, str]] = {
+    "en": {
+        "what_if": "what if",
+        "changes": "changes",
+        "before": "before",
+        "after": "after",
+        "better": "better",
+        "worse": "worse",
+        "same": "unchanged",
+        "gained": "findings gained",
+        "lost": "findings lost",
+        "factor_changes": "factor changes",
+        "none": "none",
+        "unset": "(not set)",
+    },
+    "id": {
+        "what_if": "bagaimana jika",
+        "changes": "perubahan",
+        "before": "sebelum",
+        "after": "sesudah",
+        "better": "lebih baik",
+        "worse": "lebih buruk",
+        "same": "tidak berubah",
+        "gained": "temuan baru",
+        "lost": "temuan yang hilang",
+        "factor_changes": "perubahan faktor",
+        "none": "tidak ada",
+        "unset": "(tidak diisi)",
+    },
+}
+
+_SEGMENT = re.compile(
+    r"(?P<dot>^|\.)(?P<key>[A-Za-z_][A-Za-z0-9_]*)"
+    r"|\[\s*(?P<index>\d+)\s*\]"
+    r"|\[\s*(?P<by>[A-Za-z_][A-Za-z0-9_]*)\s*=(?P<want>[^\]]*)\]"
+)
+
+# --------------------------------------------------------------------------
+# Changes: parsing and applying.
+
+
+def parse_change(text: str) -> tuple[str, object]:
+    """``"PATH=VALUE"`` -> ``(PATH, value)``; the value is read as a YAML scalar.
+
+    The ``=`` that separates them is the first one outside brackets, so
+    ``fields[name=x].status=implemented`` splits after ``status``.
+    """
+    depth = 0
+    for i, char in enumerate(text):
+        if char == "[":
+            depth += 1
+        elif char == "]":
+            depth = max(depth - 1, 0)
+        elif char == "=" and depth == 0:
+            path, raw = text[:i].strip(), text[i + 1 :].strip()
+            if not path:
+                break
+            try:
+                value = read_document(raw, file=f"--set {text}").data
+            except SisterevalError as exc:
+                raise UsageError(f"--set {text}: the value is not valid YAML: {exc}") from None
+            if isinstance(value, (dict, list)):
+                raise UsageError(f"--set {text}: the value must be a single value, not {raw!r}")
+            return path, value
+    raise UsageError(f"--set {text}: expected PATH=VALUE, such as fields[1].status=implemented")
+
+
+def _show_value(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return value
+    if hasattr(value, "isoformat"):
+        return str(value.isoformat())
+    return str(value)
+
+
+def _label(path: str, value: object) -> str:
+    return f"--set {path}={_show_value(value)}"
+
+
+def _segments(path: str) -> list[tuple[str, object]]:
+    """``fields[name=x].status`` -> ``[("key", "fields"), ("by", ("name", "x")), ("key", ...)]``."""
+    out: list[tuple[str, object]] = []
+    pos = 0
+    while pos < len(path):
+        match = _SEGMENT.match(path, pos)
+        if match is None or (match["key"] and not match["dot"] and pos > 0):
+            raise UsageError(f"cannot read the path at {path[pos:]!r}")
+        if match["key"]:
+            out.append(("key", match["key"]))
+        elif match["index"] is not None:
+            out.append(("index", int(match["index"])))
+        else:
+            out.append(("by", (match["by"], match["want"].strip())))
+        pos = match.end()
+    if not out or out[0][0] != "key":
+        raise UsageError("a path starts with a key of the case file, such as fields[1].status")
+    return out
+
+
+class _Schema:
+    """The case's JSON Schema, walked level by level to know the allowed keys."""
+
+    def __init__(self) -> None:
+        document = case_schema()
+        self.defs: Mapping[str, Any] = document["$defs"]
+        self.root: Mapping[str, Any] = document
+
+    def resolve(self, node: Mapping[str, Any]) -> Mapping[str, Any]:
+        while True:
+            if "$ref" in node:
+                node = self.defs[str(node["$ref"]).rsplit("/", 1)[-1]]
+            elif "anyOf" in node:
+                options = [o for o in node["anyOf"] if o.get("type") != "null"]
+                if len(options) != 1:
+                    return node
+                node = options[0]
+            else:
+                return node
+
+
+def _kind(node: Mapping[str, Any]) -> str:
+    kind = node.get("type")
+    if kind == "object" or "properties" in node:
+        return "object"
+    return "array" if kind == "array" else "value"
+
+
+def _set(data: dict[str, Any], schema: _Schema, path: str, value: object) -> str:
+    """Set ``path`` to ``value`` in ``data``; return it with indexes (``fields[1].status``)."""
+    segments = _segments(path)
+    node: Mapping[str, Any] = schema.root
+    holder: Any = data
+    where = ""
+    for n, (kind, part) in enumerate(segments):
+        last = n == len(segments) - 1
+        node = schema.resolve(node)
+        if kind == "key":
+            assert isinstance(part, str)
+            if _kind(node) != "object" or not isinstance(holder, dict):
+                raise UsageError(f"{where or 'the case'} is a single value, not a mapping")
+            allowed = list(node["properties"])
+            if part not in allowed:
+                near = closest(part, allowed)
+                hint = f"did you mean {near!r}?" if near else f"allowed keys: {', '.join(allowed)}"
+                place = f" in {where}" if where else ""
+                raise UsageError(f"unknown key {part!r}{place} ({hint})")
+            where = f"{where}.{part}" if where else part
+            node = node["properties"][part]
+            if last:
+                if value is None:
+                    holder.pop(part, None)
+                else:
+                    holder[part] = value
+                return where
+            if part not in holder or holder[part] is None:
+                child_kind = _kind(schema.resolve(node))
+                if child_kind == "array":
+                    raise UsageError(f"{where} has no items")
+                holder[part] = {}
+            holder = holder[part]
+            continue
+        if _kind(node) != "array" or not isinstance(holder, list):
+            raise UsageError(f"{where} is not a list")
+        if kind == "index":
+            assert isinstance(part, int)
+            if part >= len(holder):
+                count = f"0 to {len(holder) - 1}" if holder else "none"
+                raise UsageError(f"{where}[{part}] does not exist ({where} has items {count})")
+            index = part
+        else:
+            assert isinstance(part, tuple)
+            key, want = str(part[0]), str(part[1])
+            found = [i for i, item in enumerate(holder) if isinstance(item, dict) and key in item]
+            if not found:
+                raise UsageError(f"no item of {where} has the key {key!r}")
+            matches = [i for i in found if _show_value(holder[i][key]) == want]
+            if not matches:
+                names = [_show_value(holder[i][key]) for i in found]
+                near = closest(want, names)
+                hint = f"did you mean {near!r}?" if near else f"one of: {', '.join(names)}"
+                raise UsageError(f"no item of {where} has {key} {want!r} ({hint})")
+            index = matches[0]
+        where = f"{where}[{index}]"
+        node = node["items"]
+        if last:
+            holder[index] = value
+            return where
+        holder = holder[index]
+    return where  # pragma: no cover - the loop returns at the last segment
+
+
+def _as_pairs(changes: Changes) -> list[tuple[str, object]]:
+    if isinstance(changes, Mapping):
+        return [(str(k), v) for k, v in changes.items()]
+    return [(str(k), v) for k, v in changes]
+
+
+def apply_changes(case: Case, changes: Changes) -> Case:
+    """A new case: ``case`` with ``changes`` applied and validated (``case`` is unchanged).
+
+    A path that does not exist raises :class:`~sistereval.errors.UsageError`
+    (with a did-you-mean over the keys at that level); a value the case model
+    refuses raises :class:`~sistereval.errors.CaseError` whose problems name
+    the change (``--set fields[0].status=done: bad-enum: ...``).
+    """
+    pairs = _as_pairs(changes)
+    if not pairs:
+        raise UsageError("no change given; use --set PATH=VALUE")
+    data = case_to_dict(case)
+    schema = _Schema()
+    placed: list[tuple[str, str]] = []
+    for path, value in pairs:
+        label = _label(path, value)
+        try:
+            placed.append((_set(data, schema, path, value), label))
+        except UsageError as exc:
+            raise UsageError(f"{label}: {exc}") from None
+    try:
+        return load_case(data)
+    except CaseError as exc:
+        raise CaseError(_relabel(problem, placed) for problem in exc.problems) from None
+
+
+def _relabel(problem: Problem, placed: Sequence[tuple[str, str]]) -> Problem:
+    """Name the change behind a problem as its ``file``: the one whose path it is under."""
+    where = problem.location.path
+    owners = [
+        (len(path), label)
+        for path, label in placed
+        if where == path
+        or where.startswith((path + ".", path + "["))
+        or path.startswith((where + ".", where + "["))
+    ]
+    label = max(owners)[1] if owners else ", ".join(label for _, label in placed)
+    return attrs.evolve(problem, location=attrs.evolve(problem.location, file=label))
+
+
+# --------------------------------------------------------------------------
+# The comparison.
+
+
+@attrs.frozen(kw_only=True)
+class FactorChange:
+    """A factor or obstacle-group score that moved."""
+
+    factor: str
+    before: float
+    after: float
+
+    @property
+    def delta(self) -> float:
+        return self.after - self.before
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "factor": self.factor,
+            "before": self.before,
+            "after": self.after,
+            "delta": self.delta,
+        }
+
+
+def _brief(finding: Finding) -> dict[str, Any]:
+    return {
+        "rule": finding.rule,
+        "kind": finding.kind,
+        "factor": finding.factor,
+        "severity": finding.severity,
+        "verdict": finding.verdict,
+        "message": finding.message,
+    }
+
+
+@attrs.frozen(kw_only=True)
+class WhatIf:
+    """An evaluation before and after some changes to the case.
+
+    ``changes`` are ``(path, value)`` with the path as given; ``gained`` and
+    ``lost`` are the findings that fired only after, or only before, the
+    changes (in rule-set order); ``factors`` the scores that moved.
+    """
+
+    changes: tuple[tuple[str, object], ...]
+    before: Evaluation
+    after: Evaluation
+    scale: tuple[str, ...]
+
+    @property
+    def language(self) -> str:
+        return self.after.language
+
+    @property
+    def verdict_change(self) -> str:
+        """``better``, ``worse`` or ``same``: where the verdict moved on the rule set's scale.
+
+        ``not_assessable`` counts as worse than every verdict on the scale.
+        """
+        rank = {name: i for i, name in enumerate(self.scale)}
+        worst = len(self.scale)
+        old = rank.get(self.before.verdict, worst)
+        new = rank.get(self.after.verdict, worst)
+        return "same" if old == new else "better" if new < old else "worse"
+
+    @property
+    def gained(self) -> tuple[Finding, ...]:
+        old = {f.rule for f in self.before.findings}
+        return tuple(f for f in self.after.findings if f.rule not in old)
+
+    @property
+    def lost(self) -> tuple[Finding, ...]:
+        new = {f.rule for f in self.after.findings}
+        return tuple(f for f in self.before.findings if f.rule not in new)
+
+    @property
+    def factors(self) -> tuple[FactorChange, ...]:
+        names = dict.fromkeys([*self.before.factors, *self.after.factors])
+        changes = (
+            FactorChange(
+                factor=name,
+                before=self.before.factors.get(name, 0.0),
+                after=self.after.factors.get(name, 0.0),
+            )
+            for name in names
+        )
+        return tuple(c for c in changes if c.delta)
+
+    @property
+    def confidence_change(self) -> float:
+        return round(self.after.confidence - self.before.confidence, 2)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "case": self.after.case_id,
+            "changes": [
+                {"path": path, "value": _json_value(value)} for path, value in self.changes
+            ],
+            "verdict": {
+                "before": self.before.verdict,
+                "after": self.after.verdict,
+                "change": self.verdict_change,
+            },
+            "confidence": {
+                "before": self.before.confidence,
+                "after": self.after.confidence,
+                "change": self.confidence_change,
+            },
+            "findings_gained": [_brief(f) for f in self.gained],
+            "findings_lost": [_brief(f) for f in self.lost],
+            "factors": [c.to_dict() for c in self.factors],
+            "before": self.before.to_dict(),
+            "after": self.after.to_dict(),
+            "language": self.language,
+        }
+
+
+def _json_value(value: object) -> object:
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    return _show_value(value)
+
+
+def what_if(
+    case: Case | str | os.PathLike[str] | Mapping[str, Any],
+    changes: Changes,
+    rules: ir.RuleSet | str | os.PathLike[str] | None = None,
+    *,
+    language: str = "en",
+) -> WhatIf:
+    """Evaluate ``case`` as it is and with ``changes`` applied (see :func:`apply_changes`).
+
+    ``changes`` maps paths to values (``{"distance.km": 9000}``) or is a
+    sequence of ``(path, value)`` pairs, applied in order.  ``case`` and
+    ``rules`` are taken as by :func:`~sistereval.evaluation.evaluate`.
+    """
+    the_case = case if isinstance(case, Case) else load_case(case)
+    ruleset = rule_set(rules)
+    pairs = tuple(_as_pairs(changes))
+    changed = apply_changes(the_case, pairs)
+    return WhatIf(
+        changes=pairs,
+        before=evaluate(the_case, ruleset, language=language),
+        after=evaluate(changed, ruleset, language=language),
+        scale=ruleset.scale,
+    )
+
+
+# --------------------------------------------------------------------------
+# Text.
+
+
+def _number(value: float) -> str:
+    return f"{value:+g}"
+
+
+def render_whatif(result: WhatIf) -> str:
+    """A readable account of a what-if, in its language."""
+    t = STRINGS.get(result.language, STRINGS["en"])
+    labels = LABELS.get(result.language, LABELS["en"])
+    before, after = result.before, result.after
+    lines = [f"{after.case_id}: {t['what_if']}", f"  {t['changes']}:"]
+    lines.extend(f"    {path} = {_show_value(value)}" for path, value in result.changes)
+    lines.append(
+        f"  {labels['verdict']}: {labels[before.verdict]} → {labels[after.verdict]} "
+        f"({t[result.verdict_change]})"
+    )
+    lines.append(
+        f"  {labels['confidence']}: {before.confidence:.2f} → {after.confidence:.2f} "
+        f"({_number(result.confidence_change)})"
+    )
+    for title, mark, findings in (
+        (t["gained"], "+", result.gained),
+        (t["lost"], "-", result.lost),
+    ):
+        lines.append(f"  {title}:")
+        if not findings:
+            lines.append(f"    {t['none']}")
+        for finding in findings:
+            if finding.kind == "verdict":
+                tag = f"{labels['verdict']} → {labels[finding.verdict or NOT_ASSESSABLE]}"
+            elif finding.kind == "derived":
+                tag = "derived"
+            else:
+                tag = f"{finding.kind}, {finding.factor}, {finding.severity}"
+            lines.append(f"    {mark} {finding.rule} [{tag}]")
+            lines.append(f"      {finding.message}")
+    lines.append(f"  {t['factor_changes']}:")
+    if not result.factors:
+        lines.append(f"    {t['none']}")
+    lines.extend(
+        f"    {c.factor}: {_number(c.before)} → {_number(c.after)} ({_number(c.delta)})"
+        for c in result.factors
+    )
+    return "\n".join(lines) + "\n"
+
+
+# --------------------------------------------------------------------------
+# The command.
+
+
+def add_whatif_command(commands: Commands) -> None:
+    """Declare ``sistereval whatif`` (for :data:`sistereval.cli._COMMANDS`)."""
+    parser = commands.add_parser(
+        "whatif",
+        help="change facts of a case and compare the evaluations",
+        description="Apply --set PATH=VALUE changes to one case, validate the changed case, "
+        "and show how the verdict, findings, factor scores and confidence move. "
+        "Exit 0 when compared, 2 when the case, a change or the rule set is invalid.",
+    )
+    parser.add_argument("case", metavar="CASE", help="a case file (.yaml, .yml, .json)")
+    parser.add_argument(
+        "--set",
+        dest="changes",
+        action="append",
+        required=True,
+        metavar="PATH=VALUE",
+        help="a change, such as fields[1].status=implemented or "
+        "'fields[name=culture and tourism].status=partial' (repeatable)",
+    )
+    parser.add_argument(
+        "--rules",
+        default="core",
+        metavar="FILE|NAME",
+        help="a rule file, or the name of a shipped rule set (default: core)",
+    )
+    parser.add_argument(
+        "--lang", choices=("en", "id"), default="en", help="language of the text (default: en)"
+    )
+    parser.add_argument(
+        "--format", choices=("text", "json"), default="text", help="output format (default: text)"
+    )
+    parser.set_defaults(handler=_whatif_command)
+
+
+def _whatif_command(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
+    try:
+        changes = [parse_change(text) for text in args.changes]
+        rules = rule_set(args.rules)
+        case = load_case(Path(args.case), file=args.case)
+        result = what_if(case, changes, rules, language=args.lang)
+    except SisterevalError as exc:
+        stderr.write(f"{exc}\n")
+        return INVALID
+    if args.format == "json":
+        stdout.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
+    else:
+        stdout.write(render_whatif(result))
+    return OK
