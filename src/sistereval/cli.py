@@ -178,6 +178,12 @@ def _add_batch(commands: Commands) -> None:
     add_batch_command(commands)
 
 
+def _add_diff(commands: Commands) -> None:
+    from .rulediff import add_diff_command
+
+    add_diff_command(commands)
+
+
 def _add_test(commands: Commands) -> None:
     from .ruletest import add_test_command
 
@@ -191,6 +197,7 @@ _COMMANDS: tuple[Callable[[Commands], None], ...] = (
     _add_whatif,
     _add_batch,
     _add_test,
+    _add_diff,
     _add_schema,
 )
 
