@@ -178,6 +178,12 @@ def _add_batch(commands: Commands) -> None:
     add_batch_command(commands)
 
 
+def _add_check(commands: Commands) -> None:
+    from .check import add_check_command
+
+    add_check_command(commands)
+
+
 def _add_diff(commands: Commands) -> None:
     from .rulediff import add_diff_command
 
@@ -196,6 +202,7 @@ _COMMANDS: tuple[Callable[[Commands], None], ...] = (
     _add_explain,
     _add_whatif,
     _add_batch,
+    _add_check,
     _add_test,
     _add_diff,
     _add_schema,

@@ -1,0 +1,466 @@
+"""Static checks of a rule set: defects found without evaluating any case.
+
+``sistereval check RULES...`` loads each rule set and reports:
+
+* ``dead-rule``: a rule whose condition can never be true.  The condition is
+  put in negation normal form (:func:`sistereval.ir.to_nnf`) and expanded
+  into a disjunction of conjunctions (at most :data:`MAX_ALTERNATIVES`; a
+  rule with more is skipped, with no claim made about it).  A conjunction is
+  unsatisfiable when, for one operand (a scalar fact, a quantifier's item
+  attribute, a ``count(...)``, ``derived.x`` or ``fired("r")``), its
+  comparisons with literals leave no value: an empty numeric interval
+  (``x > 5 and x < 3``; integer facts and counts have whole values only),
+  no enum value or truth value left (``stage == "loi" and stage == "mou"``,
+  ``stage in [...]`` disjoint from another), or ``missing(x)`` with any
+  atom that needs ``x`` known (``known(x)``, any comparison: an atom on an
+  unknown operand is false).  ``false`` is unsatisfiable, and so is
+  ``any(c, p)`` when ``p`` is.  The rule is dead when every alternative is.
+* ``unconsumed-derived``: a rule derives ``name`` but no rule reads
+  ``derived.name``.
+
+Comparisons between two facts, arithmetic, dates, pattern matches and
+``all``/``none`` quantifiers are taken as satisfiable: the check only claims
+what it can show, so a rule it passes may still be dead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+from collections.abc import Callable, Iterable, Sequence
+from typing import IO, Any, TypeAlias
+
+import attrs
+
+from . import ir
+from .errors import Location, Problem, SisterevalError
+from .language import FINDINGS, format_expression
+from .schema import FactDef, FactSchema, FactType
+
+__all__ = ["MAX_ALTERNATIVES", "CheckReport", "add_check_command", "check_rules"]
+
+OK = 0
+FAILED = 1
+INVALID = 2
+
+#: The most alternatives a condition's disjunctive form may have before the
+#: rule is skipped by the dead-rule check.
+MAX_ALTERNATIVES = 256
+
+Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+
+
+@attrs.frozen(kw_only=True)
+class CheckReport:
+    """What :func:`check_rules` found in one rule set.
+
+    ``problems`` are sorted by location; ``skipped`` are the rules whose
+    condition was too large to expand (no claim is made about them).
+    """
+
+    ruleset: ir.RuleSet = attrs.field(eq=False, repr=False)
+    problems: tuple[Problem, ...]
+    skipped: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def to_dict(self) -> dict[str, Any]:
+        ruleset = self.ruleset
+        return {
+            "ruleset": {"id": ruleset.id, "version": ruleset.version, "file": ruleset.file},
+            "ok": self.ok,
+            "problems": [problem.to_dict() for problem in self.problems],
+            "skipped": list(self.skipped),
+        }
+
+
+def check_rules(
+    rules: ir.RuleSet | str | os.PathLike[str], *, schema: FactSchema | None = None
+) -> CheckReport:
+    """Check a rule set statically (see the module docstring).
+
+    ``rules`` is a loaded rule set, a rule-file path or a shipped name; an
+    invalid rule file raises :class:`~sistereval.errors.RuleError`.
+    """
+    from .evaluation import rule_set  # late: evaluation imports the engine
+    from .facts import FACT_SCHEMA
+
+    ruleset = rule_set(rules)
+    types = _Types(FACT_SCHEMA if schema is None else schema)
+    problems: list[Problem] = []
+    skipped: list[str] = []
+    for rule in ruleset.rules:
+        conflicts = _dead(rule.when, types)
+        if conflicts is None:
+            skipped.append(rule.id)
+        elif conflicts:
+            clauses = "; ".join(conflicts)
+            problems.append(
+                Problem(
+                    code="dead-rule",
+                    message=f"rule {rule.id!r} can never fire: {clauses}",
+                    location=_where(_start(rule.when), rule),
+                )
+            )
+    problems.extend(_unconsumed(ruleset))
+    problems.sort(key=lambda p: (p.location.sort_key(), p.code, p.message))
+    return CheckReport(ruleset=ruleset, problems=tuple(problems), skipped=tuple(skipped))
+
+
+def _start(expr: ir.Expr) -> Location:
+    """Where the text of ``expr`` begins (an ``and`` node is located at its operator)."""
+    located = [node.loc for node in ir.walk(expr) if node.loc.line is not None]
+    return min(located, key=Location.sort_key, default=expr.loc)
+
+
+def _where(loc: Location, rule: ir.Rule) -> Location:
+    """``loc`` when it has a line, else the rule's own location; without a data path."""
+    best = loc if loc.line is not None else rule.loc
+    return attrs.evolve(best, file=best.file or rule.origin or None, path="")
+
+
+# --------------------------------------------------------------------------
+# unconsumed derived facts
+
+
+def _unconsumed(ruleset: ir.RuleSet) -> Iterable[Problem]:
+    read = {
+        node.name
+        for rule in ruleset.rules
+        for node in ir.walk(rule.when)
+        if isinstance(node, ir.DerivedRef)
+    }
+    for rule in ruleset.rules:
+        if isinstance(rule.then, ir.Derive) and rule.then.name not in read:
+            name = rule.then.name
+            yield Problem(
+                code="unconsumed-derived",
+                message=f"rule {rule.id!r} derives {name!r} but no rule reads derived.{name}",
+                location=_where(rule.loc, rule),
+            )
+
+
+# --------------------------------------------------------------------------
+# dead rules
+
+
+def _dnf(expr: ir.Expr) -> list[tuple[ir.Expr, ...]] | None:
+    """``expr`` (in NNF) as alternatives of conjoined atoms; None beyond the cap."""
+    if isinstance(expr, ir.Or):
+        out: list[tuple[ir.Expr, ...]] = []
+        for item in expr.items:
+            part = _dnf(item)
+            if part is None or len(out) + len(part) > MAX_ALTERNATIVES:
+                return None
+            out.extend(part)
+        return out
+    if isinstance(expr, ir.And):
+        acc: list[tuple[ir.Expr, ...]] = [()]
+        for item in expr.items:
+            part = _dnf(item)
+            if part is None or len(acc) * len(part) > MAX_ALTERNATIVES:
+                return None
+            acc = [left + right for left in acc for right in part]
+        return acc
+    return [(expr,)]
+
+
+def _dead(condition: ir.Expr, types: _Types) -> list[str] | None:
+    """The contradictions that make every alternative false ([] if one may hold).
+
+    None when the condition has too many alternatives to tell.
+    """
+    alternatives = _dnf(ir.to_nnf(condition))
+    if alternatives is None:
+        return None
+    found: list[str] = []
+    for conjunction in alternatives:
+        conflict = _conflict(conjunction, types, None)
+        if conflict is None:
+            return []
+        text = " and ".join(format_expression(atom) for atom in conflict)
+        if text not in found:
+            found.append(text)
+    return found
+
+
+_NUMERIC = (FactType.NUMBER, FactType.INTEGER)
+_BOOLEANS: tuple[object, ...] = (True, False)
+
+
+@attrs.frozen
+class _Operand:
+    """What the check knows of an operand's values."""
+
+    key: str
+    type: FactType
+    values: tuple[object, ...] = ()  # the whole domain, when finite
+    fact: bool = False  # a fact or attribute: known()/missing() apply
+
+
+class _Types:
+    def __init__(self, schema: FactSchema) -> None:
+        self.schema = schema
+
+    def operand(self, expr: ir.Expr, collection: str | None) -> _Operand | None:
+        if isinstance(expr, ir.FactRef):
+            return self._of(expr.name, self.schema.scalar(expr.name))
+        if isinstance(expr, ir.ItemRef) and expr.collection == collection:
+            coll = FINDINGS if collection == "findings" else self.schema.collection(collection)
+            item = None if coll is None else coll.item(expr.name)
+            return self._of(f"{collection}.{expr.name} (item)", item)
+        if isinstance(expr, ir.DerivedRef | ir.FiredRef):
+            key = format_expression(expr)
+            return _Operand(key, FactType.BOOLEAN, _BOOLEANS)
+        if isinstance(expr, ir.Quantifier) and expr.kind == "count":
+            return _Operand(format_expression(expr), FactType.INTEGER)
+        return None
+
+    @staticmethod
+    def _of(key: str, fact: FactDef | None) -> _Operand | None:
+        if fact is None:
+            return None
+        if fact.type is FactType.BOOLEAN:
+            return _Operand(key, fact.type, _BOOLEANS, fact=True)
+        if fact.type is FactType.ENUM:
+            return _Operand(key, fact.type, tuple(fact.values), fact=True)
+        return _Operand(key, fact.type, fact=True)
+
+
+_MIRROR = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
+
+
+@attrs.define
+class _State:
+    """The constraints one conjunction puts on one operand, each with its atom."""
+
+    operand: _Operand
+    allowed: list[tuple[frozenset[object], ir.Expr]] = attrs.Factory(list)
+    excluded: list[tuple[object, ir.Expr]] = attrs.Factory(list)
+    lower: list[tuple[float, bool, ir.Expr]] = attrs.Factory(list)  # value, strict, atom
+    upper: list[tuple[float, bool, ir.Expr]] = attrs.Factory(list)
+    known: list[ir.Expr] = attrs.Factory(list)  # atoms that need the operand known
+    missing: list[ir.Expr] = attrs.Factory(list)
+
+    def constrain(self, op: str, value: object, atom: ir.Expr) -> None:
+        self.known.append(atom)
+        numeric = self.operand.type in _NUMERIC and not isinstance(value, bool)
+        if op == "==":
+            self.allowed.append((frozenset({value}), atom))
+        elif op == "!=":
+            self.excluded.append((value, atom))
+        elif numeric and isinstance(value, int | float):
+            bound = (float(value), op in ("<", ">"), atom)
+            (self.lower if op in (">", ">=") else self.upper).append(bound)
+
+    def conflict(self) -> list[ir.Expr] | None:
+        """Atoms that cannot all hold, or None."""
+        if self.missing and self.known:
+            return [self.missing[0], self.known[0]]
+        lower = max(self.lower, key=lambda b: (b[0], b[1]), default=None)
+        upper = min(self.upper, key=lambda b: (b[0], not b[1]), default=None)
+        bounds = [b[2] for b in (lower, upper) if b is not None]
+        integral = self.operand.type is FactType.INTEGER
+        if lower is not None and upper is not None and _empty(lower, upper, integral):
+            return bounds
+        domain: frozenset[object] | None = (
+            frozenset(self.operand.values) if self.operand.values else None
+        )
+        used: list[ir.Expr] = []
+        for values, atom in self.allowed:
+            domain = values if domain is None else domain & values
+            used.append(atom)
+        if domain is None:
+            single = _single(lower, upper, integral)
+            if single is None:
+                return None
+            domain = frozenset({single})
+            used.extend(bounds)
+            bounds = []
+        for value, atom in self.excluded:
+            if value in domain:
+                domain = domain - {value}
+                used.append(atom)
+        if self.lower or self.upper:
+            kept = frozenset(v for v in domain if _within(v, lower, upper, integral))
+            if kept != domain:
+                used.extend(bounds)
+                domain = kept
+        return used if not domain else None
+
+
+def _empty(
+    lower: tuple[float, bool, ir.Expr], upper: tuple[float, bool, ir.Expr], integral: bool
+) -> bool:
+    if integral:
+        return _int_low(lower) > _int_high(upper)
+    low, low_strict, _ = lower
+    high, high_strict, _ = upper
+    return low > high or (low == high and (low_strict or high_strict))
+
+
+def _int_low(bound: tuple[float, bool, ir.Expr]) -> float:
+    value, strict, _ = bound
+    return math.floor(value) + 1 if strict else math.ceil(value)
+
+
+def _int_high(bound: tuple[float, bool, ir.Expr]) -> float:
+    value, strict, _ = bound
+    return math.ceil(value) - 1 if strict else math.floor(value)
+
+
+def _single(
+    lower: tuple[float, bool, ir.Expr] | None,
+    upper: tuple[float, bool, ir.Expr] | None,
+    integral: bool,
+) -> float | None:
+    """The one value the bounds leave, if they leave exactly one."""
+    if lower is None or upper is None:
+        return None
+    if integral:
+        low, high = _int_low(lower), _int_high(upper)
+        return low if low == high else None
+    return lower[0] if lower[0] == upper[0] and not (lower[1] or upper[1]) else None
+
+
+def _within(
+    value: object,
+    lower: tuple[float, bool, ir.Expr] | None,
+    upper: tuple[float, bool, ir.Expr] | None,
+    integral: bool,
+) -> bool:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return True
+    if integral and value != int(value):
+        return False
+    if lower is not None and (value < lower[0] or (lower[1] and value == lower[0])):
+        return False
+    return not (upper is not None and (value > upper[0] or (upper[1] and value == upper[0])))
+
+
+def _conflict(
+    conjunction: Sequence[ir.Expr], types: _Types, collection: str | None
+) -> list[ir.Expr] | None:
+    """The atoms of ``conjunction`` that cannot all hold (in its order), or None.
+
+    ``collection`` is the quantifier whose condition this is, if any: its
+    item attributes are operands.
+    """
+    states: dict[str, _State] = {}
+
+    def state(operand: _Operand) -> _State:
+        return states.setdefault(operand.key, _State(operand))
+
+    for atom in conjunction:
+        if isinstance(atom, ir.Literal) and atom.value is False:
+            return [atom]
+        if isinstance(atom, ir.Compare):
+            left, op, right = atom.left, atom.op, atom.right
+            if isinstance(left, ir.Literal) and not isinstance(right, ir.Literal):
+                left, op, right = right, _MIRROR[op], left
+            operand = types.operand(left, collection)
+            if operand is None:
+                continue
+            if isinstance(right, ir.Literal) and operand.type is not FactType.DATE:
+                state(operand).constrain(op, right.value, atom)
+            elif operand.fact:
+                state(operand).known.append(atom)
+        elif isinstance(atom, ir.In):
+            _in(atom, types, collection, state)
+        elif isinstance(atom, ir.Known | ir.Match):
+            target = atom.operand if isinstance(atom, ir.Known) else atom.subject
+            operand = types.operand(target, collection)
+            if operand is not None and operand.fact:
+                negated = isinstance(atom, ir.Known) and atom.negated
+                (state(operand).missing if negated else state(operand).known).append(atom)
+        elif isinstance(atom, ir.Quantifier) and atom.kind == "any" and atom.where is not None:
+            alternatives = _dnf(atom.where)
+            if alternatives is not None and all(
+                _conflict(alt, types, atom.collection) is not None for alt in alternatives
+            ):
+                return [atom]
+    conflicts = [found for s in states.values() if (found := s.conflict()) is not None]
+    if not conflicts:
+        return None
+    first = conflicts[0]
+    order = {id(atom): index for index, atom in enumerate(conjunction)}
+    unique = {id(atom): atom for atom in first}
+    return sorted(unique.values(), key=lambda atom: order.get(id(atom), 0))
+
+
+def _in(
+    atom: ir.In,
+    types: _Types,
+    collection: str | None,
+    state: Callable[[_Operand], _State],
+) -> None:
+    if isinstance(atom.haystack, ir.ListLiteral):
+        operand = types.operand(atom.needle, collection)
+        if operand is None or operand.type is FactType.DATE:
+            return
+        values = frozenset(item.value for item in atom.haystack.items)
+        target = state(operand)
+        target.known.append(atom)
+        if atom.negated:
+            target.excluded.extend((value, atom) for value in values)
+        else:
+            target.allowed.append((values, atom))
+        return
+    haystack = types.operand(atom.haystack, collection)
+    if haystack is None or not isinstance(atom.needle, ir.Literal):
+        return
+    # "v" in list-fact: a truth value of its own, and the list must be known
+    member = _Operand(f"{haystack.key} has {atom.needle.value!r}", FactType.BOOLEAN, _BOOLEANS)
+    state(member).constrain("==", not atom.negated, atom)
+    if haystack.fact:
+        state(haystack).known.append(atom)
+
+
+# --------------------------------------------------------------------------
+# the command
+
+
+def add_check_command(commands: Commands) -> None:
+    """Declare ``sistereval check RULES... [--format text|json]``."""
+    parser = commands.add_parser(
+        "check",
+        help="find defects in rule sets without evaluating any case",
+        description="Check each rule set statically: rules that can never fire, derived "
+        "facts no rule reads. Exit 0 when no defect is found, 1 when one is, 2 when a rule "
+        "file is invalid.",
+    )
+    parser.add_argument(
+        "rules", nargs="+", metavar="RULES", help="a rule file, or the name of a shipped rule set"
+    )
+    parser.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text for reading, json for one report object per rule file and line",
+    )
+    parser.set_defaults(handler=_check)
+
+
+def _check(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
+    status = OK
+    for name in args.rules:
+        try:
+            report = check_rules(name)
+        except SisterevalError as exc:
+            stderr.write(f"{exc}\n")
+            status = INVALID
+            continue
+        if not report.ok:
+            status = max(status, FAILED)
+        if args.format == "json":
+            data = {"rules": name, **report.to_dict()}
+            stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
+        elif report.ok:
+            stdout.write(f"{name}: ok\n")
+        else:
+            stdout.writelines(f"{problem}\n" for problem in report.problems)
+    return status
