@@ -160,6 +160,7 @@ def _print_json(document: Callable[[], Mapping[str, object]]) -> Handler:
 
 # --------------------------------------------------------------------------
 
+
 def _add_explain(commands: Commands) -> None:
     from .explain import add_explain_command
 

@@ -44,7 +44,7 @@ from .evaluation import Backend, evaluate, rule_set, stratum_env, used_rules
 from .facts import Facts, derive
 from .language import format_expression
 from .model import Case, PartialDate
-from .report import LABELS
+from .report import LABELS, finding_tag
 from .verdict import NOT_ASSESSABLE, Finding, RuleSetRef, decide
 
 if TYPE_CHECKING:
@@ -535,12 +535,7 @@ def render_explanation(explanation: Explanation) -> str:
             lines.append(f"    {t['none']}")
         for step in group:
             finding = step.finding
-            if finding.kind == "verdict":
-                tag = f"{labels['verdict']} → {labels[finding.verdict or NOT_ASSESSABLE]}"
-            elif finding.kind == "derived":
-                tag = "derived"
-            else:
-                tag = f"{finding.kind}, {finding.factor}, {finding.severity}"
+            tag = finding_tag(finding, labels)
             if step.deciding:
                 tag += f"; {t['deciding_rule']}"
             lines.append(f"    - {finding.rule} [{tag}]")

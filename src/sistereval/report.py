@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from .verdict import Evaluation
+from .verdict import NOT_ASSESSABLE, Evaluation, Finding
 
-__all__ = ["LABELS", "render_text"]
+__all__ = ["LABELS", "finding_tag", "render_text"]
 
 #: Library text per language; every key exists in every language (a test checks it).
 LABELS: Mapping[str, Mapping[str, str]] = {
@@ -61,6 +61,15 @@ LABELS: Mapping[str, Mapping[str, str]] = {
 }
 
 
+def finding_tag(finding: Finding, labels: Mapping[str, str]) -> str:
+    """The bracketed tag of a finding: ``obstacle, finance, high`` or ``verdict → failure``."""
+    if finding.kind == "verdict":
+        return f"{labels['verdict']} → {labels[finding.verdict or NOT_ASSESSABLE]}"
+    if finding.kind == "derived":
+        return "derived"
+    return f"{finding.kind}, {finding.factor}, {finding.severity}"
+
+
 def _value(value: object) -> str:
     if value is None:
         return "?"
@@ -89,13 +98,7 @@ def render_text(evaluation: Evaluation, *, source: str | None = None) -> str:
         f"  {t['findings']}:",
     ]
     for finding in evaluation.findings:
-        if finding.kind == "verdict":
-            tag = f"verdict → {t[finding.verdict or 'not_assessable']}"
-        elif finding.kind == "derived":
-            tag = "derived"
-        else:
-            tag = f"{finding.kind}, {finding.factor}, {finding.severity}"
-        lines.append(f"    - {finding.rule} [{tag}]")
+        lines.append(f"    - {finding.rule} [{finding_tag(finding, t)}]")
         lines.append(f"      {finding.message}")
         if finding.facts:
             facts = ", ".join(f"{k} = {_value(v)}" for k, v in finding.facts.items())

@@ -39,8 +39,8 @@ from .cases import case_schema, case_to_dict, load_case
 from .errors import CaseError, Problem, SisterevalError, UsageError
 from .evaluation import evaluate, rule_set
 from .model import Case
-from .report import LABELS
-from .verdict import NOT_ASSESSABLE, Evaluation, Finding
+from .report import LABELS, finding_tag
+from .verdict import Evaluation, Finding
 
 __all__ = [
     "STRINGS",
@@ -481,12 +481,7 @@ def render_whatif(result: WhatIf) -> str:
         if not findings:
             lines.append(f"    {t['none']}")
         for finding in findings:
-            if finding.kind == "verdict":
-                tag = f"{labels['verdict']} → {labels[finding.verdict or NOT_ASSESSABLE]}"
-            elif finding.kind == "derived":
-                tag = "derived"
-            else:
-                tag = f"{finding.kind}, {finding.factor}, {finding.severity}"
+            tag = finding_tag(finding, labels)
             lines.append(f"    {mark} {finding.rule} [{tag}]")
             lines.append(f"      {finding.message}")
     lines.append(f"  {t['factor_changes']}:")
