@@ -29,6 +29,7 @@ from typing import IO, Any, Literal, NamedTuple, TypeAlias
 import attrs
 
 from . import ir
+from ._cliargs import add_lang_option, add_rules_option
 from .cases import load_case
 from .errors import CaseError, Location, Problem, SisterevalError, UsageError
 from .evaluation import LANGUAGES, case_sha256, evaluate, rule_set
@@ -451,12 +452,7 @@ def add_batch_command(commands: Commands) -> None:
     )
     parser.add_argument("input", metavar="INPUT", help="a directory of case files or a .jsonl file")
     parser.add_argument("--out", required=True, metavar="FILE", help="the output file")
-    parser.add_argument(
-        "--rules",
-        default="core",
-        metavar="FILE|NAME",
-        help="a rule file, or the name of a shipped rule set (default: core)",
-    )
+    add_rules_option(parser)
     parser.add_argument(
         "--jobs",
         type=int,
@@ -467,9 +463,7 @@ def add_batch_command(commands: Commands) -> None:
     parser.add_argument(
         "--format", choices=FORMATS, default="jsonl", help="output format (default: jsonl)"
     )
-    parser.add_argument(
-        "--lang", choices=LANGUAGES, default="en", help="language of messages (default: en)"
-    )
+    add_lang_option(parser)
     parser.set_defaults(handler=_batch_command)
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import IO, TypeAlias
 
 from . import __version__
+from ._cliargs import add_lang_option, add_rules_option
 from .cases import case_schema, load_case
 from .errors import CaseError, SisterevalError
 from .facts import schema_document
@@ -88,21 +89,14 @@ def _add_evaluate(commands: Commands) -> None:
         "Exit 0 when every case was evaluated, 2 when a case or the rule set is invalid.",
     )
     parser.add_argument("cases", nargs="+", metavar="CASE", help="a case file (.yaml, .yml, .json)")
-    parser.add_argument(
-        "--rules",
-        default="core",
-        metavar="FILE|NAME",
-        help="a rule file, or the name of a shipped rule set (default: core)",
-    )
+    add_rules_option(parser)
     parser.add_argument(
         "--format",
         choices=("text", "json"),
         default="text",
         help="text for reading, json for the decision record, one object per line",
     )
-    parser.add_argument(
-        "--lang", choices=("en", "id"), default="en", help="language of messages (default: en)"
-    )
+    add_lang_option(parser)
     parser.set_defaults(handler=_evaluate)
 
 

@@ -37,6 +37,7 @@ from typing import IO, TYPE_CHECKING, Any
 import attrs
 
 from . import ir, reference
+from ._cliargs import add_lang_option, add_rules_option
 from ._suggest import did_you_mean
 from .cases import load_case
 from .errors import SisterevalError, UsageError
@@ -583,16 +584,9 @@ def add_explain_command(commands: Commands) -> None:
         "Exit 0 when explained, 2 when the case, the rule set or --rule is invalid.",
     )
     parser.add_argument("case", metavar="CASE", help="a case file (.yaml, .yml, .json)")
-    parser.add_argument(
-        "--rules",
-        default="core",
-        metavar="FILE|NAME",
-        help="a rule file, or the name of a shipped rule set (default: core)",
-    )
+    add_rules_option(parser)
     parser.add_argument("--rule", metavar="ID", help="explain this rule only (fired or not)")
-    parser.add_argument(
-        "--lang", choices=("en", "id"), default="en", help="language of the text (default: en)"
-    )
+    add_lang_option(parser)
     parser.add_argument(
         "--format", choices=("text", "json"), default="text", help="output format (default: text)"
     )

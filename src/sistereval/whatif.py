@@ -33,6 +33,7 @@ from typing import IO, Any, TypeAlias
 import attrs
 
 from . import ir
+from ._cliargs import add_lang_option, add_rules_option
 from ._suggest import closest
 from ._yaml import read_document
 from .cases import case_schema, case_to_dict, load_case
@@ -517,15 +518,8 @@ def add_whatif_command(commands: Commands) -> None:
         help="a change, such as fields[1].status=implemented or "
         "'fields[name=culture and tourism].status=partial' (repeatable)",
     )
-    parser.add_argument(
-        "--rules",
-        default="core",
-        metavar="FILE|NAME",
-        help="a rule file, or the name of a shipped rule set (default: core)",
-    )
-    parser.add_argument(
-        "--lang", choices=("en", "id"), default="en", help="language of the text (default: en)"
-    )
+    add_rules_option(parser)
+    add_lang_option(parser)
     parser.add_argument(
         "--format", choices=("text", "json"), default="text", help="output format (default: text)"
     )
