@@ -16,10 +16,11 @@ The conventions (unknown values, the reference date, month counts, what
 from __future__ import annotations
 
 import difflib
+import functools
 import itertools
 import math
 import types
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import cached_property
 from typing import Protocol, TypeAlias, TypeVar
 
@@ -341,6 +342,32 @@ def _value_key(value: FactValue) -> tuple[object, ...]:
     return (5, value)
 
 
+_R = TypeVar("_R", bound=attrs.AttrsInstance)
+
+
+@functools.cache
+def _key_names(cls: type[attrs.AttrsInstance], first: tuple[str, ...]) -> tuple[str, ...]:
+    return (*first, *(a.name for a in attrs.fields(cls) if a.name not in first))
+
+
+def _record_key(record: attrs.AttrsInstance, first: tuple[str, ...]) -> tuple[object, ...]:
+    """Order records by the attributes ``first``, then by every other attribute:
+    a total order, so derived facts never depend on the order of the case file."""
+    return tuple(_any_key(getattr(record, name)) for name in _key_names(type(record), first))
+
+
+def _any_key(value: object) -> tuple[object, ...]:
+    if isinstance(value, str):
+        return (3, value)
+    if isinstance(value, tuple):
+        return (6, tuple(_any_key(item) for item in value))
+    return _value_key(value)  # type: ignore[arg-type]
+
+
+def _sorted(records: Sequence[_R], *first: str) -> tuple[_R, ...]:
+    return tuple(sorted(records, key=lambda record: _record_key(record, first)))
+
+
 def _enum_values(enum_cls: Iterable[object]) -> tuple[str, ...]:
     return tuple(str(member) for member in enum_cls)
 
@@ -371,87 +398,27 @@ class _Context:
 
     @cached_property
     def milestones(self) -> tuple[Milestone, ...]:
-        return tuple(
-            sorted(
-                self.case.milestones,
-                key=lambda m: (
-                    m.date.sort_key(),
-                    str(m.type),
-                    m.party or "",
-                    m.note or "",
-                    m.sources,
-                ),
-            )
-        )
+        return _sorted(self.case.milestones, "date", "type")
 
     @cached_property
     def fields(self) -> tuple[CooperationField, ...]:
-        return tuple(
-            sorted(self.case.fields, key=lambda f: (f.name, str(f.status), f.activities, f.sources))
-        )
+        return _sorted(self.case.fields, "name")
 
     @cached_property
     def activities(self) -> tuple[Activity, ...]:
-        return tuple(
-            sorted(
-                self.case.activities,
-                key=lambda a: (
-                    a.date.sort_key(),
-                    str(a.kind),
-                    a.field or "",
-                    a.initiated_by or "",
-                    tuple(str(p) for p in a.participants),
-                    a.description or "",
-                    a.outputs,
-                    a.sources,
-                ),
-            )
-        )
+        return _sorted(self.case.activities, "date", "kind")
 
     @cached_property
     def changes(self) -> tuple[LeadershipChange, ...]:
-        return tuple(
-            sorted(
-                self.case.leadership_changes,
-                key=lambda c: (
-                    c.date.sort_key(),
-                    c.partner,
-                    c.office,
-                    c.outgoing or "",
-                    c.incoming or "",
-                    c.reason or "",
-                    _value_key(c.continuity),
-                    c.sources,
-                ),
-            )
-        )
+        return _sorted(self.case.leadership_changes, "date", "partner", "office")
 
     @cached_property
     def budget(self) -> tuple[BudgetLine, ...]:
-        return tuple(
-            sorted(
-                self.case.budget,
-                key=lambda b: (
-                    b.partner,
-                    _value_key(b.year),
-                    _value_key(b.amount),
-                    b.currency or "",
-                    b.earmarked,
-                    _value_key(b.adequate),
-                    b.note or "",
-                    b.sources,
-                ),
-            )
-        )
+        return _sorted(self.case.budget, "partner")
 
     @cached_property
     def institutions(self) -> tuple[Institution, ...]:
-        return tuple(
-            sorted(
-                self.case.institutions,
-                key=lambda i: (i.name, str(i.kind), i.partner or "", i.sources),
-            )
-        )
+        return _sorted(self.case.institutions, "name", "kind")
 
     # -- milestone dates ---------------------------------------------------
 
