@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib
 import json
 import sys
 from collections.abc import Callable, Mapping, Sequence
@@ -155,51 +156,28 @@ def _print_json(document: Callable[[], Mapping[str, object]]) -> Handler:
 # --------------------------------------------------------------------------
 
 
-def _add_explain(commands: Commands) -> None:
-    from .explain import add_explain_command
+def _command(module: str, function: str) -> Callable[[Commands], None]:
+    """A command declared by ``function`` of ``sistereval.<module>``, imported when used."""
 
-    add_explain_command(commands)
+    def add(commands: Commands) -> None:
+        declare: Callable[[Commands], None] = getattr(
+            importlib.import_module(f".{module}", __package__), function
+        )
+        declare(commands)
 
-
-def _add_whatif(commands: Commands) -> None:
-    from .whatif import add_whatif_command
-
-    add_whatif_command(commands)
-
-
-def _add_batch(commands: Commands) -> None:
-    from .batch import add_batch_command
-
-    add_batch_command(commands)
-
-
-def _add_check(commands: Commands) -> None:
-    from .check import add_check_command
-
-    add_check_command(commands)
-
-
-def _add_diff(commands: Commands) -> None:
-    from .rulediff import add_diff_command
-
-    add_diff_command(commands)
-
-
-def _add_test(commands: Commands) -> None:
-    from .ruletest import add_test_command
-
-    add_test_command(commands)
+    add.__name__ = function
+    return add
 
 
 _COMMANDS: tuple[Callable[[Commands], None], ...] = (
     _add_validate,
     _add_evaluate,
-    _add_explain,
-    _add_whatif,
-    _add_batch,
-    _add_check,
-    _add_test,
-    _add_diff,
+    _command("explain", "add_explain_command"),
+    _command("whatif", "add_whatif_command"),
+    _command("batch", "add_batch_command"),
+    _command("check", "add_check_command"),
+    _command("ruletest", "add_test_command"),
+    _command("rulediff", "add_diff_command"),
     _add_schema,
 )
 
