@@ -56,6 +56,7 @@ def finish(resolved: Resolved) -> ir.RuleSet:
         obstacle_groups=resolved.obstacle_groups,
         rules=ordered,
         invariants=resolved.invariants,
+        changeable=resolved.changeable,
         tests=resolved.tests,
         file=resolved.file,
     )
@@ -119,7 +120,8 @@ def digest(rule_set: ir.RuleSet) -> str:
 
     It covers everything that decides or words an evaluation (metadata,
     rules with their conditions in canonical form, messages, strata,
-    invariants), from every file involved; not the file names, comments,
+    invariants, the changeable paths counterfactuals search), from every
+    file involved; not the file names, comments,
     layout or tests.
     """
     content = {
@@ -145,6 +147,7 @@ def digest(rule_set: ir.RuleSet) -> str:
             for rule in rule_set.rules
         ],
         "invariants": list(rule_set.invariants),
+        "changeable": [{"path": c.path, "values": list(c.values)} for c in rule_set.changeable],
     }
     text = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -20,6 +20,7 @@ from typing import TypeVar
 import attrs
 
 from . import ir
+from ._changeable import inherit_changeable
 from ._rulefile import RawRule, RuleFile, read_rule_file
 from ._shape import At
 from ._suggest import did_you_mean, suggest_value
@@ -75,6 +76,7 @@ class Resolved:
     obstacle_groups: tuple[str, ...]
     entries: tuple[Entry, ...]
     invariants: tuple[dict[str, object], ...]
+    changeable: tuple[ir.Changeable, ...]
     tests: tuple[ir.RuleTest, ...]
     problems: tuple[Problem, ...]
 
@@ -200,6 +202,7 @@ def _failed(ref: Ref, problems: Sequence[Problem]) -> Resolved:
         obstacle_groups=(),
         entries=(),
         invariants=(),
+        changeable=(),
         tests=(),
         problems=tuple(problems),
     )
@@ -269,6 +272,7 @@ class _Combiner:
             obstacle_groups=self.groups,
             entries=tuple(entries),
             invariants=(*(parent.invariants if parent else ()), *raw.invariants),
+            changeable=inherit_changeable(parent.changeable if parent else (), raw.changeable),
             tests=tuple(test.test for test in raw.tests),
             problems=tuple(self.problems),
         )

@@ -16,6 +16,7 @@ from typing import Any
 import attrs
 
 from . import ir
+from ._changeable import read_changeable
 from ._parser import parse
 from ._ruletests import TYPE_NAMES, RawTest, read_invariants, read_tests
 from ._shape import NAME, RULE_ID, At, ShapeReader
@@ -43,6 +44,7 @@ _TOP_OPTIONAL = (
     "disable",
     "rules",
     "invariants",
+    "changeable",
     "tests",
 )
 _RULE_REQUIRED = ("id", "title", "when", "then", "because", "source")
@@ -87,6 +89,7 @@ class RuleFile:
     disable: tuple[At[str], ...]
     rules: tuple[RawRule, ...]
     invariants: tuple[dict[str, object], ...]
+    changeable: tuple[ir.Changeable, ...]
     tests: tuple[RawTest, ...]
     problems: tuple[Problem, ...]
     root: Location
@@ -140,6 +143,7 @@ class _Reader(ShapeReader):
             disable=self.names(("disable",), data.get("disable", []), RULE_ID, "rule id") or (),
             rules=rules,
             invariants=read_invariants(self, self.schema, data.get("invariants", [])),
+            changeable=read_changeable(self, data.get("changeable", [])),
             tests=read_tests(self, self.schema, data.get("tests", []), self.file_name),
             problems=tuple(self.problems),
             root=root,

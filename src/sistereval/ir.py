@@ -46,6 +46,7 @@ from .model import PartialDate
 __all__ = [
     "And",
     "Arith",
+    "Changeable",
     "Compare",
     "Derive",
     "DerivedRef",
@@ -368,6 +369,20 @@ class RuleTest:
 
 
 @attrs.frozen(kw_only=True)
+class Changeable:
+    """A case path a counterfactual may change, and the values it may set there.
+
+    ``path`` uses the syntax of ``whatif --set`` with ``[*]`` for every item
+    (``fields[*].status``); ``values`` go from worse to better: a value that
+    is already one of them only moves to a later one.
+    """
+
+    path: str
+    values: tuple[bool | int | float | str, ...]
+    loc: Location = _LOC
+
+
+@attrs.frozen(kw_only=True)
 class RuleSet:
     """A loaded, checked rule set with inherited rules resolved.
 
@@ -388,6 +403,7 @@ class RuleSet:
     obstacle_groups: tuple[str, ...] = ()
     rules: tuple[Rule, ...] = ()
     invariants: tuple[dict[str, object], ...] = attrs.field(default=(), eq=False)
+    changeable: tuple[Changeable, ...] = ()
     tests: tuple[RuleTest, ...] = ()
     file: str | None = None
     sha256: str = ""

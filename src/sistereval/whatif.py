@@ -25,18 +25,18 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any, TypeAlias
 
 import attrs
 
-from . import ir
+from . import _casepath, ir
+from ._casepath import CasePathError, show_value
 from ._cliargs import add_lang_option, add_rules_option
 from ._suggest import closest
 from ._yaml import read_document
-from .cases import case_schema, case_to_dict, load_case
+from .cases import case_to_dict, load_case
 from .errors import CaseError, Problem, SisterevalError, UsageError
 from .evaluation import evaluate, rule_set
 from .model import Case
@@ -92,12 +92,6 @@ STRINGS: Mapping[str, Mapping[str, str]] = {
     },
 }
 
-_SEGMENT = re.compile(
-    r"(?P<dot>^|\.)(?P<key>[A-Za-z_][A-Za-z0-9_]*)"
-    r"|\[\s*(?P<index>\d+)\s*\]"
-    r"|\[\s*(?P<by>[A-Za-z_][A-Za-z0-9_]*)\s*=(?P<want>[^\]]*)\]"
-)
-
 # --------------------------------------------------------------------------
 # Changes: parsing and applying.
 
@@ -128,91 +122,24 @@ def parse_change(text: str) -> tuple[str, object]:
     raise UsageError(f"--set {text}: expected PATH=VALUE, such as fields[1].status=implemented")
 
 
-def _show_value(value: object) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return value
-    if hasattr(value, "isoformat"):
-        return str(value.isoformat())
-    return str(value)
-
-
 def _label(path: str, value: object) -> str:
-    return f"--set {path}={_show_value(value)}"
+    return f"--set {path}={show_value(value)}"
 
 
-def _segments(path: str) -> list[tuple[str, object]]:
-    """``fields[name=x].status`` -> ``[("key", "fields"), ("by", ("name", "x")), ("key", ...)]``."""
-    out: list[tuple[str, object]] = []
-    pos = 0
-    while pos < len(path):
-        match = _SEGMENT.match(path, pos)
-        if match is None or (match["key"] and not match["dot"] and pos > 0):
-            raise UsageError(f"cannot read the path at {path[pos:]!r}")
-        if match["key"]:
-            out.append(("key", match["key"]))
-        elif match["index"] is not None:
-            out.append(("index", int(match["index"])))
-        else:
-            out.append(("by", (match["by"], match["want"].strip())))
-        pos = match.end()
-    if not out or out[0][0] != "key":
-        raise UsageError("a path starts with a key of the case file, such as fields[1].status")
-    return out
-
-
-class _Schema:
-    """The case's JSON Schema, walked level by level to know the allowed keys."""
-
-    def __init__(self) -> None:
-        document = case_schema()
-        self.defs: Mapping[str, Any] = document["$defs"]
-        self.root: Mapping[str, Any] = document
-
-    def resolve(self, node: Mapping[str, Any]) -> Mapping[str, Any]:
-        while True:
-            if "$ref" in node:
-                node = self.defs[str(node["$ref"]).rsplit("/", 1)[-1]]
-            elif "anyOf" in node:
-                options = [o for o in node["anyOf"] if o.get("type") != "null"]
-                if len(options) != 1:
-                    return node
-                node = options[0]
-            else:
-                return node
-
-
-def _kind(node: Mapping[str, Any]) -> str:
-    kind = node.get("type")
-    if kind == "object" or "properties" in node:
-        return "object"
-    return "array" if kind == "array" else "value"
-
-
-def _set(data: dict[str, Any], schema: _Schema, path: str, value: object) -> str:
+def _set(data: dict[str, Any], path: str, value: object) -> str:
     """Set ``path`` to ``value`` in ``data``; return it with indexes (``fields[1].status``)."""
-    segments = _segments(path)
-    node: Mapping[str, Any] = schema.root
+    parts = _casepath.segments(path)
+    node = _casepath.resolve(_casepath.root())
     holder: Any = data
     where = ""
-    for n, (kind, part) in enumerate(segments):
-        last = n == len(segments) - 1
-        node = schema.resolve(node)
+    for n, (kind, part) in enumerate(parts):
+        last = n == len(parts) - 1
         if kind == "key":
             assert isinstance(part, str)
-            if _kind(node) != "object" or not isinstance(holder, dict):
-                raise UsageError(f"{where or 'the case'} is a single value, not a mapping")
-            allowed = list(node["properties"])
-            if part not in allowed:
-                near = closest(part, allowed)
-                hint = f"did you mean {near!r}?" if near else f"allowed keys: {', '.join(allowed)}"
-                place = f" in {where}" if where else ""
-                raise UsageError(f"unknown key {part!r}{place} ({hint})")
+            node = _casepath.child(node, part, where)
+            if not isinstance(holder, dict):  # pragma: no cover - the schema said mapping
+                raise CasePathError(f"{where} is not a mapping")
             where = f"{where}.{part}" if where else part
-            node = node["properties"][part]
             if last:
                 if value is None:
                     holder.pop(part, None)
@@ -220,35 +147,36 @@ def _set(data: dict[str, Any], schema: _Schema, path: str, value: object) -> str
                     holder[part] = value
                 return where
             if part not in holder or holder[part] is None:
-                child_kind = _kind(schema.resolve(node))
-                if child_kind == "array":
-                    raise UsageError(f"{where} has no items")
+                if _casepath.kind(node) == "array":
+                    raise CasePathError(f"{where} has no items")
                 holder[part] = {}
             holder = holder[part]
             continue
-        if _kind(node) != "array" or not isinstance(holder, list):
-            raise UsageError(f"{where} is not a list")
+        if _casepath.kind(node) != "array" or not isinstance(holder, list):
+            raise CasePathError(f"{where} is not a list")
+        if kind == "each":
+            raise CasePathError(f"{where}[*] stands for every item; name one, such as {where}[0]")
         if kind == "index":
             assert isinstance(part, int)
             if part >= len(holder):
                 count = f"0 to {len(holder) - 1}" if holder else "none"
-                raise UsageError(f"{where}[{part}] does not exist ({where} has items {count})")
+                raise CasePathError(f"{where}[{part}] does not exist ({where} has items {count})")
             index = part
         else:
             assert isinstance(part, tuple)
             key, want = str(part[0]), str(part[1])
             found = [i for i, item in enumerate(holder) if isinstance(item, dict) and key in item]
             if not found:
-                raise UsageError(f"no item of {where} has the key {key!r}")
-            matches = [i for i in found if _show_value(holder[i][key]) == want]
+                raise CasePathError(f"no item of {where} has the key {key!r}")
+            matches = [i for i in found if show_value(holder[i][key]) == want]
             if not matches:
-                names = [_show_value(holder[i][key]) for i in found]
+                names = [show_value(holder[i][key]) for i in found]
                 near = closest(want, names)
                 hint = f"did you mean {near!r}?" if near else f"one of: {', '.join(names)}"
-                raise UsageError(f"no item of {where} has {key} {want!r} ({hint})")
+                raise CasePathError(f"no item of {where} has {key} {want!r}", hint)
             index = matches[0]
         where = f"{where}[{index}]"
-        node = node["items"]
+        node = _casepath.resolve(node["items"])
         if last:
             holder[index] = value
             return where
@@ -274,13 +202,12 @@ def apply_changes(case: Case, changes: Changes) -> Case:
     if not pairs:
         raise UsageError("no change given; use --set PATH=VALUE")
     data = case_to_dict(case)
-    schema = _Schema()
     placed: list[tuple[str, str]] = []
     for path, value in pairs:
         label = _label(path, value)
         try:
-            placed.append((_set(data, schema, path, value), label))
-        except UsageError as exc:
+            placed.append((_set(data, path, value), label))
+        except CasePathError as exc:
             raise UsageError(f"{label}: {exc}") from None
     try:
         return load_case(data)
@@ -423,7 +350,7 @@ class WhatIf:
 def _json_value(value: object) -> object:
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
-    return _show_value(value)
+    return show_value(value)
 
 
 def what_if(
@@ -465,7 +392,7 @@ def render_whatif(result: WhatIf) -> str:
     labels = LABELS.get(result.language, LABELS["en"])
     before, after = result.before, result.after
     lines = [f"{after.case_id}: {t['what_if']}", f"  {t['changes']}:"]
-    lines.extend(f"    {path} = {_show_value(value)}" for path, value in result.changes)
+    lines.extend(f"    {path} = {show_value(value)}" for path, value in result.changes)
     lines.append(
         f"  {labels['verdict']}: {labels[before.verdict]} → {labels[after.verdict]} "
         f"({t[result.verdict_change]})"
