@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import doctest
+import io
 import itertools
 import json
+import shlex
 from pathlib import Path
+from typing import Any
 
 import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sistereval import cli
 from sistereval.cases import load_case
 from sistereval.counterfactual import (
     STRINGS,
@@ -33,6 +38,12 @@ NAMUR = EXAMPLES / "bandung-namur.yaml"
 SUWON = EXAMPLES / "bandung-suwon.yaml"
 SURABAYA = EXAMPLES / "surabaya-kitakyushu.yaml"
 SCALE = ("success", "partial", "failure")
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = cli.run(list(argv), out, err)
+    return code, out.getvalue(), err.getvalue()
 
 
 def _reaches(verdict: str, target: str) -> bool:
@@ -249,6 +260,90 @@ class TestText:
         )
 
 
+def _set_args(changes: list[dict[str, Any]]) -> list[str]:
+    args = []
+    for change in changes:
+        value = change["to"]
+        shown = value if isinstance(value, str) else json.dumps(value)
+        args.extend(["--set", f"{change['path']}={shown}"])
+    return args
+
+
+class TestCommand:
+    def test_the_proposal_applied_with_whatif_gives_the_better_verdict(self) -> None:
+        code, out, err = run("explain", str(NAMUR), "--counterfactual", "--format", "json")
+        assert (0, "") == (code, err)
+        proposal = json.loads(out)["counterfactual"]
+        first = proposal["solutions"][0]
+        code, out, err = run("whatif", str(NAMUR), *_set_args(first["changes"]), "--format", "json")
+        assert (0, "") == (code, err)
+        verdict = json.loads(out)["verdict"]
+        assert ("failure", proposal["target"], "better") == (
+            verdict["before"],
+            verdict["after"],
+            verdict["change"],
+        )
+        assert "partial" == verdict["after"] == first["verdict"]
+
+    def test_the_command_the_text_proposes_runs(self) -> None:
+        code, out, _ = run("explain", str(NAMUR), "--counterfactual")
+        assert 0 == code
+        line = next(x for x in out.splitlines() if x.strip().startswith("try: sistereval whatif"))
+        argv = shlex.split(line.strip().removeprefix("try: sistereval "))
+        code, out, err = run(*argv)
+        assert (0, "") == (code, err)
+        assert "  verdict: failure → partial (better)" in out.splitlines()
+
+    def test_indonesian(self) -> None:
+        code, out, _ = run(
+            "explain", str(NAMUR), "--counterfactual", "--max-changes", "3", "--lang", "id"
+        )
+        assert 0 == code
+        assert "  apa yang akan menaikkan putusan (gagal → berhasil sebagian):" in out
+        assert "Lanjutkan kerja sama setelah pergantian mayor di Bandung pada 2018-09-05" in out
+
+    def test_max_changes(self) -> None:
+        code, out, _ = run(
+            "explain", str(NAMUR), "--counterfactual", "--max-changes", "1", "--format", "json"
+        )
+        data = json.loads(out)["counterfactual"]
+        assert (0, 14, 1, []) == (code, data["searched"], data["max_changes"], data["solutions"])
+
+    @pytest.mark.parametrize(
+        ("argv", "message"),
+        [
+            (["--max-changes", "2"], "--max-changes needs --counterfactual"),
+            (["--counterfactual", "--max-changes", "0"], "expected a whole number of at least 1"),
+        ],
+    )
+    def test_usage(self, argv: list[str], message: str) -> None:
+        code, out, err = run("explain", str(NAMUR), *argv)
+        assert (2, "") == (code, out)
+        assert message in err
+
+    def test_without_counterfactual_there_is_none(self) -> None:
+        code, out, _ = run("explain", str(NAMUR))
+        assert 0 == code
+        assert "what would move the verdict up" not in out
+
+
 def test_change_argument() -> None:
     change = Change(path="budget[0].earmarked", before=False, after=True, text={})
     assert "budget[0].earmarked=true" == change.argument
+
+
+class TestDocumentation:
+    def test_examples_run(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        from sistereval import counterfactual
+
+        monkeypatch.chdir(ROOT)
+        module = doctest.testmod(counterfactual)
+        page = doctest.testfile(
+            str(ROOT / "docs" / "explanations.md"), module_relative=False, encoding="utf-8"
+        )
+        assert (0, 0, True, True) == (
+            module.failed,
+            page.failed,
+            module.attempted > 0,
+            page.attempted > 0,
+        )

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from sistereval import cli
 from sistereval.cases import load_case
 from sistereval.disputes import STRINGS, DisputeVerdicts, dispute_verdicts, render_disputes
 from sistereval.evaluation import evaluate
+from sistereval.explain import explain, render_explanation
 from sistereval.model import Case
 from sistereval.report import LABELS
 
@@ -154,3 +157,25 @@ class TestText:
 
     def test_none(self) -> None:
         assert ["  disputed facts:", "    none"] == render_disputes((), "en", LABELS["en"])
+
+
+class TestInExplain:
+    def test_text_section(self) -> None:
+        text = render_explanation(explain(NAMUR, backend="reference"))
+        section = text.split("  disputed facts:\n")[1]
+        assert section.startswith(
+            "    - distance.great_circle_km: the verdict is the same under every value\n"
+            "      11,501.1 (derived from the case; used) → verdict failure\n"
+            "      14,312 (bachtiar2024) → verdict failure\n"
+        )
+
+    def test_json(self) -> None:
+        out, err = io.StringIO(), io.StringIO()
+        code = cli.run(["explain", str(NAMUR), "--format", "json"], out, err)
+        data = json.loads(out.getvalue())
+        assert (0, "") == (code, err.getvalue())
+        assert ["distance.great_circle_km", "fields.agreed", "milestones.mou"] == [
+            d["fact"] for d in data["disputes"]
+        ]
+        assert [False, False, False] == [d["verdict_depends"] for d in data["disputes"]]
+        assert data["counterfactual"] is None

@@ -163,6 +163,63 @@ class TestBetterVerdict:
         assert "fields.implementation_ratio >= 0.67: actual 0.2 → false" in text
 
 
+class TestDoneWhen:
+    """Issue 5: explain on Bandung–Namur names the leadership change, the
+    implementation ratio and the financial obstacle, and lists the rules for a
+    better verdict with what blocked each."""
+
+    def test_the_text_names_what_the_study_found(self, namur: Explanation) -> None:
+        text = render_explanation(namur)
+        chain = text.split("  rules for a better verdict:\n")[0]
+        assert (
+            "    - leadership-change-without-continuity [obstacle, leadership_participation"
+            in chain
+        )
+        assert 'outgoing: "Ridwan Kamil", incoming: "Oded M. Danial"' in chain
+        assert 'date: "2018-09-05"' in chain
+        assert "fields.implementation_ratio = 0.2" in chain
+        assert "Only 1 of 5 agreed fields were implemented (20%)" in chain
+        assert "    - no-earmarked-budget [obstacle, finance, high]" in chain
+        assert "None of the partners earmarked a budget line for the partnership." in chain
+
+    def test_the_text_lists_the_better_verdict_rules_with_what_blocked_each(
+        self, namur: Explanation
+    ) -> None:
+        text = render_explanation(namur)
+        better = text.split("  rules for a better verdict:\n")[1].split("  other rules")[0]
+        obstacles = (
+            "actual 4 (few-fields-implemented, ended-early, "
+            "leadership-change-without-continuity, no-earmarked-budget)"
+        )
+        blocked = [line.strip() for line in better.splitlines() if "blocked by" in line]
+        assert [
+            'blocked by count(findings, kind == "obstacle" and severity == "high") == 1: '
+            + obstacles,
+            'blocked by count(findings, kind == "obstacle" and severity == "high") == 0: '
+            + obstacles,
+            'blocked by count(findings, kind == "obstacle" and severity == "high") == 0: '
+            + obstacles,
+        ] == blocked
+        rules = [line.split()[1] for line in better.splitlines() if line.startswith("    - ")]
+        assert ["verdict-partial-one-obstacle", "verdict-partial-few-strengths",
+                "verdict-success"] == rules  # fmt: skip
+
+    def test_indonesian(self) -> None:
+        text = render_explanation(explain(NAMUR, language="id", backend="reference"))
+        assert "      terhalang oleh count(findings, " in text
+        assert "  fakta yang dipersengketakan:" in text
+
+    def test_matched_findings_in_json(self, namur: Explanation) -> None:
+        success = _miss(namur, "verdict-success")
+        obstacles = success.to_dict()["condition"]["clauses"][1]
+        assert [
+            "few-fields-implemented",
+            "ended-early",
+            "leadership-change-without-continuity",
+            "no-earmarked-budget",
+        ] == obstacles["matched"]
+
+
 class TestClauses:
     def test_no_short_circuit_after_a_false_clause(self, tiny: Path) -> None:
         late = _miss(explain(NAMUR, tiny, backend="reference"), "late-or")

@@ -22,7 +22,14 @@ on every clause.
 
 Verdict rules whose verdict is better than the actual one on the rule set's
 scale (every verdict rule when the case is ``not_assessable``) are marked as
-"rules for a better verdict": they say what would have to change.
+"rules for a better verdict": they say what would have to change, each with
+the clause that blocked it.
+
+Two more parts: the **disputed facts** of the case with the verdict under each
+alternative value (:func:`sistereval.disputes.dispute_verdicts`), and, when
+asked for, the **counterfactual**: the smallest sets of changes to what the
+rule set declares changeable that would move the verdict one step up
+(:func:`sistereval.counterfactual.counterfactuals`).
 """
 
 from __future__ import annotations
@@ -40,6 +47,13 @@ from . import ir, reference
 from ._cliargs import add_lang_option, add_rules_option
 from ._suggest import did_you_mean
 from .cases import load_case
+from .counterfactual import (
+    DEFAULT_MAX_CHANGES,
+    Counterfactual,
+    counterfactuals,
+    render_counterfactual,
+)
+from .disputes import DisputeVerdicts, dispute_verdicts, render_disputes
 from .errors import SisterevalError, UsageError
 from .evaluation import Backend, evaluate, rule_set, stratum_env, used_rules
 from .facts import Facts, derive
@@ -89,6 +103,7 @@ STRINGS: Mapping[str, Mapping[str, str]] = {
         "condition": "condition",
         "none": "none",
         "rule": "rule",
+        "blocked": "blocked by",
     },
     "id": {
         "chain": "alasan: rantai penentu",
@@ -113,6 +128,7 @@ STRINGS: Mapping[str, Mapping[str, str]] = {
         "condition": "kondisi",
         "none": "tidak ada",
         "rule": "aturan",
+        "blocked": "terhalang oleh",
     },
 }
 
@@ -143,8 +159,10 @@ class Clause:
     ``kind`` is ``and``, ``or``, ``quantifier`` or ``atom``; ``holds`` its
     truth value; ``actual`` the value(s) an atom read (``None`` is unknown);
     ``matches``/``items`` the matching and total items of a quantifier (for
-    ``all`` the items that fail its condition); ``unknown`` whether an atom
-    read an unknown value; ``children`` every child of an ``and``/``or``.
+    ``all`` the items that fail its condition); ``matched`` the items its
+    quantifiers (or ``count(...)``) counted: the rule of a finding, else
+    ``collection[index]``; ``unknown`` whether an atom read an unknown value;
+    ``children`` every child of an ``and``/``or``.
     """
 
     text: str
@@ -155,6 +173,7 @@ class Clause:
     quantifier: str | None = None
     matches: int | None = None
     items: int | None = None
+    matched: tuple[str, ...] = ()
     children: tuple[Clause, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
@@ -164,6 +183,8 @@ class Clause:
             data["unknown"] = self.unknown
         if self.kind == "quantifier":
             data.update(quantifier=self.quantifier, matches=self.matches, items=self.items)
+        if self.matched:
+            data["matched"] = list(self.matched)
         if self.children:
             data["clauses"] = [c.to_dict() for c in self.children]
         return data
@@ -257,6 +278,8 @@ class Explanation:
     misses: tuple[Miss, ...]
     language: str
     rule: str | None = None
+    disputes: tuple[DisputeVerdicts, ...] = ()
+    counterfactual: Counterfactual | None = None
 
     @property
     def better(self) -> tuple[Miss, ...]:
@@ -279,6 +302,10 @@ class Explanation:
             "chain": [f.to_dict() for f in self.fired],
             "better_verdict_rules": [m.rule for m in self.better],
             "not_fired": [m.to_dict() for m in self.misses],
+            "disputes": [d.to_dict() for d in self.disputes],
+            "counterfactual": None
+            if self.counterfactual is None
+            else self.counterfactual.to_dict(),
             "language": self.language,
         }
 
@@ -304,6 +331,7 @@ def _clause(expr: ir.Expr, env: reference.Env) -> Clause:
             children=children,
         )
     holds = reference.eval_condition(expr, env)
+    matched = _matched(expr, env)
     if isinstance(expr, ir.Quantifier):
         return Clause(
             text=text,
@@ -312,6 +340,7 @@ def _clause(expr: ir.Expr, env: reference.Env) -> Clause:
             quantifier=expr.kind,
             matches=len(reference.matching_items(expr, env)),
             items=len(env.items(expr.collection)),
+            matched=matched,
         )
     read: list[object] = []
     if isinstance(expr, ir.Compare):
@@ -332,7 +361,23 @@ def _clause(expr: ir.Expr, env: reference.Env) -> Clause:
         holds=holds,
         actual=tuple(_json(v) for v in read),
         unknown=any(v is reference.UNKNOWN for v in read),
+        matched=matched,
     )
+
+
+def _matched(expr: ir.Expr, env: reference.Env) -> tuple[str, ...]:
+    """The items the quantifiers in an atom counted: a finding by its rule."""
+    labels: list[str] = []
+    for node in ir.walk(expr):
+        if isinstance(node, ir.Quantifier):
+            items = env.items(node.collection)
+            labels.extend(
+                str(items[i]["rule"])
+                if node.collection == "findings"
+                else f"{node.collection}[{i}]"
+                for i in reference.matching_items(node, env)
+            )
+    return tuple(dict.fromkeys(labels))
 
 
 def _top_level(clause: Clause) -> tuple[Clause, ...]:
@@ -382,13 +427,16 @@ def explain(
     rule: str | None = None,
     language: str = "en",
     backend: Backend = "durable",
+    counterfactual: bool = False,
+    max_changes: int = DEFAULT_MAX_CHANGES,
 ) -> Explanation:
     """Explain the evaluation of ``case`` with ``rules`` (arguments as for
     :func:`~sistereval.evaluation.evaluate`).
 
     ``rule`` restricts the explanation to one rule, fired or not; an id the
     rule set does not have raises :class:`~sistereval.errors.UsageError` with
-    a did-you-mean suggestion.
+    a did-you-mean suggestion.  ``counterfactual`` adds the search for the
+    smallest sets of up to ``max_changes`` changes that give a better verdict.
     """
     ruleset = rule_set(rules)
     ids = [r.id for r in ruleset.rules]
@@ -458,6 +506,12 @@ def explain(
         misses=tuple(misses),
         language=language,
         rule=rule,
+        disputes=dispute_verdicts(the_case, ruleset, backend=backend),
+        counterfactual=counterfactuals(
+            the_case, ruleset, max_changes=max_changes, language=language
+        )
+        if counterfactual
+        else None,
     )
 
 
@@ -482,6 +536,11 @@ def _show(value: object, t: Mapping[str, str]) -> str:
     return str(value)
 
 
+def _actual(clause: Clause, t: Mapping[str, str]) -> str:
+    actual = f" {t['versus']} ".join(_show(v, t) for v in clause.actual)
+    return f"{actual} ({', '.join(clause.matched)})" if clause.matched else actual
+
+
 def _clause_lines(clause: Clause, t: Mapping[str, str], indent: str) -> list[str]:
     truth = t["true"] if clause.holds else t["false"]
     if clause.kind in ("and", "or"):
@@ -495,8 +554,7 @@ def _clause_lines(clause: Clause, t: Mapping[str, str], indent: str) -> list[str
         count = t[key].format(n=clause.matches, total=clause.items)
         return [f"{indent}{clause.text}: {count} → {truth}"]
     if clause.actual:
-        actual = f" {t['versus']} ".join(_show(v, t) for v in clause.actual)
-        return [f"{indent}{clause.text}: {t['actual']} {actual} → {truth}"]
+        return [f"{indent}{clause.text}: {t['actual']} {_actual(clause, t)} → {truth}"]
     return [f"{indent}{clause.text} → {truth}"]
 
 
@@ -511,12 +569,17 @@ def _miss_lines(miss: Miss, t: Mapping[str, str], labels: Mapping[str, str]) -> 
     then = f"{labels['verdict']} → {labels[miss.verdict]}" if miss.verdict else miss.then
     near = t["nearness"].format(true=miss.clauses_true, total=miss.clauses)
     lines = [f"    - {miss.rule} [{then}] ({near})", f"      {miss.title}"]
+    if miss.better_verdict:
+        blocking = next((c for c in _top_level(miss.condition) if not c.holds), miss.condition)
+        shown = f": {t['actual']} {_actual(blocking, t)}" if blocking.actual else ""
+        lines.append(f"      {t['blocked']} {blocking.text}{shown}")
     lines.extend(_condition_lines(miss.condition, t, "        "))
     return lines
 
 
-def render_explanation(explanation: Explanation) -> str:
-    """A readable explanation, in the explanation's language."""
+def render_explanation(explanation: Explanation, *, case_file: str = "CASE") -> str:
+    """A readable explanation, in the explanation's language (``case_file`` names
+    the case in the ``whatif`` commands a counterfactual proposes)."""
     t = STRINGS.get(explanation.language, STRINGS["en"])
     labels = LABELS.get(explanation.language, LABELS["en"])
     lines = [
@@ -567,7 +630,12 @@ def render_explanation(explanation: Explanation) -> str:
             lines.append(f"    {t['none']}")
         for miss in misses:
             lines.extend(_miss_lines(miss, t, labels))
-    return "\n".join(lines) + "\n"
+    if explanation.rule is None:
+        lines.extend(render_disputes(explanation.disputes, explanation.language, labels))
+    text = "\n".join(lines) + "\n"
+    if explanation.counterfactual is not None:
+        text += render_counterfactual(explanation.counterfactual, case_file=case_file)
+    return text
 
 
 # ---------------------------------------------------------------- command
@@ -588,21 +656,53 @@ def add_explain_command(commands: Commands) -> None:
     parser.add_argument("--rule", metavar="ID", help="explain this rule only (fired or not)")
     add_lang_option(parser)
     parser.add_argument(
+        "--counterfactual",
+        action="store_true",
+        help="also search for the smallest sets of changes, among what the rule set "
+        "declares changeable, that move the verdict one step up",
+    )
+    parser.add_argument(
+        "--max-changes",
+        type=_positive,
+        metavar="N",
+        help=f"with --counterfactual: at most N changes in a set (default: {DEFAULT_MAX_CHANGES})",
+    )
+    parser.add_argument(
         "--format", choices=("text", "json"), default="text", help="output format (default: text)"
     )
     parser.set_defaults(handler=_explain_command)
 
 
+def _positive(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return number
+
+
 def _explain_command(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
+    if args.max_changes is not None and not args.counterfactual:
+        stderr.write("--max-changes needs --counterfactual\n")
+        return INVALID
     try:
         rules = rule_set(args.rules)
         case = load_case(Path(args.case), file=args.case)
-        result = explain(case, rules, rule=args.rule, language=args.lang)
+        result = explain(
+            case,
+            rules,
+            rule=args.rule,
+            language=args.lang,
+            counterfactual=args.counterfactual,
+            max_changes=args.max_changes or DEFAULT_MAX_CHANGES,
+        )
     except SisterevalError as exc:
         stderr.write(f"{exc}\n")
         return INVALID
     if args.format == "json":
         stdout.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
     else:
-        stdout.write(render_explanation(result))
+        stdout.write(render_explanation(result, case_file=args.case))
     return OK
