@@ -31,8 +31,8 @@ from . import ir
 from ._quick import quick_verdict
 from .cases import load_case
 from .evaluation import Backend, rule_set
-from .facts import _MILESTONE_FACT, Dispute, Facts, derive
-from .model import Case, PartialDate
+from .facts import _MILESTONE_FACT, Alternative, Dispute, Facts, derive
+from .model import Case
 
 __all__ = [
     "STRINGS",
@@ -69,36 +69,36 @@ STRINGS: Mapping[str, Mapping[str, str]] = {
 DERIVED = "derived"
 
 
-def _json(value: object) -> object:
-    if isinstance(value, PartialDate):
-        return str(value)
-    if isinstance(value, tuple):
-        return list(value)
-    return value
-
-
 @attrs.frozen(kw_only=True)
 class AlternativeVerdict:
-    """One value of a disputed fact, who gives it, and the verdict under it.
+    """One value of a disputed fact with who gives it, and the verdict under it.
 
     ``method`` is ``records`` or ``fact`` (see the module docstring); ``chosen``
     marks the value the evaluation uses.
     """
 
-    value: ir.FactValue
-    sources: tuple[str, ...]
+    alternative: Alternative
     chosen: bool
     method: str
     verdict: str
 
+    @property
+    def value(self) -> ir.FactValue:
+        return self.alternative.value
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        return self.alternative.sources
+
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "value": _json(self.value),
-            "sources": list(self.sources) or [DERIVED],
-            "verdict": self.verdict,
-            "chosen": self.chosen,
-            "method": self.method,
-        }
+        data = self.alternative.to_dict()
+        data.update(
+            sources=list(self.sources) or [DERIVED],
+            verdict=self.verdict,
+            chosen=self.chosen,
+            method=self.method,
+        )
+        return data
 
 
 @attrs.frozen(kw_only=True)
@@ -165,8 +165,7 @@ def dispute_verdicts(
             method, verdict = _verdict(the_case, facts, dispute, alt.value, ruleset, backend)
             alternatives.append(
                 AlternativeVerdict(
-                    value=alt.value,
-                    sources=alt.sources,
+                    alternative=alt,
                     chosen=_same(alt.value, dispute.chosen),
                     method=method,
                     verdict=verdict,
@@ -185,7 +184,7 @@ def _show(value: object) -> str:
         return f"{value:,.1f}".rstrip("0").rstrip(".")
     if isinstance(value, int) and not isinstance(value, bool):
         return f"{value:,}"
-    return str(_json(value))
+    return str(value)
 
 
 def render_disputes(
