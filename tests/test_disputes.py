@@ -154,6 +154,8 @@ class TestText:
         lines = render_disputes(disputes, "id", LABELS["id"])
         assert "  fakta yang dipersengketakan:" == lines[0]
         assert "    - partnership.end_date: putusan bergantung padanya" in lines
+        assert "      1.292,5 (diturunkan dari kasus; dipakai) → putusan gagal" in lines
+        assert "      9.000 (news) → putusan gagal" in lines
 
     def test_none(self) -> None:
         assert ["  disputed facts:", "    none"] == render_disputes((), "en", LABELS["en"])

@@ -129,6 +129,11 @@ class TestApplyChanges:
                 "'culture & tourism' (did you mean 'culture and tourism'?)",
             ),
             ("distance[0]", "--set distance[0]=1: distance is not a list"),
+            (
+                "fields[*].status",
+                "--set fields[*].status=1: fields[*] stands for every item; name one, "
+                "such as fields[0]",
+            ),
             ("title.x", "--set title.x=1: title is a single value, not a mapping"),
         ],
     )

@@ -2,7 +2,8 @@
 
 This module knows the shape of a rule file: its keys, their types, rule
 ids, consequences and message templates (tests and invariants are read by
-:mod:`sistereval._ruletests`).  Everything
+:mod:`sistereval._ruletests`, the changeable paths by
+:mod:`sistereval._changeable`).  Everything
 that depends on other files (the inherited rules, the verdict scale and
 factor lists of a parent, the rule ids ``fired()`` may name) is checked
 later by :mod:`sistereval._resolve`.

@@ -177,14 +177,18 @@ def dispute_verdicts(
     return tuple(out)
 
 
-def _show(value: object) -> str:
+def _show(value: object, language: str) -> str:
+    """A value for a reader; numbers grouped as the language writes them (``id``:
+    ``11.501,1``)."""
     if value is None:
         return "?"
-    if isinstance(value, float):
-        return f"{value:,.1f}".rstrip("0").rstrip(".")
-    if isinstance(value, int) and not isinstance(value, bool):
-        return f"{value:,}"
-    return str(value)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    text = f"{value:,.1f}".rstrip("0").rstrip(".") if isinstance(value, float) else f"{value:,}"
+    return text.translate(_ID_NUMBERS) if language == "id" else text
+
+
+_ID_NUMBERS = str.maketrans(",.", ".,")
 
 
 def render_disputes(
@@ -202,5 +206,7 @@ def render_disputes(
             sources = ", ".join(alt.sources) or t["derived"]
             mark = f"; {t['chosen']}" if alt.chosen else ""
             verdict = labels.get(alt.verdict, alt.verdict)
-            lines.append(f"      {_show(alt.value)} ({sources}{mark}) → {t['verdict']} {verdict}")
+            lines.append(
+                f"      {_show(alt.value, language)} ({sources}{mark}) → {t['verdict']} {verdict}"
+            )
     return lines
