@@ -52,6 +52,8 @@ def finish(resolved: Resolved) -> ir.RuleSet:
         languages=resolved.languages,
         scale=resolved.scale,
         policy=resolved.policy,
+        unique=resolved.unique,
+        undecided_when=resolved.undecided_when,
         factors=resolved.factors,
         obstacle_groups=resolved.obstacle_groups,
         rules=ordered,

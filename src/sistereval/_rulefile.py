@@ -27,7 +27,7 @@ from ._yaml import Document, Path, format_path
 from .errors import Location, Problem, RuleError
 from .schema import FactSchema, FactType
 
-__all__ = ["FORMAT", "POLICIES", "RawRule", "RuleFile", "read_rule_file"]
+__all__ = ["FORMAT", "POLICIES", "RawRule", "RuleFile", "Verdicts", "read_rule_file"]
 
 FORMAT = "sistereval/rules@1"
 POLICIES = ("worst", "best", "priority")
@@ -51,6 +51,16 @@ _CONSEQUENCES = {
     "verdict": ("verdict",),
     "derive": ("derive",),
 }
+
+
+@attrs.frozen
+class Verdicts:
+    """A rule file's ``verdicts:``; ``unique`` and ``undecided_when`` are read by ``check``."""
+
+    scale: tuple[str, ...]
+    policy: str
+    unique: bool = False
+    undecided_when: ir.Expr | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -81,7 +91,7 @@ class RuleFile:
     description: str
     extends: At[str] | None
     languages: At[tuple[str, ...]] | None
-    verdicts: At[tuple[tuple[str, ...], str]] | None  # (scale, policy)
+    verdicts: At[Verdicts] | None
     factors: At[tuple[str, ...]] | None
     obstacle_groups: At[tuple[str, ...]] | None
     disable: tuple[At[str], ...]
@@ -146,11 +156,12 @@ class _Reader(ShapeReader):
             mapping=mapping is not None,
         )
 
-    def verdicts(self, data: dict[str, Any]) -> At[tuple[tuple[str, ...], str]] | None:
+    def verdicts(self, data: dict[str, Any]) -> At[Verdicts] | None:
         if "verdicts" not in data:
             return None
         path: Path = ("verdicts",)
-        verdicts = self.mapping(path, data["verdicts"], ("scale",), ("policy",))
+        optional = ("policy", "unique", "undecided_when")
+        verdicts = self.mapping(path, data["verdicts"], ("scale",), optional)
         if verdicts is None or "scale" not in verdicts:
             return None
         scale = self.names((*path, "scale"), verdicts["scale"], NAME, "verdict name")
@@ -173,7 +184,13 @@ class _Reader(ShapeReader):
                 self.loc((*path, "policy")),
                 suggest_value(policy, POLICIES),
             )
-        return At((tuple(v.value for v in scale), policy), self.loc(path, key=True))
+        unique = verdicts.get("unique", False)
+        if not isinstance(unique, bool):
+            self.wrong_type((*path, "unique"), unique, "true or false")
+        _, undecided = self.when((*path, "undecided_when"), verdicts)
+        scale_names = tuple(v.value for v in scale)
+        found = Verdicts(scale_names, policy, unique is True, undecided)
+        return At(found, self.loc(path, key=True))
 
     # ------------------------------------------------------------ rules
 
@@ -218,9 +235,11 @@ class _Reader(ShapeReader):
         )
 
     def when(self, path: Path, data: dict[str, Any]) -> tuple[str, ir.Expr | None]:
-        if "when" not in data:
+        """The condition at ``path`` (``when``, or ``undecided_when``), parsed."""
+        key = str(path[-1])
+        if key not in data:
             return "", None
-        text = self.text(path, data["when"])
+        text = self.text(path, data[key])
         if text is None:
             return "", None
         line, column = self.doc.values[path]

@@ -375,6 +375,9 @@ class RuleSet:
     ``scale`` lists verdicts from best to worst (``not_assessable`` is implicit).
     ``policy`` is ``worst`` (the worst fired verdict wins), ``best``, or
     ``priority`` (the first fired verdict rule in file order wins).
+    ``unique`` and ``undecided_when`` change no evaluation: they tell
+    ``sistereval check`` that verdict rules with different verdicts must not
+    overlap, and where no verdict rule is meant to fire.
     """
 
     id: str
@@ -384,6 +387,8 @@ class RuleSet:
     languages: tuple[str, ...] = ("en", "id")
     scale: tuple[str, ...] = ("success", "partial", "failure")
     policy: str = "worst"
+    unique: bool = False
+    undecided_when: Expr | None = None
     factors: tuple[str, ...] = ()  # success factors
     obstacle_groups: tuple[str, ...] = ()
     rules: tuple[Rule, ...] = ()
