@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from sistereval import cli, ir
-from sistereval.check import MAX_ALTERNATIVES, check_rules
-from sistereval.language import load_rules
+from sistereval.check import MAX_ALTERNATIVES, MAX_CELLS, MAX_REGIONS, check_rules
+from sistereval.errors import RuleError
+from sistereval.language import format_expression, load_rules
 
 HEADER = """\
 format: sistereval/rules@1
@@ -211,8 +212,11 @@ class TestDeadRules:
                 ),
             ),
         )
-        [problem] = check_rules(ruleset).problems
-        assert "rule 'never' can never fire: false" == problem.message
+        dead, gap = check_rules(ruleset).problems
+        assert ("rule 'never' can never fire: false", "no verdict rule can fire in any case") == (
+            dead.message,
+            gap.message,
+        )
 
 
 class TestCommand:
@@ -228,7 +232,7 @@ class TestCommand:
         status, out, _ = run(name, "core", "--format", "json")
         planted, core = (json.loads(line) for line in out.splitlines())
         assert 1 == status
-        assert {"rules", "ruleset", "ok", "problems", "skipped"} == set(planted)
+        assert {"rules", "ruleset", "ok", "problems", "skipped", "notes"} == set(planted)
         assert {"id": "planted", "version": "1", "file": name} == planted["ruleset"]
         assert (False, True) == (planted["ok"], core["ok"])
         assert {
@@ -240,6 +244,8 @@ class TestCommand:
             "column": 11,
             "path": "",
             "suggestion": None,
+            "rules": ["impossible-count"],
+            "regions": [],
         } == planted["problems"][0]
         assert ["dead-rule", "dead-rule", "unconsumed-derived"] == [
             p["code"] for p in planted["problems"]
@@ -251,3 +257,352 @@ class TestCommand:
         status, out, err = run(name, "core")
         assert (2, "core: ok\n") == (status, out)
         assert "unknown-fact" in err
+
+
+FIXTURES = Path(__file__).parent / "fixtures" / "check"
+
+VERDICTS = """\
+format: sistereval/rules@1
+id: verdicts
+version: "1"
+title: Verdict rules
+languages: [en, id]
+factors: [long_term_vision]
+verdicts:
+{verdicts}
+rules:
+"""
+
+STAGE_UNDECIDED = 'missing(partnership.stage) or partnership.stage in ["exploring", "loi"]'
+SERIOUS = 'count(findings, kind == "obstacle" and severity == "high")'
+OBSTACLES = 'count(findings, kind == "obstacle")'
+STRENGTHS = 'count(findings, kind == "strength")'
+
+
+def verdicts(settings: str, *rules: tuple[str, str, str]) -> str:
+    """A rule set with ``settings`` under ``verdicts:`` and (id, when, verdict) rules."""
+    body = "".join(rule(rule_id, when, f"{{verdict: {v}}}") for rule_id, when, v in rules)
+    return VERDICTS.format(verdicts=settings) + body
+
+
+def found(text: str, tmp_path: Path) -> list[tuple[str, str, tuple[str, ...], tuple[str, ...]]]:
+    report = check_rules(load_rules(write(tmp_path, text)))
+    return [(d.problem.code, d.problem.message, d.rules, d.regions) for d in report.defects]
+
+
+class TestFixtures:
+    """Each fixture has one planted defect, reported with the rules involved."""
+
+    @pytest.mark.parametrize(
+        ("name", "code", "rules", "message"),
+        [
+            (
+                "contradiction",
+                "verdict-overlap",
+                ("few-fields", "many-fields"),
+                "rules 'few-fields' (failure) and 'many-fields' (success) both fire where "
+                "fields.agreed == 3",
+            ),
+            (
+                "dead",
+                "dead-rule",
+                ("impossible-count",),
+                "rule 'impossible-count' can never fire: fields.agreed > 5 and fields.agreed < 3",
+            ),
+            (
+                "gap",
+                "verdict-gap",
+                ("serious-obstacles", "one-serious-obstacle", "no-serious-obstacle"),
+                f'no verdict rule fires where partnership.stage == "mou" and {SERIOUS} == 0',
+            ),
+            (
+                "never-decisive",
+                "never-decisive",
+                ("two-fields-or-fewer", "few-fields"),
+                "rule 'two-fields-or-fewer' (partial) never decides the verdict under the "
+                "policy 'worst': whenever it fires, a worse verdict rule fires too ('few-fields')",
+            ),
+            (
+                "unconsumed",
+                "unconsumed-derived",
+                ("weak-anchoring",),
+                "rule 'weak-anchoring' derives 'weak_anchoring' but no rule reads "
+                "derived.weak_anchoring",
+            ),
+        ],
+    )
+    def test_planted(self, name: str, code: str, rules: tuple[str, ...], message: str) -> None:
+        report = check_rules(FIXTURES / f"{name}.yaml")
+        assert [(code, rules, message)] == [
+            (d.problem.code, d.rules, d.problem.message) for d in report.defects
+        ]
+
+    def test_regions(self) -> None:
+        gap = check_rules(FIXTURES / "gap.yaml").defects[0]
+        overlap = check_rules(FIXTURES / "contradiction.yaml").defects[0]
+        assert (
+            (f'partnership.stage == "mou" and {SERIOUS} == 0',),
+            ("fields.agreed == 3",),
+        ) == (gap.regions, overlap.regions)
+
+    def test_command(self) -> None:
+        name = str(FIXTURES / "never-decisive.yaml")
+        status, out, _ = run(name, "--format", "json")
+        [problem] = json.loads(out)["problems"]
+        assert (1, "never-decisive", ["two-fields-or-fewer", "few-fields"], [], 21, 11) == (
+            status,
+            problem["code"],
+            problem["rules"],
+            problem["regions"],
+            problem["line"],
+            problem["column"],
+        )
+
+
+AGREED_KNOWN = "\n  undecided_when: missing(fields.agreed)"
+#: Arithmetic: the verdict checks do not represent it, so it may hold anywhere.
+MORE_THAN_HALF = "fields.implemented > fields.agreed / 2"
+
+
+class TestNoClaim:
+    """Rule sets the verdict checks must pass: each would be a false claim."""
+
+    @pytest.mark.parametrize(
+        ("settings", "rules"),
+        [
+            pytest.param(
+                "  scale: [success, failure]" + AGREED_KNOWN,
+                [
+                    ("few", "fields.agreed <= 2", "failure"),
+                    ("many", "fields.agreed > 2.5", "success"),
+                ],
+                id="whole values leave no gap between 2 and 2.5",
+            ),
+            pytest.param(
+                "  scale: [success, failure]" + AGREED_KNOWN,
+                [
+                    ("few", "fields.agreed < 3", "failure"),
+                    ("half", f"fields.agreed >= 3 and {MORE_THAN_HALF}", "success"),
+                ],
+                id="an opaque condition may cover the rest",
+            ),
+            pytest.param(
+                "  scale: [success, failure]\n  unique: true",
+                [
+                    ("clean", f"{OBSTACLES} == 0", "success"),
+                    ("some", f"{OBSTACLES} >= 1 and {SERIOUS} == 0", "success"),
+                    ("serious", f"{SERIOUS} >= 1", "failure"),
+                ],
+                id="no more serious obstacles than obstacles",
+            ),
+            pytest.param(
+                "  scale: [success]\n  unique: true" + AGREED_KNOWN,
+                [
+                    ("low", "fields.agreed <= 3", "success"),
+                    ("high", "fields.agreed >= 3", "success"),
+                ],
+                id="an overlap with one verdict",
+            ),
+            pytest.param(
+                "  scale: [success, failure]\n  unique: true" + AGREED_KNOWN,
+                [
+                    ("low", "fields.agreed <= 3", "failure"),
+                    ("high", f"fields.agreed >= 3 and {MORE_THAN_HALF}", "success"),
+                    ("rest", f"fields.agreed >= 3 and not ({MORE_THAN_HALF})", "success"),
+                ],
+                id="an overlap only opaque conditions could show",
+            ),
+            pytest.param(
+                "  scale: [success, failure]" + AGREED_KNOWN,
+                [
+                    ("failure", "fields.agreed <= 3", "failure"),
+                    ("success", "fields.agreed >= 3", "success"),
+                ],
+                id="a rule beaten on part of its cases decides on the rest",
+            ),
+        ],
+    )
+    def test_clean(self, settings: str, rules: list[tuple[str, str, str]], tmp_path: Path) -> None:
+        assert [] == found(verdicts(settings, *rules), tmp_path)
+
+
+class TestGaps:
+    def test_region_of_stages_and_counts(self, tmp_path: Path) -> None:
+        text = verdicts(
+            f"  scale: [success, partial, failure]\n  undecided_when: '{STAGE_UNDECIDED}'",
+            ("failure", f"{SERIOUS} >= 2", "failure"),
+            ("partial", f"{SERIOUS} == 1", "partial"),
+            (
+                "success",
+                f'partnership.stage in ["active", "ended"] and {SERIOUS} == 0 and {STRENGTHS} >= 3',
+                "success",
+            ),
+        )
+        assert [
+            f'{SERIOUS} == 0 and partnership.stage == "mou"',
+            f'{SERIOUS} == 0 and partnership.stage not in ["exploring", "loi"] '
+            f"and {STRENGTHS} <= 2",
+        ] == [regions[0] for _, _, _, regions in found(text, tmp_path)]
+
+    def test_unknown_values_are_a_region(self, tmp_path: Path) -> None:
+        text = verdicts(
+            "  scale: [success, failure]",
+            ("few", "fields.agreed < 3", "failure"),
+            ("many", "not (fields.agreed < 3)", "success"),
+        )
+        assert [
+            ("verdict-gap", "no verdict rule fires where missing(fields.agreed)", ("few", "many"))
+        ] == [(code, message, rules) for code, message, rules, _ in found(text, tmp_path)]
+
+    def test_fractions_do(self, tmp_path: Path) -> None:
+        ratio = "fields.implementation_ratio"
+        text = verdicts(
+            f"  scale: [success, failure]\n  undecided_when: missing({ratio})",
+            ("low", f"{ratio} < 0.34", "failure"),
+            ("high", f"{ratio} > 0.34", "success"),
+        )
+        assert [f"{ratio} == 0.34"] == [r[0] for _, _, _, r in found(text, tmp_path)]
+
+    def test_regions_are_capped(self, tmp_path: Path) -> None:
+        # a diagonal: every other combination of the two facts is uncovered
+        rules = [
+            (f"r{i}", f"fields.agreed == {i} and fields.planned == {i}", "success")
+            for i in range(MAX_REGIONS + 2)
+        ]
+        undecided = "  undecided_when: missing(fields.agreed) or missing(fields.planned)"
+        text = verdicts("  scale: [success]\n" + undecided, *rules)
+        report = check_rules(load_rules(write(tmp_path, text)))
+        assert {"verdict-gap"} == {problem.code for problem in report.problems}
+        assert 1 < len(report.problems) <= MAX_REGIONS
+        assert (
+            f"more cases without a verdict lie outside the regions shown (at most {MAX_REGIONS})",
+        ) == report.notes
+
+    def test_too_many_cells_are_not_analysed(self, tmp_path: Path) -> None:
+        facts = ["fields.agreed", "fields.implemented", "fields.partial", "fields.planned"]
+        rules = [
+            (f"r{i}-{n}", f"{fact} == {n}", "success")
+            for i, fact in enumerate(facts)
+            for n in range(12)
+        ]
+        text = verdicts("  scale: [success]", *rules)
+        report = check_rules(load_rules(write(tmp_path, text)))
+        assert MAX_CELLS < 15**4
+        assert (
+            (),
+            (
+                f"verdict rules not analysed: the 4 operands they compare make {15**4} "
+                f"combinations, more than {MAX_CELLS}",
+            ),
+        ) == (report.problems, report.notes)
+
+    def test_core_declares_where_no_verdict_is_meant(self) -> None:
+        core = load_rules("core")
+        assert core.undecided_when is not None
+        assert 'partnership.stage in ["exploring", "loi"]' in format_expression(core.undecided_when)
+
+
+class TestOverlap:
+    RULES = (
+        ("low", "fields.agreed <= 3", "failure"),
+        ("high", "fields.agreed >= 3", "success"),
+    )
+
+    @pytest.mark.parametrize("policy", ["worst", "best", "priority"])
+    def test_only_when_unique(self, policy: str, tmp_path: Path) -> None:
+        settings = f"  scale: [success, failure]\n  policy: {policy}\n"
+        settings += "  undecided_when: missing(fields.agreed)"
+        assert [] == found(verdicts(settings, *self.RULES), tmp_path)
+        assert ["verdict-overlap"] == [
+            code
+            for code, *_ in found(verdicts(settings + "\n  unique: true", *self.RULES), tmp_path)
+        ]
+
+
+class TestNeverDecisive:
+    @pytest.mark.parametrize(
+        ("policy", "loser", "winner", "other"),
+        [
+            ("worst", "wide-partial", "narrow-failure", "a worse"),
+            ("best", "wide-partial", "narrow-success", "a better"),
+            ("priority", "late", "narrow-failure", "an earlier"),
+        ],
+    )
+    def test_policies(
+        self, policy: str, loser: str, winner: str, other: str, tmp_path: Path
+    ) -> None:
+        settings = f"  scale: [success, partial, failure]\n  policy: {policy}"
+        settings += "\n  undecided_when: missing(fields.agreed)"
+        text = verdicts(
+            settings,
+            ("narrow-failure", "fields.agreed <= 4", "failure"),
+            ("narrow-success", "fields.agreed >= 2", "success"),
+            ("wide-partial", "fields.agreed >= 2 and fields.agreed <= 4", "partial"),
+            ("late", "fields.agreed == 0", "success"),
+        )
+        defects = [(code, rules) for code, _, rules, _ in found(text, tmp_path)]
+        assert ("never-decisive", (loser, winner)) in defects
+        [message] = [m for code, m, rules, _ in found(text, tmp_path) if rules[0] == loser]
+        assert f"whenever it fires, {other} verdict rule fires too ('{winner}')" in message
+
+    def test_several_winners(self, tmp_path: Path) -> None:
+        settings = "  scale: [success, failure]\n  undecided_when: missing(fields.agreed)"
+        text = verdicts(
+            settings,
+            ("low", "fields.agreed <= 3", "failure"),
+            ("high", "fields.agreed > 3", "failure"),
+            ("any", "fields.agreed >= 0", "success"),
+        )
+        assert [("never-decisive", ("any", "low", "high"))] == [
+            (code, rules) for code, _, rules, _ in found(text, tmp_path)
+        ]
+
+
+class TestDeclaration:
+    def test_inherited(self, tmp_path: Path) -> None:
+        text = (
+            'format: sistereval/rules@1\nid: mine\nversion: "1"\ntitle: Mine\n'
+            "extends: core\nrules: []\n"
+        )
+        ruleset = load_rules(write(tmp_path, text))
+        assert load_rules("core").undecided_when == ruleset.undecided_when
+        assert check_rules(ruleset).ok
+
+    @pytest.mark.parametrize(
+        ("settings", "code"),
+        [
+            ("unique: maybe", "wrong-type"),
+            ("undecided_when: fields.agred >= 1", "unknown-fact"),
+            ("undecided_when: fields.agreed >=", "syntax"),
+            ("undecided_when: 3", "wrong-type"),
+            ("undecided: missing(fields.agreed)", "unknown-key"),
+        ],
+    )
+    def test_invalid(self, settings: str, code: str, tmp_path: Path) -> None:
+        text = verdicts(f"  scale: [success]\n  {settings}", ("r", "fields.agreed >= 1", "success"))
+        with pytest.raises(RuleError) as info:
+            load_rules(write(tmp_path, text))
+        assert [code] == [problem.code for problem in info.value.problems]
+
+    def test_only_absence_is_allowed(self, tmp_path: Path) -> None:
+        text = verdicts(
+            "  scale: [success]\n  undecided_when: missing(fields.agreed)",
+            ("r", "fields.agreed >= 0", "success"),
+        )
+        ruleset = load_rules(write(tmp_path, text))
+        assert ir.Known(ir.FactRef("fields.agreed"), negated=True) == ruleset.undecided_when
+
+
+class TestNotes:
+    def test_text_and_json(self, tmp_path: Path) -> None:
+        rules = [(f"r{n}", f"fields.agreed == {n}", "success") for n in range(12)]
+        rules += [(f"p{n}", f"fields.planned == {n}", "success") for n in range(12)]
+        rules += [(f"i{n}", f"fields.implemented == {n}", "success") for n in range(12)]
+        rules += [(f"q{n}", f"fields.partial == {n}", "success") for n in range(12)]
+        name = write(tmp_path, verdicts("  scale: [success]", *rules))
+        note = (
+            "verdict rules not analysed: the 4 operands they compare make 50625 "
+            f"combinations, more than {MAX_CELLS}"
+        )
+        assert (0, f"{name}: ok\n{name}: note: {note}\n", "") == run(name)
+        assert [note] == json.loads(run(name, "--format", "json")[1])["notes"]

@@ -1,0 +1,254 @@
+"""Static checks of a rule set's verdict rules: overlaps, rules that never decide, gaps.
+
+The verdict conditions (and ``verdicts: undecided_when``) are cut into
+cells by :class:`sistereval._regions.Space`; each check looks at every
+feasible cell.  A rule *surely fires* on a cell when an exact alternative of
+its condition holds there, and *may fire* when any alternative does (an
+alternative with atoms the cells cannot represent may be false there).
+Claims are made only where they follow:
+
+* ``verdict-overlap`` (only with ``verdicts: {unique: true}``): two verdict
+  rules with different verdicts both surely fire on some cell.  Under
+  ``worst``, ``best`` and ``priority`` an overlap is resolved by the scale or
+  the rule order, so it is no defect unless the rule set asks for it.
+* ``never-decisive``: on every cell where the rule may fire, another rule
+  surely fires that wins over it: a worse verdict under ``worst``, a better
+  one under ``best``, an earlier rule under ``priority``.
+* ``verdict-gap``: a region of cells where no verdict rule may fire and
+  ``undecided_when`` does not hold, reported as a condition; at most
+  :data:`MAX_REGIONS` regions.
+
+A condition with more than :data:`~sistereval._regions.MAX_ALTERNATIVES`
+alternatives is taken to fire anywhere; when the cells number more than
+:data:`MAX_CELLS` nothing is claimed and a note says so.  See the module
+docstring of :mod:`sistereval._regions` for what the cells do not know.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import attrs
+
+from . import ir
+from ._regions import Box, Space, Types, dnf
+from .errors import Location, Problem
+
+__all__ = ["MAX_CELLS", "MAX_REGIONS", "Defect", "check_verdicts", "rule_location"]
+
+#: The most combinations of cells the verdict checks look at.
+MAX_CELLS = 50_000
+#: The most regions reported for one gap or overlap.
+MAX_REGIONS = 8
+
+_ANYWHERE = (Box((), exact=False),)
+
+
+@attrs.frozen(kw_only=True)
+class Defect:
+    """A problem found by ``check``, with the rules involved and the regions it holds in."""
+
+    problem: Problem
+    rules: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.problem.to_dict(), "rules": list(self.rules), "regions": list(self.regions)}
+
+
+def rule_location(rule: ir.Rule, *, condition: bool = True) -> Location:
+    """Where the rule's condition begins (else the rule itself), without a data path.
+
+    An ``and`` node is located at its operator, so the least located node is
+    taken; the rule's own location when nothing is located.
+    """
+    where = ir.walk(rule.when) if condition else ()
+    located = [node.loc for node in where if node.loc.line is not None]
+    best = min(located, key=Location.sort_key, default=rule.loc)
+    return attrs.evolve(best, file=best.file or rule.origin or None, path="")
+
+
+def check_verdicts(ruleset: ir.RuleSet, types: Types) -> tuple[list[Defect], list[str]]:
+    """The defects of the verdict rules of ``ruleset``, and notes on what was not analysed."""
+    rules = [rule for rule in ruleset.rules if isinstance(rule.then, ir.VerdictThen)]
+    if not rules:
+        return [], []
+    alternatives = [dnf(ir.to_nnf(rule.when)) for rule in rules]
+    undecided = None
+    if ruleset.undecided_when is not None:
+        undecided = dnf(ir.to_nnf(ruleset.undecided_when))
+    space = Space([a for a in (*alternatives, undecided) if a is not None], types)
+    if space.size > MAX_CELLS:
+        note = (
+            f"verdict rules not analysed: the {len(space.axes)} operands they compare "
+            f"make {space.size} combinations, more than {MAX_CELLS}"
+        )
+        return [], [note]
+    boxes = [_boxes(space, alts) for alts in alternatives]
+    free = () if ruleset.undecided_when is None else _boxes(space, undecided)
+    return _Checker(ruleset, rules, alternatives, space, boxes, free).run()
+
+
+def _boxes(space: Space, alternatives: list[tuple[ir.Expr, ...]] | None) -> tuple[Box, ...]:
+    if alternatives is None:
+        return _ANYWHERE
+    return tuple(box for alt in alternatives if (box := space.box(alt)) is not None)
+
+
+class _Checker:
+    def __init__(
+        self,
+        ruleset: ir.RuleSet,
+        rules: list[ir.Rule],
+        alternatives: list[list[tuple[ir.Expr, ...]] | None],
+        space: Space,
+        boxes: list[tuple[Box, ...]],
+        undecided: tuple[Box, ...],
+    ) -> None:
+        self.ruleset, self.rules, self.space = ruleset, rules, space
+        self.analysed = [alts is not None for alts in alternatives]
+        self.cells: list[tuple[int, ...]] = []
+        self.infeasible: list[tuple[int, ...]] = []
+        self.may: list[frozenset[int]] = []
+        self.sure: list[frozenset[int]] = []
+        self.intended: list[bool] = []
+        for cell in space.cells():
+            if not space.feasible(cell):
+                self.infeasible.append(cell)
+                continue
+            self.cells.append(cell)
+            self.may.append(frozenset(i for i, bs in enumerate(boxes) if _any(bs, cell)))
+            self.sure.append(
+                frozenset(i for i, bs in enumerate(boxes) if _any(bs, cell, exact=True))
+            )
+            self.intended.append(_any(undecided, cell))
+
+    def run(self) -> tuple[list[Defect], list[str]]:
+        defects: list[Defect] = []
+        notes: list[str] = []
+        if self.ruleset.unique:
+            defects.extend(self.overlaps())
+        defects.extend(self.never_decisive())
+        gaps, note = self.gaps()
+        defects.extend(gaps)
+        notes.extend(note)
+        return defects, notes
+
+    def verdict(self, index: int) -> str:
+        then = self.rules[index].then
+        return then.verdict if isinstance(then, ir.VerdictThen) else ""
+
+    def regions(
+        self, cells: Sequence[tuple[int, ...]], dont_care: Sequence[tuple[int, ...]] = ()
+    ) -> tuple[list[str], bool]:
+        """``cells`` described as regions; False when more regions than shown are needed."""
+        found, complete = self.space.regions(
+            cells, [*self.infeasible, *dont_care], most=MAX_REGIONS
+        )
+        return [self.space.describe(region) for region in found], complete
+
+    # ------------------------------------------------------------ the checks
+
+    def overlaps(self) -> list[Defect]:
+        found: list[Defect] = []
+        for j, later in enumerate(self.rules):
+            for i in range(j):
+                if self.verdict(i) == self.verdict(j):
+                    continue
+                both = [c for c, sure in zip(self.cells, self.sure, strict=True) if {i, j} <= sure]
+                if not both:
+                    continue
+                regions, complete = self.regions(both)
+                first = self.rules[i]
+                more = " (and elsewhere)" if len(regions) > 1 or not complete else ""
+                problem = Problem(
+                    code="verdict-overlap",
+                    message=f"rules {first.id!r} ({self.verdict(i)}) and {later.id!r} "
+                    f"({self.verdict(j)}) both fire where {regions[0]}{more}",
+                    location=rule_location(later),
+                    suggestion="the rule set declares verdicts unique: narrow one of them",
+                )
+                found.append(
+                    Defect(
+                        problem=problem,
+                        rules=(first.id, later.id),
+                        regions=tuple(regions),
+                    )
+                )
+        return found
+
+    def beats(self, winner: int, loser: int) -> bool:
+        policy = self.ruleset.policy
+        if policy == "priority":
+            return winner < loser
+        rank = {name: k for k, name in enumerate(self.ruleset.scale)}
+        worse = rank[self.verdict(winner)] - rank[self.verdict(loser)]
+        return worse > 0 if policy == "worst" else worse < 0
+
+    def never_decisive(self) -> list[Defect]:
+        found: list[Defect] = []
+        others = {"worst": "a worse", "best": "a better", "priority": "an earlier"}
+        for i, rule in enumerate(self.rules):
+            fires = [k for k, may in enumerate(self.may) if i in may]
+            if not self.analysed[i] or not fires:
+                continue
+            winners: set[int] = set()
+            for k in fires:
+                winner = next((j for j in sorted(self.sure[k]) if self.beats(j, i)), None)
+                if winner is None:
+                    break
+                winners.add(winner)
+            else:
+                ids = tuple(self.rules[j].id for j in sorted(winners))
+                names = ", ".join(repr(rule_id) for rule_id in ids)
+                other = others.get(self.ruleset.policy, "another")
+                problem = Problem(
+                    code="never-decisive",
+                    message=f"rule {rule.id!r} ({self.verdict(i)}) never decides the verdict "
+                    f"under the policy {self.ruleset.policy!r}: whenever it fires, {other} "
+                    f"verdict rule fires too ({names})",
+                    location=rule_location(rule),
+                )
+                found.append(Defect(problem=problem, rules=(rule.id, *ids)))
+        return found
+
+    def gaps(self) -> tuple[list[Defect], list[str]]:
+        uncovered = [
+            cell
+            for cell, may, intended in zip(self.cells, self.may, self.intended, strict=True)
+            if not may and not intended
+        ]
+        if not uncovered:
+            return [], []
+        intended = [
+            cell
+            for cell, may, intended in zip(self.cells, self.may, self.intended, strict=True)
+            if not may and intended
+        ]
+        regions, complete = self.regions(uncovered, intended)
+        ids = tuple(rule.id for rule in self.rules)
+        found = [
+            Defect(
+                problem=Problem(
+                    code="verdict-gap",
+                    message=f"no verdict rule fires where {region}"
+                    if region != "true"
+                    else "no verdict rule can fire in any case",
+                    location=rule_location(self.rules[0]),
+                    suggestion="add a verdict rule for it, or declare it in "
+                    "'verdicts: undecided_when'",
+                ),
+                rules=ids,
+                regions=(region,),
+            )
+            for region in regions
+        ]
+        if complete:
+            return found, []
+        note = f"more cases without a verdict lie outside the regions shown (at most {MAX_REGIONS})"
+        return found, [note]
+
+
+def _any(boxes: Sequence[Box], cell: tuple[int, ...], *, exact: bool = False) -> bool:
+    return any(box.holds(cell) and (box.exact or not exact) for box in boxes)
