@@ -381,6 +381,14 @@ class TestNoClaim:
             pytest.param(
                 "  scale: [success, failure]" + AGREED_KNOWN,
                 [
+                    ("none", "fields.agreed == 0", "failure"),
+                    ("some", "fields.agreed >= 1", "success"),
+                ],
+                id="no number fact is below 0",
+            ),
+            pytest.param(
+                "  scale: [success, failure]" + AGREED_KNOWN,
+                [
                     ("few", "fields.agreed < 3", "failure"),
                     ("half", f"fields.agreed >= 3 and {MORE_THAN_HALF}", "success"),
                 ],
@@ -606,3 +614,14 @@ class TestNotes:
         )
         assert (0, f"{name}: ok\n{name}: note: {note}\n", "") == run(name)
         assert [note] == json.loads(run(name, "--format", "json")[1])["notes"]
+
+    def test_too_large_undecided_when(self, tmp_path: Path) -> None:
+        # 2 ** 9 = 512 alternatives: it may hold anywhere, so no gap is claimed
+        parts = " and ".join(f"(fields.agreed == {i} or fields.planned == {i})" for i in range(9))
+        never = "fields.agreed > 2 and fields.agreed < 1"
+        text = verdicts(f"  scale: [success]\n  undecided_when: '{parts}'", ("r", never, "success"))
+        report = check_rules(load_rules(write(tmp_path, text)))
+        assert (
+            ["dead-rule"],
+            (f"gaps not analysed: undecided_when has more than {MAX_ALTERNATIVES} alternatives",),
+        ) == ([p.code for p in report.problems], report.notes)

@@ -290,9 +290,6 @@ class Box:
     allowed: tuple[tuple[int, frozenset[int]], ...]
     exact: bool  # False when it has atoms the cells do not represent
 
-    def holds(self, cell: Sequence[int]) -> bool:
-        return all(cell[axis] in cells for axis, cells in self.allowed)
-
 
 Region = tuple[frozenset[int], ...]
 
@@ -345,12 +342,38 @@ class Space:
         """Every combination of cells, feasible or not."""
         return itertools.product(*(range(len(axis.cells)) for axis in self.axes))
 
+    def indexes(self, box: Box) -> Iterator[int]:
+        """The positions in :meth:`cells` of the cells of ``box``."""
+        allowed = dict(box.allowed)
+        strides: list[list[int]] = []
+        stride = 1
+        for axis in reversed(range(len(self.axes))):
+            values = allowed.get(axis, range(len(self.axes[axis].cells)))
+            strides.append([value * stride for value in sorted(values)])
+            stride *= len(self.axes[axis].cells)
+        return (sum(parts) for parts in itertools.product(*strides))
+
     def feasible(self, cell: Sequence[int]) -> bool:
         axes = self.axes
         return all(
             _least(axes[small].cells[cell[small]]) <= _most(axes[large].cells[cell[large]])
             for small, large in self.order
         )
+
+    def negative(self, cell: Sequence[int]) -> bool:
+        """Whether a number fact is below 0 in ``cell``.
+
+        Every number fact of the schema counts or measures something, so the
+        checks claim no gap or overlap there (a claim that no case could show).
+        """
+        for axis, index in zip(self.axes, cell, strict=True):
+            if axis.operand.fact and axis.operand.type in _NUMERIC:
+                value = axis.cells[index]
+                if value.value is not MISSING and (
+                    value.high < 0 or (value.high == 0 and not value.high_closed)
+                ):
+                    return True
+        return False
 
     def _order(self) -> list[tuple[int, int]]:
         """Pairs of count axes (a, b) with count a <= count b in every case."""

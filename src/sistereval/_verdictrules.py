@@ -32,7 +32,7 @@ from typing import Any
 import attrs
 
 from . import ir
-from ._regions import Box, Space, Types, dnf
+from ._regions import MAX_ALTERNATIVES, Box, Space, Types, dnf
 from .errors import Location, Problem
 
 __all__ = ["MAX_CELLS", "MAX_REGIONS", "Defect", "check_verdicts", "rule_location"]
@@ -87,7 +87,12 @@ def check_verdicts(ruleset: ir.RuleSet, types: Types) -> tuple[list[Defect], lis
         return [], [note]
     boxes = [_boxes(space, alts) for alts in alternatives]
     free = () if ruleset.undecided_when is None else _boxes(space, undecided)
-    return _Checker(ruleset, rules, alternatives, space, boxes, free).run()
+    defects, notes = _Checker(ruleset, rules, alternatives, space, boxes, free).run()
+    if ruleset.undecided_when is not None and undecided is None:
+        notes.append(
+            f"gaps not analysed: undecided_when has more than {MAX_ALTERNATIVES} alternatives"
+        )
+    return defects, notes
 
 
 def _boxes(space: Space, alternatives: list[tuple[ir.Expr, ...]] | None) -> tuple[Box, ...]:
@@ -97,6 +102,8 @@ def _boxes(space: Space, alternatives: list[tuple[ir.Expr, ...]] | None) -> tupl
 
 
 class _Checker:
+    """The verdict rules over every feasible cell; rule ``i`` is bit ``i`` of a mask."""
+
     def __init__(
         self,
         ruleset: ir.RuleSet,
@@ -108,21 +115,34 @@ class _Checker:
     ) -> None:
         self.ruleset, self.rules, self.space = ruleset, rules, space
         self.analysed = [alts is not None for alts in alternatives]
+        may, sure = [0] * space.size, [0] * space.size
+        for i, rule_boxes in enumerate(boxes):
+            for box in rule_boxes:
+                for index in space.indexes(box):
+                    may[index] |= 1 << i
+                    if box.exact:
+                        sure[index] |= 1 << i
+        intended = [False] * space.size
+        for box in undecided:
+            for index in space.indexes(box):
+                intended[index] = True
         self.cells: list[tuple[int, ...]] = []
-        self.infeasible: list[tuple[int, ...]] = []
-        self.may: list[frozenset[int]] = []
-        self.sure: list[frozenset[int]] = []
+        self.infeasible: list[tuple[int, ...]] = []  # and those with a negative number fact
+        self.negative: list[bool] = []
+        self.may: list[int] = []
+        self.sure: list[int] = []
         self.intended: list[bool] = []
-        for cell in space.cells():
+        for index, cell in enumerate(space.cells()):
             if not space.feasible(cell):
                 self.infeasible.append(cell)
                 continue
             self.cells.append(cell)
-            self.may.append(frozenset(i for i, bs in enumerate(boxes) if _any(bs, cell)))
-            self.sure.append(
-                frozenset(i for i, bs in enumerate(boxes) if _any(bs, cell, exact=True))
-            )
-            self.intended.append(_any(undecided, cell))
+            self.negative.append(space.negative(cell))
+            if self.negative[-1]:
+                self.infeasible.append(cell)
+            self.may.append(may[index])
+            self.sure.append(sure[index])
+            self.intended.append(intended[index])
 
     def run(self) -> tuple[list[Defect], list[str]]:
         defects: list[Defect] = []
@@ -151,31 +171,30 @@ class _Checker:
     # ------------------------------------------------------------ the checks
 
     def overlaps(self) -> list[Defect]:
+        pairs: dict[tuple[int, int], list[tuple[int, ...]]] = {}
+        for cell, sure, negative in zip(self.cells, self.sure, self.negative, strict=True):
+            if negative or sure & (sure - 1) == 0:  # fewer than two rules
+                continue
+            fired = _bits(sure)
+            for j in fired:
+                for i in fired:
+                    if i < j and self.verdict(i) != self.verdict(j):
+                        pairs.setdefault((i, j), []).append(cell)
         found: list[Defect] = []
-        for j, later in enumerate(self.rules):
-            for i in range(j):
-                if self.verdict(i) == self.verdict(j):
-                    continue
-                both = [c for c, sure in zip(self.cells, self.sure, strict=True) if {i, j} <= sure]
-                if not both:
-                    continue
-                regions, complete = self.regions(both)
-                first = self.rules[i]
-                more = " (and elsewhere)" if len(regions) > 1 or not complete else ""
-                problem = Problem(
-                    code="verdict-overlap",
-                    message=f"rules {first.id!r} ({self.verdict(i)}) and {later.id!r} "
-                    f"({self.verdict(j)}) both fire where {regions[0]}{more}",
-                    location=rule_location(later),
-                    suggestion="the rule set declares verdicts unique: narrow one of them",
-                )
-                found.append(
-                    Defect(
-                        problem=problem,
-                        rules=(first.id, later.id),
-                        regions=tuple(regions),
-                    )
-                )
+        for (i, j), both in sorted(pairs.items(), key=lambda item: (item[0][1], item[0][0])):
+            regions, complete = self.regions(both)
+            first, later = self.rules[i], self.rules[j]
+            more = " (and elsewhere)" if len(regions) > 1 or not complete else ""
+            problem = Problem(
+                code="verdict-overlap",
+                message=f"rules {first.id!r} ({self.verdict(i)}) and {later.id!r} "
+                f"({self.verdict(j)}) both fire where {regions[0]}{more}",
+                location=rule_location(later),
+                suggestion="the rule set declares verdicts unique: narrow one of them",
+            )
+            found.append(
+                Defect(problem=problem, rules=(first.id, later.id), regions=tuple(regions))
+            )
         return found
 
     def beats(self, winner: int, loser: int) -> bool:
@@ -190,15 +209,16 @@ class _Checker:
         found: list[Defect] = []
         others = {"worst": "a worse", "best": "a better", "priority": "an earlier"}
         for i, rule in enumerate(self.rules):
-            fires = [k for k, may in enumerate(self.may) if i in may]
+            fires = [k for k, may in enumerate(self.may) if may >> i & 1]
             if not self.analysed[i] or not fires:
                 continue
+            beaten_by = sum(1 << j for j in range(len(self.rules)) if self.beats(j, i))
             winners: set[int] = set()
             for k in fires:
-                winner = next((j for j in sorted(self.sure[k]) if self.beats(j, i)), None)
-                if winner is None:
+                beaten = self.sure[k] & beaten_by
+                if not beaten:
                     break
-                winners.add(winner)
+                winners.add(_bits(beaten)[0])
             else:
                 ids = tuple(self.rules[j].id for j in sorted(winners))
                 names = ", ".join(repr(rule_id) for rule_id in ids)
@@ -216,8 +236,10 @@ class _Checker:
     def gaps(self) -> tuple[list[Defect], list[str]]:
         uncovered = [
             cell
-            for cell, may, intended in zip(self.cells, self.may, self.intended, strict=True)
-            if not may and not intended
+            for cell, may, intended, negative in zip(
+                self.cells, self.may, self.intended, self.negative, strict=True
+            )
+            if not may and not intended and not negative
         ]
         if not uncovered:
             return [], []
@@ -250,5 +272,6 @@ class _Checker:
         return found, [note]
 
 
-def _any(boxes: Sequence[Box], cell: tuple[int, ...], *, exact: bool = False) -> bool:
-    return any(box.holds(cell) and (box.exact or not exact) for box in boxes)
+def _bits(mask: int) -> list[int]:
+    """The rules (bit positions) of ``mask``, lowest first."""
+    return [i for i in range(mask.bit_length()) if mask >> i & 1]
