@@ -625,3 +625,27 @@ class TestNotes:
             ["dead-rule"],
             (f"gaps not analysed: undecided_when has more than {MAX_ALTERNATIVES} alternatives",),
         ) == ([p.code for p in report.problems], report.notes)
+
+    def test_verdict_rules_that_count_different_findings(self, tmp_path: Path) -> None:
+        # 'echo' counts findings too, so it runs beside 'failure' and 'failure' misses it
+        text = (
+            verdicts(
+                "  scale: [success, failure]",
+                ("failure", f"{OBSTACLES} >= 1", "failure"),
+                ("success", f"{OBSTACLES} <= 1", "success"),
+            )
+            + rule("strong", "fields.agreed >= 1")
+            + rule(
+                "echo",
+                f"{STRENGTHS} >= 1",
+                "{finding: obstacle, factor: long_term_vision, severity: low}",
+            )
+        )
+        report = check_rules(load_rules(write(tmp_path, text)))
+        assert (
+            (),
+            (
+                "counts of findings not analysed: the verdict rules run in different "
+                "strata, so they count different findings",
+            ),
+        ) == (report.problems, report.notes)

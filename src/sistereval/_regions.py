@@ -81,10 +81,15 @@ class Operand:
 
 
 class Types:
-    """The operands of conditions, by the fact schema."""
+    """The operands of conditions, by the fact schema.
 
-    def __init__(self, schema: FactSchema) -> None:
+    With ``findings`` false, ``count(findings, ...)`` is no operand (its
+    comparisons are opaque): for conditions that see different findings.
+    """
+
+    def __init__(self, schema: FactSchema, *, findings: bool = True) -> None:
         self.schema = schema
+        self.findings = findings
 
     def operand(self, expr: ir.Expr, collection: str | None) -> Operand | None:
         if isinstance(expr, ir.FactRef):
@@ -97,6 +102,8 @@ class Types:
             key = format_expression(expr)
             return Operand(key, FactType.BOOLEAN, BOOLEANS)
         if isinstance(expr, ir.Quantifier) and expr.kind == "count":
+            if expr.collection == "findings" and not self.findings:
+                return None
             return Operand(format_expression(expr), FactType.INTEGER, count=True)
         return None
 

@@ -74,6 +74,13 @@ def check_verdicts(ruleset: ir.RuleSet, types: Types) -> tuple[list[Defect], lis
     rules = [rule for rule in ruleset.rules if isinstance(rule.then, ir.VerdictThen)]
     if not rules:
         return [], []
+    notes: list[str] = []
+    if not _same_findings(ruleset, rules):
+        types = Types(types.schema, findings=False)
+        notes.append(
+            "counts of findings not analysed: the verdict rules run in different strata, "
+            "so they count different findings"
+        )
     alternatives = [dnf(ir.to_nnf(rule.when)) for rule in rules]
     undecided = None
     if ruleset.undecided_when is not None:
@@ -84,15 +91,30 @@ def check_verdicts(ruleset: ir.RuleSet, types: Types) -> tuple[list[Defect], lis
             f"verdict rules not analysed: the {len(space.axes)} operands they compare "
             f"make {space.size} combinations, more than {MAX_CELLS}"
         )
-        return [], [note]
+        return [], [*notes, note]
     boxes = [_boxes(space, alts) for alts in alternatives]
     free = () if ruleset.undecided_when is None else _boxes(space, undecided)
-    defects, notes = _Checker(ruleset, rules, alternatives, space, boxes, free).run()
+    defects, found = _Checker(ruleset, rules, alternatives, space, boxes, free).run()
+    notes.extend(found)
     if ruleset.undecided_when is not None and undecided is None:
         notes.append(
             f"gaps not analysed: undecided_when has more than {MAX_ALTERNATIVES} alternatives"
         )
     return defects, notes
+
+
+def _same_findings(ruleset: ir.RuleSet, rules: list[ir.Rule]) -> bool:
+    """Whether every verdict rule that counts findings sees all of them."""
+    readers = [
+        rule.stratum
+        for rule in rules
+        if any(
+            isinstance(node, ir.Quantifier) and node.collection == "findings"
+            for node in ir.walk(rule.when)
+        )
+    ]
+    found = [rule.stratum for rule in ruleset.rules if isinstance(rule.then, ir.FindingThen)]
+    return not readers or not found or max(found) < min(readers)
 
 
 def _boxes(space: Space, alternatives: list[tuple[ir.Expr, ...]] | None) -> tuple[Box, ...]:
