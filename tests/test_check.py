@@ -600,6 +600,15 @@ class TestDeclaration:
         ruleset = load_rules(write(tmp_path, text))
         assert ir.Known(ir.FactRef("fields.agreed"), negated=True) == ruleset.undecided_when
 
+    def test_declarations_do_not_count_in_the_digest(self, tmp_path: Path) -> None:
+        plain = verdicts("  scale: [success]", ("r", "fields.agreed >= 0", "success"))
+        declared = plain.replace(
+            "  scale: [success]", "  scale: [success]\n  unique: true\n  undecided_when: 'false'"
+        )
+        first = load_rules(write(tmp_path, plain, "plain.yaml"))
+        second = load_rules(write(tmp_path, declared, "declared.yaml"))
+        assert (first.sha256, (False, True)) == (second.sha256, (first.unique, second.unique))
+
 
 class TestNotes:
     def test_text_and_json(self, tmp_path: Path) -> None:
@@ -649,3 +658,14 @@ class TestNotes:
                 "strata, so they count different findings",
             ),
         ) == (report.problems, report.notes)
+
+
+class TestCycles:
+    def test_are_load_errors(self, tmp_path: Path) -> None:
+        text = HEADER + rule("a", 'fired("b")') + rule("b", 'fired("a")')
+        status, out, err = run(write(tmp_path, text))
+        assert (2, "", ["rule-cycle"]) == (
+            status,
+            out,
+            [line.split(": ")[1] for line in err.splitlines()],
+        )
