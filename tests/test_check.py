@@ -273,6 +273,7 @@ verdicts:
 rules:
 """
 
+SIGNED = 'partnership.stage in ["mou", "active", "ended"]'
 STAGE_UNDECIDED = 'missing(partnership.stage) or partnership.stage in ["exploring", "loi"]'
 SERIOUS = 'count(findings, kind == "obstacle" and severity == "high")'
 OBSTACLES = 'count(findings, kind == "obstacle")'
@@ -438,8 +439,8 @@ class TestGaps:
     def test_region_of_stages_and_counts(self, tmp_path: Path) -> None:
         text = verdicts(
             f"  scale: [success, partial, failure]\n  undecided_when: '{STAGE_UNDECIDED}'",
-            ("failure", f"{SERIOUS} >= 2", "failure"),
-            ("partial", f"{SERIOUS} == 1", "partial"),
+            ("failure", f"{SIGNED} and {SERIOUS} >= 2", "failure"),
+            ("partial", f"{SIGNED} and {SERIOUS} == 1", "partial"),
             (
                 "success",
                 f'partnership.stage in ["active", "ended"] and {SERIOUS} == 0 and {STRENGTHS} >= 3',
@@ -447,10 +448,33 @@ class TestGaps:
             ),
         )
         assert [
-            f'{SERIOUS} == 0 and partnership.stage == "mou"',
-            f'{SERIOUS} == 0 and partnership.stage not in ["exploring", "loi"] '
+            f'partnership.stage == "mou" and {SERIOUS} == 0',
+            f'partnership.stage not in ["exploring", "loi"] and {SERIOUS} == 0 '
             f"and {STRENGTHS} <= 2",
         ] == [regions[0] for _, _, _, regions in found(text, tmp_path)]
+
+    def test_verdict_where_none_is_meant(self, tmp_path: Path) -> None:
+        text = verdicts(
+            f"  scale: [success, failure]\n  undecided_when: '{STAGE_UNDECIDED}'",
+            ("failure", f"{SERIOUS} >= 1", "failure"),
+            ("success", f"{SIGNED} and {SERIOUS} == 0", "success"),
+            ("unsigned", f"{SERIOUS} == 0 and not ({SIGNED})", "success"),
+        )
+        assert [
+            (
+                "verdict-when-undecided",
+                "rule 'failure' (failure) gives a verdict where undecided_when says none is "
+                f"meant: {SERIOUS} >= 1 and (missing(partnership.stage) or partnership.stage in "
+                '["exploring", "loi"])',
+                ("failure",),
+            ),
+            (
+                "verdict-when-undecided",
+                "rule 'unsigned' (success) gives a verdict where undecided_when says none is "
+                f'meant: {SERIOUS} == 0 and partnership.stage in ["exploring", "loi"]',
+                ("unsigned",),
+            ),
+        ] == [(code, message, rules) for code, message, rules, _ in found(text, tmp_path)]
 
     def test_unknown_values_are_a_region(self, tmp_path: Path) -> None:
         text = verdicts(

@@ -14,6 +14,8 @@ Claims are made only where they follow:
 * ``never-decisive``: on every cell where the rule may fire, another rule
   surely fires that wins over it: a worse verdict under ``worst``, a better
   one under ``best``, an earlier rule under ``priority``.
+* ``verdict-when-undecided``: a verdict rule surely fires on a cell where
+  ``undecided_when`` surely holds: the declaration contradicts the rule.
 * ``verdict-gap``: a region of cells where no verdict rule may fire and
   ``undecided_when`` does not hold, reported as a condition; at most
   :data:`MAX_REGIONS` regions.
@@ -144,16 +146,17 @@ class _Checker:
                     may[index] |= 1 << i
                     if box.exact:
                         sure[index] |= 1 << i
-        intended = [False] * space.size
+        intended = [0] * space.size  # 1: undecided_when may hold, 2: it surely does
         for box in undecided:
             for index in space.indexes(box):
-                intended[index] = True
+                intended[index] |= 3 if box.exact else 1
         self.cells: list[tuple[int, ...]] = []
         self.infeasible: list[tuple[int, ...]] = []  # and those with a negative number fact
         self.negative: list[bool] = []
         self.may: list[int] = []
         self.sure: list[int] = []
         self.intended: list[bool] = []
+        self.declared: list[bool] = []
         for index, cell in enumerate(space.cells()):
             if not space.feasible(cell):
                 self.infeasible.append(cell)
@@ -164,7 +167,8 @@ class _Checker:
                 self.infeasible.append(cell)
             self.may.append(may[index])
             self.sure.append(sure[index])
-            self.intended.append(intended[index])
+            self.intended.append(bool(intended[index] & 1))
+            self.declared.append(bool(intended[index] & 2))
 
     def run(self) -> tuple[list[Defect], list[str]]:
         defects: list[Defect] = []
@@ -172,6 +176,7 @@ class _Checker:
         if self.ruleset.unique:
             defects.extend(self.overlaps())
         defects.extend(self.never_decisive())
+        defects.extend(self.decided_when_undecided())
         gaps, note = self.gaps()
         defects.extend(gaps)
         notes.extend(note)
@@ -253,6 +258,30 @@ class _Checker:
                     location=rule_location(rule),
                 )
                 found.append(Defect(problem=problem, rules=(rule.id, *ids)))
+        return found
+
+    def decided_when_undecided(self) -> list[Defect]:
+        found: list[Defect] = []
+        for i, rule in enumerate(self.rules):
+            both = [
+                cell
+                for cell, sure, declared, negative in zip(
+                    self.cells, self.sure, self.declared, self.negative, strict=True
+                )
+                if sure >> i & 1 and declared and not negative
+            ]
+            if not both:
+                continue
+            regions, complete = self.regions(both)
+            more = " (and elsewhere)" if len(regions) > 1 or not complete else ""
+            problem = Problem(
+                code="verdict-when-undecided",
+                message=f"rule {rule.id!r} ({self.verdict(i)}) gives a verdict where "
+                f"undecided_when says none is meant: {regions[0]}{more}",
+                location=rule_location(rule),
+                suggestion="narrow the rule, or undecided_when",
+            )
+            found.append(Defect(problem=problem, rules=(rule.id,), regions=tuple(regions)))
         return found
 
     def gaps(self) -> tuple[list[Defect], list[str]]:

@@ -18,7 +18,8 @@
 * ``unconsumed-derived``: a rule derives ``name`` but no rule reads
   ``derived.name``.
 * ``verdict-overlap`` (when the rule set declares ``verdicts: {unique:
-  true}``), ``never-decisive`` and ``verdict-gap``: the verdict rules,
+  true}``), ``never-decisive``, ``verdict-when-undecided`` and
+  ``verdict-gap``: the verdict rules,
   checked over the cells of the operands their conditions compare with
   literals (:mod:`sistereval._verdictrules`, :mod:`sistereval._regions`).
 
