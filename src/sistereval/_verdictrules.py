@@ -209,20 +209,38 @@ class _Checker:
                         pairs.setdefault((i, j), []).append(cell)
         found: list[Defect] = []
         for (i, j), both in sorted(pairs.items(), key=lambda item: (item[0][1], item[0][0])):
-            regions, complete = self.regions(both)
             first, later = self.rules[i], self.rules[j]
-            more = " (and elsewhere)" if len(regions) > 1 or not complete else ""
-            problem = Problem(
-                code="verdict-overlap",
-                message=f"rules {first.id!r} ({self.verdict(i)}) and {later.id!r} "
-                f"({self.verdict(j)}) both fire where {regions[0]}{more}",
-                location=rule_location(later),
-                suggestion="the rule set declares verdicts unique: narrow one of them",
-            )
             found.append(
-                Defect(problem=problem, rules=(first.id, later.id), regions=tuple(regions))
+                self.holding(
+                    both,
+                    code="verdict-overlap",
+                    text=f"rules {first.id!r} ({self.verdict(i)}) and {later.id!r} "
+                    f"({self.verdict(j)}) both fire where ",
+                    rules=(first.id, later.id),
+                    suggestion="the rule set declares verdicts unique: narrow one of them",
+                )
             )
         return found
+
+    def holding(
+        self,
+        cells: Sequence[tuple[int, ...]],
+        *,
+        code: str,
+        text: str,
+        rules: tuple[str, ...],
+        suggestion: str,
+    ) -> Defect:
+        """A defect of ``rules`` (located at the last) on ``cells``: ``text`` and a region."""
+        regions, complete = self.regions(cells)
+        more = " (and elsewhere)" if len(regions) > 1 or not complete else ""
+        problem = Problem(
+            code=code,
+            message=f"{text}{regions[0]}{more}",
+            location=rule_location(self.ruleset.rule(rules[-1])),
+            suggestion=suggestion,
+        )
+        return Defect(problem=problem, rules=rules, regions=tuple(regions))
 
     def beats(self, winner: int, loser: int) -> bool:
         policy = self.ruleset.policy
@@ -270,18 +288,16 @@ class _Checker:
                 )
                 if sure >> i & 1 and declared and not negative
             ]
-            if not both:
-                continue
-            regions, complete = self.regions(both)
-            more = " (and elsewhere)" if len(regions) > 1 or not complete else ""
-            problem = Problem(
-                code="verdict-when-undecided",
-                message=f"rule {rule.id!r} ({self.verdict(i)}) gives a verdict where "
-                f"undecided_when says none is meant: {regions[0]}{more}",
-                location=rule_location(rule),
-                suggestion="narrow the rule, or undecided_when",
-            )
-            found.append(Defect(problem=problem, rules=(rule.id,), regions=tuple(regions)))
+            if both:
+                defect = self.holding(
+                    both,
+                    code="verdict-when-undecided",
+                    text=f"rule {rule.id!r} ({self.verdict(i)}) gives a verdict where "
+                    "undecided_when says none is meant: ",
+                    rules=(rule.id,),
+                    suggestion="narrow the rule, or undecided_when",
+                )
+                found.append(defect)
         return found
 
     def gaps(self) -> tuple[list[Defect], list[str]]:
