@@ -19,7 +19,9 @@ cells.
 
 The axes are taken as independent, except that ``count(c, p)`` is at most
 ``count(c, q)`` when every conjunct of ``q`` is one of ``p`` (or ``q`` has
-none); a combination of cells that breaks this is *infeasible*.  Other links
+none); a combination of cells that breaks this is *infeasible*.
+:meth:`Space.negative` tells the combinations where a number fact is below
+0, which no case of the schema has.  Other links
 between operands (a finding that only some facts make fire, a stage that
 follows from the milestones) are not known here: a region may hold cells no
 case reaches.
@@ -238,7 +240,7 @@ def _number_cells(operand: Operand, literals: Iterable[object]) -> list[_Cell]:
     for index, low in enumerate(edges[:-1]):
         high = edges[index + 1]
         if index > 0:  # the cut point itself
-            cells.append(_Cell(_whole(low) if integral else low, low, True, low, True))
+            cells.append(_Cell(low, low, True, low, True))
         cells.append(_Cell(math.nan, low, False, high, False))
     kept: list[_Cell] = []
     for cell in cells:
