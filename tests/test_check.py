@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import io
+import itertools
 import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from sistereval import cli, ir
+from sistereval import cli, ir, reference
 from sistereval.check import MAX_ALTERNATIVES, MAX_CELLS, MAX_REGIONS, check_rules
 from sistereval.errors import RuleError
-from sistereval.language import format_expression, load_rules
+from sistereval.language import format_expression, load_rules, parse_expression
+from sistereval.schema import FactDef, FactSchema, FactType
 
 HEADER = """\
 format: sistereval/rules@1
@@ -693,3 +697,155 @@ class TestCycles:
             out,
             [line.split(": ")[1] for line in err.splitlines()],
         )
+
+
+# --------------------------------------------------------------------------
+# soundness: every claim of the verdict checks holds on the cases it is about
+
+_NUMBERS = {"fields.agreed": (-1, 0, 1, 2, 3, 4), "fields.ratio": (-0.5, 0, 0.25, 0.5, 1, 2.5, 3)}
+_POOLS: dict[str, tuple[object, ...]] = {
+    **_NUMBERS,
+    "fields.implemented": (0, 2, 5),
+    "kind": ("a", "b", "visit"),
+    "active": (True, False),
+    "title": ("x", "y", "z"),
+}
+_LITERALS: dict[str, tuple[object, ...]] = {
+    "fields.agreed": (0, 1, 2, 2.5, 3),
+    "fields.ratio": (0, 0.5, 1, 2.5),
+    "kind": ("a", "b", "visit"),
+    "active": (True, False),
+    "title": ("x", "y"),
+}
+_ORDERED = ("<", "<=", ">", ">=", "==", "!=")
+
+
+def _atoms() -> st.SearchStrategy[ir.Expr]:
+    def compare(name: str) -> st.SearchStrategy[ir.Expr]:
+        ops = _ORDERED if name in _NUMBERS else ("==", "!=")
+        return st.builds(
+            lambda op, value: ir.Compare(op, ir.FactRef(name), ir.Literal(value)),  # type: ignore[arg-type]
+            st.sampled_from(ops),
+            st.sampled_from(_LITERALS[name]),
+        )
+
+    members = st.builds(
+        lambda values, negated: ir.In(
+            ir.FactRef("kind"), ir.ListLiteral(tuple(ir.Literal(v) for v in values)), negated
+        ),
+        st.lists(st.sampled_from(("a", "b", "visit")), min_size=1, max_size=2, unique=True),
+        st.booleans(),
+    )
+    known = st.builds(
+        lambda name, negated: ir.Known(ir.FactRef(name), negated),
+        st.sampled_from(sorted(_LITERALS)),
+        st.booleans(),
+    )
+    opaque = st.sampled_from(  # not represented by the cells
+        (
+            ir.Compare(">", ir.FactRef("fields.implemented"), ir.FactRef("fields.agreed")),
+            ir.Compare(
+                "<=",
+                ir.Arith("*", ir.FactRef("fields.ratio"), ir.Literal(2)),
+                ir.FactRef("fields.agreed"),
+            ),
+        )
+    )
+    return st.one_of(*(compare(name) for name in _LITERALS), members, known, opaque)
+
+
+def _conditions() -> st.SearchStrategy[ir.Expr]:
+    return st.recursive(
+        _atoms(),
+        lambda inner: st.one_of(
+            st.lists(inner, min_size=2, max_size=3).map(lambda xs: ir.And(tuple(xs))),
+            st.lists(inner, min_size=2, max_size=2).map(lambda xs: ir.Or(tuple(xs))),
+            inner.map(ir.Not),
+        ),
+        max_leaves=4,
+    )
+
+
+@st.composite
+def _verdict_sets(draw: st.DrawFn) -> ir.RuleSet:
+    scale = ("success", "partial", "failure")
+    conditions = draw(st.lists(_conditions(), min_size=1, max_size=4))
+    verdicts = draw(st.lists(st.sampled_from(scale), min_size=len(conditions), max_size=4))
+    rules = tuple(
+        ir.Rule(
+            id=f"r{i}",
+            title="r",
+            when=when,
+            then=ir.VerdictThen(verdict=verdict),
+            because={"en": "r"},
+            source="tests",
+        )
+        for i, (when, verdict) in enumerate(zip(conditions, verdicts, strict=False))
+    )
+    return ir.RuleSet(
+        id="sound",
+        version="1",
+        title="sound",
+        scale=scale,
+        policy=draw(st.sampled_from(("worst", "best", "priority"))),
+        unique=draw(st.booleans()),
+        undecided_when=draw(st.none() | _conditions()),
+        rules=rules,
+    )
+
+
+_SCHEMA = FactSchema(
+    scalars=(
+        FactDef(name="fields.agreed", type=FactType.INTEGER, description="x"),
+        FactDef(name="fields.implemented", type=FactType.INTEGER, description="x"),
+        FactDef(name="fields.ratio", type=FactType.NUMBER, description="x"),
+        FactDef(name="kind", type=FactType.ENUM, values=("a", "b", "visit"), description="x"),
+        FactDef(name="active", type=FactType.BOOLEAN, description="x"),
+        FactDef(name="title", type=FactType.STRING, description="x"),
+    ),
+    collections=(),
+)
+_CASES = [
+    dict(zip(_POOLS, values, strict=True))
+    for values in itertools.product(*((None, *pool) for pool in _POOLS.values()))
+][::7]  # every seventh of 10,752 combinations: every value of every fact still occurs
+
+
+def _holds(expr: ir.Expr | None, case: dict[str, object]) -> bool:
+    return expr is not None and reference.eval_condition(expr, reference.Env(scalars=case))  # type: ignore[arg-type]
+
+
+class TestSoundness:
+    @given(_verdict_sets())
+    def test_every_claim_holds(self, ruleset: ir.RuleSet) -> None:
+        report = check_rules(ruleset, schema=_SCHEMA)
+        rank = {name: i for i, name in enumerate(ruleset.scale)}
+        order = {rule.id: i for i, rule in enumerate(ruleset.rules)}
+
+        def beats(winner: ir.Rule, loser: ir.Rule) -> bool:
+            assert isinstance(winner.then, ir.VerdictThen)
+            assert isinstance(loser.then, ir.VerdictThen)
+            if ruleset.policy == "priority":
+                return order[winner.id] < order[loser.id]
+            worse = rank[winner.then.verdict] - rank[loser.then.verdict]
+            return worse > 0 if ruleset.policy == "worst" else worse < 0
+
+        regions = [[parse_expression(text) for text in d.regions] for d in report.defects]
+        for case in _CASES:
+            fires = {rule.id for rule in ruleset.rules if _holds(rule.when, case)}
+            undecided = _holds(ruleset.undecided_when, case)
+            plausible = all(case[name] is None or case[name] >= 0 for name in _NUMBERS)  # type: ignore[operator]
+            for defect, parsed in zip(report.defects, regions, strict=True):
+                code, rules = defect.problem.code, defect.rules
+                inside = plausible and any(_holds(region, case) for region in parsed)
+                if code == "dead-rule":
+                    assert rules[0] not in fires
+                elif code == "never-decisive" and rules[0] in fires:
+                    loser = ruleset.rule(rules[0])
+                    assert any(w in fires and beats(ruleset.rule(w), loser) for w in rules[1:])
+                elif code == "verdict-gap" and inside:
+                    assert (set(), False) == (fires, undecided), case
+                elif code == "verdict-overlap" and inside:
+                    assert set(rules) <= fires, case
+                elif code == "verdict-when-undecided" and inside:
+                    assert (True, True) == (rules[0] in fires, undecided), case

@@ -186,13 +186,9 @@ class _Checker:
         then = self.rules[index].then
         return then.verdict if isinstance(then, ir.VerdictThen) else ""
 
-    def regions(
-        self, cells: Sequence[tuple[int, ...]], dont_care: Sequence[tuple[int, ...]] = ()
-    ) -> tuple[list[str], bool]:
+    def regions(self, cells: Sequence[tuple[int, ...]]) -> tuple[list[str], bool]:
         """``cells`` described as regions; False when more regions than shown are needed."""
-        found, complete = self.space.regions(
-            cells, [*self.infeasible, *dont_care], most=MAX_REGIONS
-        )
+        found, complete = self.space.regions(cells, self.infeasible, most=MAX_REGIONS)
         return [self.space.describe(region) for region in found], complete
 
     # ------------------------------------------------------------ the checks
@@ -310,12 +306,7 @@ class _Checker:
         ]
         if not uncovered:
             return [], []
-        intended = [
-            cell
-            for cell, may, intended in zip(self.cells, self.may, self.intended, strict=True)
-            if not may and intended
-        ]
-        regions, complete = self.regions(uncovered, intended)
+        regions, complete = self.regions(uncovered)
         ids = tuple(rule.id for rule in self.rules)
         found = [
             Defect(
