@@ -15,7 +15,7 @@ from sistereval import cli, ir, reference
 from sistereval.check import MAX_ALTERNATIVES, MAX_CELLS, MAX_REGIONS, check_rules
 from sistereval.errors import RuleError
 from sistereval.language import format_expression, load_rules, parse_expression
-from sistereval.schema import FactDef, FactSchema, FactType
+from sistereval.schema import CollectionDef, FactDef, FactSchema, FactType
 
 HEADER = """\
 format: sistereval/rules@1
@@ -718,13 +718,29 @@ _LITERALS: dict[str, tuple[object, ...]] = {
     "title": ("x", "y"),
 }
 _ORDERED = ("<", "<=", ">", ">=", "==", "!=")
+_VISIT = ir.Compare("==", ir.ItemRef("activities", "kind"), ir.Literal("visit"))
+_OFFICIAL = ir.Compare("==", ir.ItemRef("activities", "official"), ir.Literal(True))
+#: Conditions of count(activities, ...): some narrower than others.
+_WHERE = (None, _VISIT, _OFFICIAL, ir.And((_VISIT, _OFFICIAL)))
+_ACTIVITIES = [
+    [{"kind": kind, "official": official} for kind, official in items]
+    for items in (
+        (),
+        (("visit", True),),
+        (("talk", False),),
+        (("visit", False), ("visit", True)),
+        (("talk", True), ("visit", True), ("talk", None)),
+        (("visit", True), ("visit", True), ("visit", True)),
+        (("talk", False), ("talk", True)),
+    )
+]
 
 
 def _atoms() -> st.SearchStrategy[ir.Expr]:
     def compare(name: str) -> st.SearchStrategy[ir.Expr]:
         ops = _ORDERED if name in _NUMBERS else ("==", "!=")
         return st.builds(
-            lambda op, value: ir.Compare(op, ir.FactRef(name), ir.Literal(value)),  # type: ignore[arg-type]
+            lambda op, value: ir.Compare(op, ir.FactRef(name), ir.Literal(value)),
             st.sampled_from(ops),
             st.sampled_from(_LITERALS[name]),
         )
@@ -751,7 +767,15 @@ def _atoms() -> st.SearchStrategy[ir.Expr]:
             ),
         )
     )
-    return st.one_of(*(compare(name) for name in _LITERALS), members, known, opaque)
+    counts = st.builds(
+        lambda where, op, n: ir.Compare(
+            op, ir.Quantifier("count", "activities", where), ir.Literal(n)
+        ),
+        st.sampled_from(_WHERE),
+        st.sampled_from(_ORDERED),
+        st.sampled_from((0, 1, 2)),
+    )
+    return st.one_of(*(compare(name) for name in _LITERALS), members, known, opaque, counts)
 
 
 def _conditions() -> st.SearchStrategy[ir.Expr]:
@@ -803,16 +827,32 @@ _SCHEMA = FactSchema(
         FactDef(name="active", type=FactType.BOOLEAN, description="x"),
         FactDef(name="title", type=FactType.STRING, description="x"),
     ),
-    collections=(),
+    collections=(
+        CollectionDef(
+            name="activities",
+            description="x",
+            items=(
+                FactDef(name="kind", type=FactType.ENUM, values=("visit", "talk"), description="x"),
+                FactDef(name="official", type=FactType.BOOLEAN, description="x"),
+            ),
+        ),
+    ),
 )
-_CASES = [
-    dict(zip(_POOLS, values, strict=True))
-    for values in itertools.product(*((None, *pool) for pool in _POOLS.values()))
-][::7]  # every seventh of 10,752 combinations: every value of every fact still occurs
+Case = tuple[dict[str, object], list[dict[str, object]]]  # scalars, activities
+_CASES: list[Case] = [
+    (dict(zip(_POOLS, values, strict=True)), _ACTIVITIES[index % len(_ACTIVITIES)])
+    for index, values in enumerate(
+        list(itertools.product(*((None, *pool) for pool in _POOLS.values())))[::7]
+    )
+]  # every seventh of 10,752 combinations: every value of every fact still occurs
 
 
-def _holds(expr: ir.Expr | None, case: dict[str, object]) -> bool:
-    return expr is not None and reference.eval_condition(expr, reference.Env(scalars=case))  # type: ignore[arg-type]
+def _holds(expr: ir.Expr | None, case: Case) -> bool:
+    if expr is None:
+        return False
+    scalars, activities = case
+    env = reference.Env(scalars=scalars, collections={"activities": activities})
+    return reference.eval_condition(expr, env)
 
 
 class TestSoundness:
@@ -834,7 +874,7 @@ class TestSoundness:
         for case in _CASES:
             fires = {rule.id for rule in ruleset.rules if _holds(rule.when, case)}
             undecided = _holds(ruleset.undecided_when, case)
-            plausible = all(case[name] is None or case[name] >= 0 for name in _NUMBERS)  # type: ignore[operator]
+            plausible = all(case[0][name] is None or case[0][name] >= 0 for name in _NUMBERS)
             for defect, parsed in zip(report.defects, regions, strict=True):
                 code, rules = defect.problem.code, defect.rules
                 inside = plausible and any(_holds(region, case) for region in parsed)
