@@ -10,7 +10,7 @@ from collections.abc import Mapping
 
 from .verdict import NOT_ASSESSABLE, Evaluation, Finding
 
-__all__ = ["LABELS", "finding_tag", "render_text"]
+__all__ = ["LABELS", "finding_tag", "format_value", "render_text"]
 
 #: Library text per language; every key exists in every language (a test checks it).
 LABELS: Mapping[str, Mapping[str, str]] = {
@@ -70,7 +70,8 @@ def finding_tag(finding: Finding, labels: Mapping[str, str]) -> str:
     return f"{finding.kind}, {finding.factor}, {finding.severity}"
 
 
-def _value(value: object) -> str:
+def format_value(value: object) -> str:
+    """A fact value for reading: ``?`` when unknown, ``true``, ``0.2``, ``[a, b]``."""
     if value is None:
         return "?"
     if isinstance(value, bool):
@@ -78,9 +79,10 @@ def _value(value: object) -> str:
     if isinstance(value, float):
         return f"{value:.2f}".rstrip("0").rstrip(".")
     if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(_value(v) for v in value) + "]"
+        return "[" + ", ".join(format_value(v) for v in value) + "]"
     if isinstance(value, Mapping):
-        return "{" + ", ".join(f"{k}: {_value(v)}" for k, v in value.items() if v is not None) + "}"
+        shown = (f"{k}: {format_value(v)}" for k, v in value.items() if v is not None)
+        return "{" + ", ".join(shown) + "}"
     return str(value)
 
 
@@ -101,7 +103,7 @@ def render_text(evaluation: Evaluation, *, source: str | None = None) -> str:
         lines.append(f"    - {finding.rule} [{finding_tag(finding, t)}]")
         lines.append(f"      {finding.message}")
         if finding.facts:
-            facts = ", ".join(f"{k} = {_value(v)}" for k, v in finding.facts.items())
+            facts = ", ".join(f"{k} = {format_value(v)}" for k, v in finding.facts.items())
             lines.append(f"      {t['facts']}: {facts}")
         if finding.sources:
             lines.append(f"      {t['sources']}: {', '.join(finding.sources)}")
@@ -113,11 +115,11 @@ def render_text(evaluation: Evaluation, *, source: str | None = None) -> str:
         lines.append(f"    {t['none']}")
     for dispute in record["disputes"]:
         options = "; ".join(
-            f"{_value(a['value'])} ({', '.join(a['sources']) or '-'})"
+            f"{format_value(a['value'])} ({', '.join(a['sources']) or '-'})"
             for a in dispute["alternatives"]
         )
         lines.append(
-            f"    - {dispute['fact']}: {options} → {t['chosen']} {_value(dispute['chosen'])}"
+            f"    - {dispute['fact']}: {options} → {t['chosen']} {format_value(dispute['chosen'])}"
         )
     lines.append(f"  {t['not_fired']}: {len(evaluation.not_fired)} {t['json_hint']}")
     return "\n".join(lines) + "\n"
