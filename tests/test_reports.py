@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import collections
+import doctest
 import html
 import io
 import re
@@ -399,3 +400,12 @@ class TestCommand:
         code, _, err = self.call(str(NAMUR), "--format", "pdf")
         assert 2 == code
         assert "invalid choice: 'pdf'" in err
+
+
+class TestDocs:
+    def test_python_examples(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.chdir(ROOT)
+        result = doctest.testfile(
+            str(ROOT / "docs" / "reports.md"), module_relative=False, encoding="utf-8"
+        )
+        assert (0, 4) == (result.failed, result.attempted)

@@ -35,6 +35,7 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "not_assessable": "not assessable",
         "chosen": "used",
         "json_hint": "(why: sistereval explain CASE)",
+        "derived": "derived",
     },
     "id": {
         "verdict": "putusan",
@@ -57,6 +58,7 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "not_assessable": "tidak dapat dinilai",
         "chosen": "dipakai",
         "json_hint": "(alasannya: sistereval explain CASE)",
+        "derived": "fakta turunan",
     },
 }
 
@@ -66,7 +68,7 @@ def finding_tag(finding: Finding, labels: Mapping[str, str]) -> str:
     if finding.kind == "verdict":
         return f"{labels['verdict']} → {labels[finding.verdict or NOT_ASSESSABLE]}"
     if finding.kind == "derived":
-        return "derived"
+        return labels["derived"]
     return f"{finding.kind}, {finding.factor}, {finding.severity}"
 
 

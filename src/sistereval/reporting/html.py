@@ -7,10 +7,11 @@ from collections.abc import Mapping, Sequence
 from html import escape
 
 from ..report import format_value
+from . import tables
 from .chart import score_chart
 from .model import Report
 from .strings import consequence, name, strings, verdict_name
-from .timeline import event_label, timeline_chart
+from .timeline import timeline_chart
 
 __all__ = ["render_html"]
 
@@ -57,16 +58,18 @@ def _code(text: str) -> str:
     return f"<code>{_e(text)}</code>"
 
 
-def _table(head: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
-    """A table; ``head`` is escaped here, cells are HTML already."""
-    out = ["<table>", "<thead><tr>" + "".join(f"<th>{_e(h)}</th>" for h in head) + "</tr></thead>"]
-    out.append("<tbody>")
-    out.extend("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows)
-    return [*out, "</tbody>", "</table>"]
-
-
 def _sources(ids: Sequence[str]) -> str:
     return ", ".join(f'<a href="#source-{_e(i)}">{_e(i)}</a>' for i in ids) or "–"
+
+
+def _cell(cell: tables.Cell) -> str:
+    return tables.draw(cell, text=_e, code=_code, sources=_sources, bar=tables.bar_text)
+
+
+def _table(table: tables.Table) -> list[str]:
+    head = "".join(f"<th>{_e(h)}</th>" for h in table.head)
+    rows = ("<tr>" + "".join(f"<td>{_cell(c)}</td>" for c in row) + "</tr>" for row in table.rows)
+    return ["<table>", f"<thead><tr>{head}</tr></thead>", "<tbody>", *rows, "</tbody>", "</table>"]
 
 
 def _section(key: str, heading: str, body: list[str]) -> list[str]:
@@ -125,13 +128,8 @@ def _summary(report: Report, t: Mapping[str, str]) -> list[str]:
 def _timeline(report: Report, t: Mapping[str, str]) -> list[str]:
     if not report.timeline:
         return [f"<p>{_e(t['none'])}</p>"]
-    rows = [
-        [str(i), _e(e.date), _e(event_label(e, t)), _e(e.detail) or "–", _sources(e.sources)]
-        for i, e in enumerate(report.timeline, 1)
-    ]
     chart = timeline_chart(report.timeline, t)
-    head = ["#", t["date"], t["event"], t["detail"], t["sources"]]
-    return [f"<figure>{chart}</figure>", *_table(head, rows)]
+    return [f"<figure>{chart}</figure>", *_table(tables.timeline_table(report, t))]
 
 
 def _findings(report: Report, t: Mapping[str, str]) -> list[str]:
@@ -161,18 +159,7 @@ def _not_fired(report: Report, t: Mapping[str, str]) -> list[str]:
     intro = f'<p class="muted">{_e(t["not_fired_intro"])}.</p>'
     if not report.not_fired:
         return [intro, f"<p>{_e(t['none'])}</p>"]
-    rows = [
-        [
-            f'<span class="better">★ {_code(m.rule)}</span>' if m.better else _code(m.rule),
-            _e(m.title),
-            _e(consequence(t, m)),
-            _e(t["clauses"].format(true=m.clauses_true, total=m.clauses)),
-            _code(m.blocking),
-        ]
-        for m in report.not_fired
-    ]
-    head = [t["rule"], t["title"], t["consequence"], t["clauses_head"], t["blocked_by"]]
-    return [intro, *_table(head, rows)]
+    return [intro, *_table(tables.not_fired_table(report, t))]
 
 
 def _counterfactuals(report: Report, t: Mapping[str, str]) -> list[str]:
@@ -186,28 +173,14 @@ def _counterfactuals(report: Report, t: Mapping[str, str]) -> list[str]:
     for number, solution in enumerate(found.solutions, 1):
         verdict = verdict_name(t, solution.verdict)
         out.append(f"<h3>{_e(t['solution'].format(n=number, verdict=verdict))}</h3>")
-        rows = [
-            [_code(c.path), _e(format_value(c.before)), _e(format_value(c.after)), _e(c.text)]
-            for c in solution.changes
-        ]
-        out += _table([t["fact"], t["before"], t["after"], t["change"]], rows)
+        out += _table(tables.changes_table(solution, t))
     return out
 
 
 def _disputes(report: Report, t: Mapping[str, str]) -> list[str]:
     if not report.disputes:
         return [f"<p>{_e(t['none'])}</p>"]
-    rows = []
-    for d in report.disputes:
-        for a in d.alternatives:
-            used = _e(t["yes"]) if d.chosen is not None and a.value == d.chosen else ""
-            verdict = _e(verdict_name(t, a.verdict)) if a.verdict else "–"
-            value = _e(format_value(a.value))
-            rows.append([_code(d.fact), value, _sources(a.sources), used, verdict])
-        if d.verdict_depends is not None:
-            depends = t["depends"] if d.verdict_depends else t["not_depends"]
-            rows.append([_code(d.fact), "", "", "", _e(depends)])
-    return _table([t["fact"], t["value"], t["sources"], t["used"], t["verdict"]], rows)
+    return _table(tables.disputes_table(report, t))
 
 
 def _bibliography(report: Report, t: Mapping[str, str]) -> list[str]:

@@ -6,10 +6,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from ..report import format_value
-from .chart import score_text
+from . import tables
 from .model import Report
-from .strings import consequence, name, strings
-from .timeline import event_label
+from .strings import consequence, name, strings, verdict_name
 
 __all__ = ["render_markdown"]
 
@@ -25,18 +24,19 @@ def _code(text: str) -> str:
     return "`" + text.replace("`", "'") + "`"
 
 
-def _table(head: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
-    lines = ["| " + " | ".join(head) + " |", "|" + "|".join(" --- " for _ in head) + "|"]
-    lines.extend("| " + " | ".join(row) + " |" for row in rows)
-    return [*lines, ""]
-
-
-def _bar(value: float) -> str:
-    return "█" * min(int(abs(value)), 30)
-
-
 def _sources(ids: Sequence[str]) -> str:
     return ", ".join(f"[{_md(i)}](#source-{i})" for i in ids) or "–"
+
+
+def _cell(cell: tables.Cell) -> str:
+    return tables.draw(cell, text=_md, code=_code, sources=_sources, bar=tables.bar_text)
+
+
+def _table(table: tables.Table) -> list[str]:
+    head = [_md(h) for h in table.head]
+    lines = ["| " + " | ".join(head) + " |", "|" + "|".join(" --- " for _ in head) + "|"]
+    lines.extend("| " + " | ".join(map(_cell, row)) + " |" for row in table.rows)
+    return [*lines, ""]
 
 
 def render_markdown(report: Report) -> str:
@@ -70,19 +70,10 @@ def _summary(report: Report, t: Mapping[str, str]) -> list[str]:
 
 
 def _scores(report: Report, t: Mapping[str, str]) -> list[str]:
-    rows = [
-        [
-            t["factors_panel"] if s.group == "factor" else t["obstacles_panel"],
-            _md(name(t, "factor", s.name)),
-            score_text(s),
-            _bar(s.value),
-        ]
-        for s in report.scores
-    ]
     return [
         f"## {t['scores']}",
         "",
-        *_table([t["group"], t["name"], t["score"], ""], rows),
+        *_table(tables.scores_table(report, t)),
         f"{_md(t['factors_panel'])}: {_md(t['factor_axis'])}.  ",
         f"{_md(t['obstacles_panel'])}: {_md(t['obstacle_axis'])}.",
         "",
@@ -93,17 +84,7 @@ def _timeline(report: Report, t: Mapping[str, str]) -> list[str]:
     out = [f"## {t['timeline']}", ""]
     if not report.timeline:
         return [*out, t["none"], ""]
-    rows = [
-        [
-            str(i),
-            str(e.date),
-            _md(event_label(e, t)),
-            _md(e.detail) or "–",
-            _sources(e.sources),
-        ]
-        for i, e in enumerate(report.timeline, 1)
-    ]
-    return [*out, *_table(["#", t["date"], t["event"], t["detail"], t["sources"]], rows)]
+    return [*out, *_table(tables.timeline_table(report, t))]
 
 
 def _findings(report: Report, t: Mapping[str, str]) -> list[str]:
@@ -131,18 +112,7 @@ def _not_fired(report: Report, t: Mapping[str, str]) -> list[str]:
     out = [f"## {t['not_fired_heading']}", "", _md(t["not_fired_intro"]) + ".", ""]
     if not report.not_fired:
         return [*out, t["none"], ""]
-    rows = [
-        [
-            ("★ " if m.better else "") + _code(m.rule),
-            _md(m.title),
-            _md(consequence(t, m)),
-            _md(t["clauses"].format(true=m.clauses_true, total=m.clauses)),
-            _code(m.blocking),
-        ]
-        for m in report.not_fired
-    ]
-    head = [t["rule"], t["title"], t["consequence"], t["clauses_head"], t["blocked_by"]]
-    return [*out, *_table(head, rows)]
+    return [*out, *_table(tables.not_fired_table(report, t))]
 
 
 def _counterfactuals(report: Report, t: Mapping[str, str]) -> list[str]:
@@ -150,20 +120,14 @@ def _counterfactuals(report: Report, t: Mapping[str, str]) -> list[str]:
     found = report.counterfactuals
     if found is None:
         return [*out, t["none_computed"], ""]
-    out += [
-        _md(t["searched"].format(n=found.searched, target=t.get(found.target, found.target))),
-        "",
-    ]
+    target = verdict_name(t, found.target)
+    out += [_md(t["searched"].format(n=found.searched, target=target)), ""]
     if not found.solutions:
-        return [*out, _md(t["no_solution"].format(target=t.get(found.target, found.target))), ""]
+        return [*out, _md(t["no_solution"].format(target=target)), ""]
     for number, solution in enumerate(found.solutions, 1):
-        verdict = t.get(solution.verdict, solution.verdict)
+        verdict = verdict_name(t, solution.verdict)
         out += [f"### {_md(t['solution'].format(n=number, verdict=verdict))}", ""]
-        rows = [
-            [_code(c.path), _md(format_value(c.before)), _md(format_value(c.after)), _md(c.text)]
-            for c in solution.changes
-        ]
-        out += _table([t["fact"], t["before"], t["after"], t["change"]], rows)
+        out += _table(tables.changes_table(solution, t))
     return out
 
 
@@ -171,19 +135,7 @@ def _disputes(report: Report, t: Mapping[str, str]) -> list[str]:
     out = [f"## {t['disputes_heading']}", ""]
     if not report.disputes:
         return [*out, t["none"], ""]
-    rows = []
-    for d in report.disputes:
-        for a in d.alternatives:
-            used = t["yes"] if d.chosen is not None and a.value == d.chosen else ""
-            verdict = t.get(a.verdict, a.verdict) if a.verdict else "–"
-            rows.append(
-                [_code(d.fact), _md(format_value(a.value)), _sources(a.sources), used, verdict]
-            )
-        if d.verdict_depends is not None:
-            rows.append(
-                [_code(d.fact), "", "", "", t["depends"] if d.verdict_depends else t["not_depends"]]
-            )
-    return [*out, *_table([t["fact"], t["value"], t["sources"], t["used"], t["verdict"]], rows)]
+    return [*out, *_table(tables.disputes_table(report, t))]
 
 
 def _bibliography(report: Report, t: Mapping[str, str]) -> list[str]:

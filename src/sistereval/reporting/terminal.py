@@ -4,29 +4,48 @@ otherwise (a file, a pipe), the same sections as the Markdown and HTML reports."
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
 from rich import box
 from rich.console import Console, Group, RenderableType
-from rich.table import Table
+from rich.table import Table as RichTable
 from rich.text import Text
 
 from ..report import format_value
-from .chart import score_text
+from . import tables
 from .model import Report
 from .strings import consequence, name, strings, verdict_name
-from .timeline import event_label
 
 __all__ = ["render_terminal"]
 
 _VERDICT_STYLE = {"success": "bold green", "partial": "bold yellow", "failure": "bold red"}
 
 
-def _table(head: Sequence[str]) -> Table:
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=False)
-    for column in head:
-        table.add_column(column, overflow="fold")
-    return table
+def _bar(cell: tables.Bar) -> Text:
+    score = cell.score
+    style = "dark_orange"
+    if score.group == "factor":
+        style = "green" if score.value > 0 else "red"
+    return Text(tables.bar_text(cell), style=style)
+
+
+def _cell(cell: tables.Cell) -> Text:
+    return tables.draw(
+        cell,
+        text=Text,
+        code=lambda text: Text(text, style="cyan"),
+        sources=lambda ids: Text(", ".join(ids) or "–"),
+        bar=_bar,
+    )
+
+
+def _table(table: tables.Table) -> RichTable:
+    drawn = RichTable(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=False)
+    for column in table.head:
+        drawn.add_column(column, overflow="fold")
+    for row in table.rows:
+        drawn.add_row(*map(_cell, row))
+    return drawn
 
 
 def _heading(text: str) -> Text:
@@ -55,7 +74,7 @@ def render_terminal(report: Report, *, colour: bool = False, width: int = 100) -
         Text(f"{t['report']}: {report.title}", style="bold"),
         *_summary(report, t),
         _heading(t["scores"]),
-        _scores(report, t),
+        _table(tables.scores_table(report, t)),
         _heading(t["timeline"]),
         _timeline(report, t),
         _heading(t["findings_heading"]),
@@ -77,7 +96,7 @@ def render_terminal(report: Report, *, colour: bool = False, width: int = 100) -
 
 
 def _summary(report: Report, t: Mapping[str, str]) -> list[RenderableType]:
-    grid = Table.grid(padding=(0, 2))
+    grid = RichTable.grid(padding=(0, 2))
     grid.add_column(style="bold")
     grid.add_column(overflow="fold")
     verdict = Text(verdict_name(t, report.verdict), style=_VERDICT_STYLE.get(report.verdict, ""))
@@ -90,28 +109,10 @@ def _summary(report: Report, t: Mapping[str, str]) -> list[RenderableType]:
     return [_heading(t["summary"]), grid]
 
 
-def _scores(report: Report, t: Mapping[str, str]) -> Table:
-    table = _table([t["group"], t["name"], t["score"], ""])
-    for s in report.scores:
-        style = ("green" if s.value > 0 else "red") if s.group == "factor" else "dark_orange"
-        table.add_row(
-            t["factors_panel"] if s.group == "factor" else t["obstacles_panel"],
-            name(t, "factor", s.name),
-            score_text(s),
-            Text("█" * min(int(abs(s.value)), 30), style=style),
-        )
-    return table
-
-
 def _timeline(report: Report, t: Mapping[str, str]) -> RenderableType:
     if not report.timeline:
         return _plain(t["none"])
-    table = _table(["#", t["date"], t["event"], t["detail"], t["sources"]])
-    for i, e in enumerate(report.timeline, 1):
-        table.add_row(
-            str(i), str(e.date), event_label(e, t), e.detail or "–", ", ".join(e.sources) or "–"
-        )
-    return table
+    return _table(tables.timeline_table(report, t))
 
 
 def _findings(report: Report, t: Mapping[str, str]) -> list[RenderableType]:
@@ -137,16 +138,7 @@ def _not_fired(report: Report, t: Mapping[str, str]) -> list[RenderableType]:
     intro = Text(f"{t['not_fired_intro']}.", style="dim")
     if not report.not_fired:
         return [intro, _plain(t["none"])]
-    table = _table([t["rule"], t["title"], t["consequence"], t["clauses_head"], t["blocked_by"]])
-    for m in report.not_fired:
-        table.add_row(
-            Text(f"★ {m.rule}", style="bold") if m.better else m.rule,
-            m.title,
-            consequence(t, m),
-            t["clauses"].format(true=m.clauses_true, total=m.clauses),
-            m.blocking,
-        )
-    return [intro, table]
+    return [intro, _table(tables.not_fired_table(report, t))]
 
 
 def _counterfactuals(report: Report, t: Mapping[str, str]) -> list[RenderableType]:
@@ -160,26 +152,14 @@ def _counterfactuals(report: Report, t: Mapping[str, str]) -> list[RenderableTyp
     for number, solution in enumerate(found.solutions, 1):
         verdict = verdict_name(t, solution.verdict)
         out.append(Text(t["solution"].format(n=number, verdict=verdict), style="bold"))
-        table = _table([t["fact"], t["before"], t["after"], t["change"]])
-        for c in solution.changes:
-            table.add_row(c.path, format_value(c.before), format_value(c.after), c.text)
-        out.append(table)
+        out.append(_table(tables.changes_table(solution, t)))
     return out
 
 
 def _disputes(report: Report, t: Mapping[str, str]) -> RenderableType:
     if not report.disputes:
         return _plain(t["none"])
-    table = _table([t["fact"], t["value"], t["sources"], t["used"], t["verdict"]])
-    for d in report.disputes:
-        for a in d.alternatives:
-            used = t["yes"] if d.chosen is not None and a.value == d.chosen else ""
-            verdict = verdict_name(t, a.verdict) if a.verdict else "–"
-            table.add_row(d.fact, format_value(a.value), ", ".join(a.sources) or "–", used, verdict)
-        if d.verdict_depends is not None:
-            depends = t["depends"] if d.verdict_depends else t["not_depends"]
-            table.add_row(d.fact, "", "", "", depends)
-    return table
+    return _table(tables.disputes_table(report, t))
 
 
 def _bibliography(report: Report, t: Mapping[str, str]) -> list[RenderableType]:
