@@ -12,12 +12,14 @@ from typing import Any
 
 import html5lib
 import pytest
+from hypothesis import HealthCheck, given, settings
 
+from sistereval import strategies
 from sistereval.cases import load_case
 from sistereval.cli import run
 from sistereval.evaluation import evaluate
 from sistereval.language import load_rules
-from sistereval.model import MilestoneType, SourceKind
+from sistereval.model import Case, MilestoneType, SourceKind
 from sistereval.reporting import (
     Report,
     build_report,
@@ -97,7 +99,7 @@ def hostile_case(tmp_path: Path) -> Path:
     text = NAMUR.read_text(encoding="utf-8")
     text = text.replace(
         "title: Bandung – Namur sister-city partnership",
-        "title: \"<script>alert('x')</script> | *Bandung* & [Namur](x)\"",
+        "title: \"<script>alert('x')</script> | *Bandung* & [Namur](x)\\e[2J\"",
     )
     text = text.replace(
         "    kind: news\n    citation: Antara",
@@ -241,7 +243,7 @@ class TestMarkdown:
         first = text.splitlines()[0]
         expected = (
             "# Evaluation report: \\<script\\>alert('x')\\</script\\> \\| \\*Bandung\\* & "
-            "\\[Namur\\](x)"
+            "\\[Namur\\](x)\ufffd\\[2J"
         )
         assert expected == first
         assert "<https://example.org/republika?a=1&b=2>" in text
@@ -307,9 +309,10 @@ class TestTerminal:
     def test_colour(self, reports: dict[str, Report]) -> None:
         assert "\x1b[" in render_terminal(reports["en"], colour=True)
 
-    def test_user_text_is_not_markup(self, tmp_path: Path) -> None:
-        text = render_terminal(build_report(hostile_case(tmp_path)))
-        assert "[Namur](x)" in text.splitlines()[0]
+    def test_user_text_is_neither_markup_nor_escape_codes(self, tmp_path: Path) -> None:
+        report = build_report(hostile_case(tmp_path))
+        assert "[Namur](x)\ufffd[2J" in render_terminal(report).splitlines()[0]
+        assert "\x1b[2J" not in render_terminal(report, colour=True)
 
 
 class TestLanguages:
@@ -409,3 +412,30 @@ class TestDocs:
             str(ROOT / "docs" / "reports.md"), module_relative=False, encoding="utf-8"
         )
         assert (0, 4) == (result.failed, result.attempted)
+
+
+EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
+
+
+class TestEveryExample:
+    @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+    @pytest.mark.parametrize("language", ["en", "id"])
+    def test_renders_in_every_format(self, path: Path, language: str) -> None:
+        report = build_report(path, language=language)
+        tree = strict_parse(render_html(report))
+        assert SECTIONS == [s.get("id") for s in tree.iter("section")]
+        assert render_markdown(report).count("\n## ") == len(SECTIONS)
+        assert report.title in render_terminal(report, width=200)
+
+
+class TestGeneratedCases:
+    @settings(max_examples=15, suppress_health_check=[HealthCheck.too_slow])
+    @given(case=strategies.cases())
+    def test_valid_html_and_the_same_content_in_both_languages(self, case: Case) -> None:
+        en, id_ = (build_report(case, language=language) for language in ("en", "id"))
+        for report in (en, id_):
+            strict_parse(render_html(report))
+        numbers = TestLanguages.numbers
+        assert numbers(render_markdown(en)) == numbers(render_markdown(id_))
+        assert len(case.milestones) + len(case.leadership_changes) == len(en.timeline)
+        assert [s.id for s in case.sources] == [s.id for s in en.bibliography]

@@ -14,8 +14,9 @@ in wording, not in content.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import attrs
 
@@ -38,6 +39,7 @@ __all__ = [
     "Solution",
     "Source",
     "build_report",
+    "showable",
 ]
 
 
@@ -225,7 +227,7 @@ def build_report(
         for group, names in (("factor", ruleset.factors), ("obstacle", ruleset.obstacle_groups))
         for name in names
     )
-    return Report(
+    report = Report(
         language=language,
         case_id=the_case.id,
         title=the_case.title,
@@ -248,6 +250,34 @@ def build_report(
         bibliography=_bibliography(the_case, findings),
         version=evaluation.version,
     )
+    return showable(report)
+
+
+T = TypeVar("T")
+#: Characters no report may carry: control characters but tab and newline (a case's text
+#: could otherwise write escape sequences to a terminal), surrogates, and noncharacters
+#: (invalid in HTML).
+_UNSHOWABLE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
+    + "".join(f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(17))
+    + "]"
+)
+
+
+def showable(value: T) -> T:
+    """``value`` with every unshowable character of its text replaced by U+FFFD,
+    through attrs classes, tuples and mappings."""
+    if isinstance(value, str):
+        return cast(T, _UNSHOWABLE.sub("\ufffd", value))
+    if isinstance(value, tuple):
+        return cast(T, tuple(showable(item) for item in value))
+    if isinstance(value, Mapping):
+        return cast(T, {showable(key): showable(item) for key, item in value.items()})
+    instance: Any = value
+    if attrs.has(type(instance)):
+        names = [f.name for f in attrs.fields(type(instance))]
+        return cast(T, attrs.evolve(instance, **{n: showable(getattr(instance, n)) for n in names}))
+    return value
 
 
 def _consequence(then: ir.Then) -> dict[str, Any]:
