@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -124,6 +125,10 @@ def test_the_report_renders_in_chromium(browser: Any, tmp_path: Path, language: 
         png = page.locator(f"#{TIMELINE_ID}").screenshot()
         assert 100 <= _pixels(png, COLOURS["milestone"]), media
         assert 50 <= _pixels(png, COLOURS["leadership"]), media
+    pdf = page.pdf(format="A4")  # what printing gives: the print style on A4 pages
+    assert pdf.startswith(b"%PDF")
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+    assert 2 <= pages <= 12
     assert [] == problems
     page.close()
 

@@ -26,6 +26,7 @@ table { border-collapse: collapse; width: 100%; margin: 0.5rem 0; font-size: 0.9
 th, td { border: 1px solid #d0d0d0; padding: 0.25rem 0.5rem; text-align: left;
   vertical-align: top; }
 th { background: #f5f5f5; }
+#timeline td:nth-child(2) { white-space: nowrap; }
 code { font-family: "DejaVu Sans Mono", monospace; font-size: 0.85em; }
 figure { margin: 1rem 0; }
 svg { max-width: 100%; height: auto; }
