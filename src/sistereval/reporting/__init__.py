@@ -4,7 +4,8 @@
 factor and obstacle-group scores, timeline, findings with sources, rules that
 did not fire, counterfactuals, disputes, bibliography); :func:`render_terminal`,
 :func:`render_markdown` and :func:`render_html` render it in its language
-(``en`` or ``id``).  ``sistereval report`` is the command; ``--format json`` of
+(``en`` or ``id``).  The command is ``sistereval report``
+(:func:`sistereval.report.add_report_command`); ``--format json`` of
 ``sistereval evaluate`` stays the decision record.  Documented in
 ``docs/reports.md``.
 """
