@@ -4,6 +4,7 @@ tables where the HTML has charts (Markdown renderers do not draw inline SVG)."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from urllib.parse import quote
 
 from ..report import format_value
 from . import tables
@@ -25,7 +26,7 @@ def _code(text: str) -> str:
 
 
 def _sources(ids: Sequence[str]) -> str:
-    return ", ".join(f"[{_md(i)}](#source-{i})" for i in ids) or "–"
+    return ", ".join(f"[{_md(i)}](#source-{quote(i)})" for i in ids) or "–"
 
 
 def _cell(cell: tables.Cell) -> str:
