@@ -138,6 +138,7 @@ def digest(rule_set: ir.RuleSet) -> str:
             {
                 "id": rule.id,
                 "title": rule.title,
+                "titles": rule.titles,
                 "when": format_expression(rule.when),
                 "then": {type(rule.then).__name__: attrs.asdict(rule.then)},
                 "because": rule.because,

@@ -356,6 +356,7 @@ class _Combiner:
         return ir.Rule(
             id=raw.id.value,
             title=raw.title,
+            titles=dict(raw.titles),
             when=raw.when,
             then=raw.then.value,
             because=dict(raw.because.value) if raw.because else {},
@@ -374,7 +375,10 @@ class _Combiner:
             for language in self.languages:
                 if language not in raw.because.value:
                     self.report("missing-translation", f"no {language!r} message", raw.because.loc)
-            for language, loc in raw.because_keys.items():
+        if self.languages is not None:
+            # a title may lack a language (it falls back to English; ``check`` warns),
+            # but it may not name one the rule set does not have
+            for language, loc in (*raw.because_keys.items(), *raw.title_keys.items()):
                 if language not in self.languages:
                     self.report(
                         "unknown-key",

@@ -68,7 +68,9 @@ class RawRule:
     """One rule as written; ``when``/``then`` are None when they could not be read."""
 
     id: At[str]
-    title: str
+    title: str  # the English title (or the first given): the fallback of every language
+    titles: dict[str, str] = attrs.field(eq=False)  # language -> title
+    title_keys: dict[str, Location] = attrs.field(eq=False)
     text: str
     when: ir.Expr | None
     when_loc: Location
@@ -208,7 +210,10 @@ class _Reader(ShapeReader):
         rule_id = self.name((*path, "id"), data.get("id"), RULE_ID, "rule id")
         text, when = self.when((*path, "when"), data)
         then = self.then((*path, "then"), data["then"]) if "then" in data else None
-        because = self.because((*path, "because"), data.get("because"))
+        because = self.per_language(
+            (*path, "because"), data.get("because"), "a mapping of language to message"
+        )
+        titles, title_keys = self.titles((*path, "title"), data.get("title"))
         override = None
         if "override" in data:
             flag = data["override"]
@@ -220,7 +225,9 @@ class _Reader(ShapeReader):
             return None
         return RawRule(
             id=At(rule_id, self.loc((*path, "id"))),
-            title=self.optional_text(path, data, "title"),
+            title=titles.get("en") or next(iter(titles.values()), ""),
+            titles=titles,
+            title_keys=title_keys,
             text=text,
             when=when,
             when_loc=self.loc((*path, "when")),
@@ -291,11 +298,23 @@ class _Reader(ShapeReader):
         then = ir.FindingThen(kind=finding, factor=factor, severity=severity)
         return At(then, self.loc((*path, "factor")))
 
-    def because(self, path: Path, value: object) -> tuple[dict[str, str], dict[str, Location]]:
+    def titles(self, path: Path, value: object) -> tuple[dict[str, str], dict[str, Location]]:
+        """``title: text`` (English) or ``title: {en: ..., id: ...}``: plain text, no template."""
+        if isinstance(value, str):
+            return {"en": value}, {}
+        return self.per_language(
+            path, value, "text, or a mapping of language to text", template=False
+        )
+
+    def per_language(
+        self, path: Path, value: object, expected: str, *, template: bool = True
+    ) -> tuple[dict[str, str], dict[str, Location]]:
+        """A mapping of language to text (``because``, a title), with the keys' locations;
+        each text is checked as a message template when ``template``."""
         if value is None:
             return {}, {}
         if not isinstance(value, dict):
-            self.wrong_type(path, value, "a mapping of language to message")
+            self.wrong_type(path, value, expected)
             return {}, {}
         messages: dict[str, str] = {}
         keys: dict[str, Location] = {}
@@ -307,7 +326,8 @@ class _Reader(ShapeReader):
             keys[language] = attrs.evolve(
                 self.loc((*path, language), key=True), path=format_path(path)
             )
-            self.template((*path, language), text)
+            if template:
+                self.template((*path, language), text)
         return messages, keys
 
     def template(self, path: Path, text: str) -> None:

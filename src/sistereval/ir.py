@@ -343,10 +343,11 @@ Then = FindingThen | VerdictThen | Derive
 @attrs.frozen(kw_only=True)
 class Rule:
     id: str
-    title: str
+    title: str  # the English title, the fallback of every language
     when: Expr
     then: Then
     because: dict[str, str] = attrs.field(eq=False)  # language -> message template
+    titles: dict[str, str] = attrs.field(factory=dict, eq=False)  # language -> title
     source: str
     text: str = ""  # the condition as written, for explanations
     stratum: int = 0
@@ -402,6 +403,21 @@ class RuleSet:
             if rule.id == rule_id:
                 return rule
         raise KeyError(rule_id)
+
+    def message(self, rule_id: str, kind: str, language: str) -> str:
+        """The catalogue: a rule's ``title`` or ``because`` template in ``language``.
+
+        A missing translation falls back to English, then to the rule's title
+        (``sistereval.language.missing_translations`` lists what is missing).
+        """
+        rule = self.rule(rule_id)
+        if kind == "title":
+            texts = rule.titles
+        elif kind == "because":
+            texts = rule.because
+        else:
+            raise ValueError(f"unknown message kind {kind!r}; use 'title' or 'because'")
+        return texts.get(language) or texts.get("en") or rule.title
 
     @property
     def strata(self) -> tuple[tuple[Rule, ...], ...]:
