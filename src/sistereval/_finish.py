@@ -52,6 +52,8 @@ def finish(resolved: Resolved) -> ir.RuleSet:
         languages=resolved.languages,
         scale=resolved.scale,
         policy=resolved.policy,
+        unique=resolved.unique,
+        undecided_when=resolved.undecided_when,
         factors=resolved.factors,
         obstacle_groups=resolved.obstacle_groups,
         rules=ordered,
@@ -120,9 +122,9 @@ def digest(rule_set: ir.RuleSet) -> str:
 
     It covers everything that decides or words an evaluation (metadata,
     rules with their conditions in canonical form, messages, strata,
-    invariants, the changeable paths counterfactuals search), from every
-    file involved; not the file names, comments,
-    layout or tests.
+    invariants), from every file involved; not the file names, comments,
+    layout or tests, nor what changes no evaluation (``verdicts: unique``,
+    ``undecided_when``, the ``changeable`` paths counterfactuals search).
     """
     content = {
         "format": FORMAT,
@@ -138,6 +140,7 @@ def digest(rule_set: ir.RuleSet) -> str:
             {
                 "id": rule.id,
                 "title": rule.title,
+                "titles": rule.titles,
                 "when": format_expression(rule.when),
                 "then": {type(rule.then).__name__: attrs.asdict(rule.then)},
                 "because": rule.because,
@@ -147,7 +150,6 @@ def digest(rule_set: ir.RuleSet) -> str:
             for rule in rule_set.rules
         ],
         "invariants": list(rule_set.invariants),
-        "changeable": [{"path": c.path, "values": list(c.values)} for c in rule_set.changeable],
     }
     text = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -21,7 +21,7 @@ import attrs
 
 from . import ir
 from ._changeable import inherit_changeable
-from ._rulefile import RawRule, RuleFile, read_rule_file
+from ._rulefile import RawRule, RuleFile, Verdicts, read_rule_file
 from ._shape import At
 from ._suggest import did_you_mean, suggest_value
 from ._typecheck import Context, check_condition, with_findings
@@ -79,6 +79,8 @@ class Resolved:
     changeable: tuple[ir.Changeable, ...]
     tests: tuple[ir.RuleTest, ...]
     problems: tuple[Problem, ...]
+    unique: bool = False
+    undecided_when: ir.Expr | None = None
 
 
 def is_name(text: str) -> bool:
@@ -217,8 +219,13 @@ class _Combiner:
         self.schema = schema
         self.problems: list[Problem] = [*(parent.problems if parent else ()), *raw.problems]
         self.languages = self.meta(raw.languages, "languages", lambda p: p.languages)
-        verdicts = self.meta(raw.verdicts, "verdicts", lambda p: (p.scale, p.policy))
-        self.scale, self.policy = verdicts or (_DEFAULT_SCALE, "worst")
+        verdicts = self.meta(
+            raw.verdicts,
+            "verdicts",
+            lambda p: Verdicts(p.scale, p.policy, p.unique, p.undecided_when),
+        )
+        self.verdicts = verdicts or Verdicts(_DEFAULT_SCALE, "worst")
+        self.scale, self.policy = self.verdicts.scale, self.verdicts.policy
         self.factors = self.meta(raw.factors, "", lambda p: p.factors) or ()
         self.groups = self.meta(raw.obstacle_groups, "", lambda p: p.obstacle_groups) or ()
 
@@ -255,6 +262,11 @@ class _Combiner:
         )
         for rule in raw.rules:
             self.check_rule(rule, context)
+        if self.verdicts.undecided_when is not None:  # an inherited one again, in this context
+            found = check_condition(self.verdicts.undecided_when, context)
+            # it is never compiled, so it may test only for absence: missing(x)
+            found = [p for p in found if p.code != "only-negations"]
+            self.problems.extend(p for p in found if p not in self.problems)
         inherited = [entry for entry in entries if entry.file != raw.file]
         self.check_inherited(inherited, disabled, derived)
         self.check_tests(ids)
@@ -275,6 +287,8 @@ class _Combiner:
             changeable=inherit_changeable(parent.changeable if parent else (), raw.changeable),
             tests=tuple(test.test for test in raw.tests),
             problems=tuple(self.problems),
+            unique=self.verdicts.unique,
+            undecided_when=self.verdicts.undecided_when,
         )
 
     # ------------------------------------------------------------ merging
@@ -346,6 +360,7 @@ class _Combiner:
         return ir.Rule(
             id=raw.id.value,
             title=raw.title,
+            titles=dict(raw.titles),
             when=raw.when,
             then=raw.then.value,
             because=dict(raw.because.value) if raw.because else {},
@@ -364,7 +379,10 @@ class _Combiner:
             for language in self.languages:
                 if language not in raw.because.value:
                     self.report("missing-translation", f"no {language!r} message", raw.because.loc)
-            for language, loc in raw.because_keys.items():
+        if self.languages is not None:
+            # a title may lack a language (it falls back to English; ``check`` warns),
+            # but it may not name one the rule set does not have
+            for language, loc in (*raw.because_keys.items(), *raw.title_keys.items()):
                 if language not in self.languages:
                     self.report(
                         "unknown-key",

@@ -29,7 +29,7 @@ from ._yaml import Document, Path, format_path
 from .errors import Location, Problem, RuleError
 from .schema import FactSchema, FactType
 
-__all__ = ["FORMAT", "POLICIES", "RawRule", "RuleFile", "read_rule_file"]
+__all__ = ["FORMAT", "POLICIES", "RawRule", "RuleFile", "Verdicts", "read_rule_file"]
 
 FORMAT = "sistereval/rules@1"
 POLICIES = ("worst", "best", "priority")
@@ -56,12 +56,24 @@ _CONSEQUENCES = {
 }
 
 
+@attrs.frozen
+class Verdicts:
+    """A rule file's ``verdicts:``; ``unique`` and ``undecided_when`` are read by ``check``."""
+
+    scale: tuple[str, ...]
+    policy: str
+    unique: bool = False
+    undecided_when: ir.Expr | None = None
+
+
 @attrs.frozen(kw_only=True)
 class RawRule:
     """One rule as written; ``when``/``then`` are None when they could not be read."""
 
     id: At[str]
-    title: str
+    title: str  # the English title (or the first given): the fallback of every language
+    titles: dict[str, str] = attrs.field(eq=False)  # language -> title
+    title_keys: dict[str, Location] = attrs.field(eq=False)
     text: str
     when: ir.Expr | None
     when_loc: Location
@@ -84,7 +96,7 @@ class RuleFile:
     description: str
     extends: At[str] | None
     languages: At[tuple[str, ...]] | None
-    verdicts: At[tuple[tuple[str, ...], str]] | None  # (scale, policy)
+    verdicts: At[Verdicts] | None
     factors: At[tuple[str, ...]] | None
     obstacle_groups: At[tuple[str, ...]] | None
     disable: tuple[At[str], ...]
@@ -151,11 +163,12 @@ class _Reader(ShapeReader):
             mapping=mapping is not None,
         )
 
-    def verdicts(self, data: dict[str, Any]) -> At[tuple[tuple[str, ...], str]] | None:
+    def verdicts(self, data: dict[str, Any]) -> At[Verdicts] | None:
         if "verdicts" not in data:
             return None
         path: Path = ("verdicts",)
-        verdicts = self.mapping(path, data["verdicts"], ("scale",), ("policy",))
+        optional = ("policy", "unique", "undecided_when")
+        verdicts = self.mapping(path, data["verdicts"], ("scale",), optional)
         if verdicts is None or "scale" not in verdicts:
             return None
         scale = self.names((*path, "scale"), verdicts["scale"], NAME, "verdict name")
@@ -178,7 +191,13 @@ class _Reader(ShapeReader):
                 self.loc((*path, "policy")),
                 suggest_value(policy, POLICIES),
             )
-        return At((tuple(v.value for v in scale), policy), self.loc(path, key=True))
+        unique = verdicts.get("unique", False)
+        if not isinstance(unique, bool):
+            self.wrong_type((*path, "unique"), unique, "true or false")
+        _, undecided = self.when((*path, "undecided_when"), verdicts)
+        scale_names = tuple(v.value for v in scale)
+        found = Verdicts(scale_names, policy, unique is True, undecided)
+        return At(found, self.loc(path, key=True))
 
     # ------------------------------------------------------------ rules
 
@@ -196,7 +215,10 @@ class _Reader(ShapeReader):
         rule_id = self.name((*path, "id"), data.get("id"), RULE_ID, "rule id")
         text, when = self.when((*path, "when"), data)
         then = self.then((*path, "then"), data["then"]) if "then" in data else None
-        because = self.because((*path, "because"), data.get("because"))
+        because = self.per_language(
+            (*path, "because"), data.get("because"), "a mapping of language to message"
+        )
+        titles, title_keys = self.titles((*path, "title"), data.get("title"))
         override = None
         if "override" in data:
             flag = data["override"]
@@ -208,7 +230,9 @@ class _Reader(ShapeReader):
             return None
         return RawRule(
             id=At(rule_id, self.loc((*path, "id"))),
-            title=self.optional_text(path, data, "title"),
+            title=titles.get("en") or next(iter(titles.values()), ""),
+            titles=titles,
+            title_keys=title_keys,
             text=text,
             when=when,
             when_loc=self.loc((*path, "when")),
@@ -223,9 +247,11 @@ class _Reader(ShapeReader):
         )
 
     def when(self, path: Path, data: dict[str, Any]) -> tuple[str, ir.Expr | None]:
-        if "when" not in data:
+        """The condition at ``path`` (``when``, or ``undecided_when``), parsed."""
+        key = str(path[-1])
+        if key not in data:
             return "", None
-        text = self.text(path, data["when"])
+        text = self.text(path, data[key])
         if text is None:
             return "", None
         line, column = self.doc.values[path]
@@ -277,11 +303,23 @@ class _Reader(ShapeReader):
         then = ir.FindingThen(kind=finding, factor=factor, severity=severity)
         return At(then, self.loc((*path, "factor")))
 
-    def because(self, path: Path, value: object) -> tuple[dict[str, str], dict[str, Location]]:
+    def titles(self, path: Path, value: object) -> tuple[dict[str, str], dict[str, Location]]:
+        """``title: text`` (English) or ``title: {en: ..., id: ...}``: plain text, no template."""
+        if isinstance(value, str):
+            return {"en": value}, {}
+        return self.per_language(
+            path, value, "text, or a mapping of language to text", template=False
+        )
+
+    def per_language(
+        self, path: Path, value: object, expected: str, *, template: bool = True
+    ) -> tuple[dict[str, str], dict[str, Location]]:
+        """A mapping of language to text (``because``, a title), with the keys' locations;
+        each text is checked as a message template when ``template``."""
         if value is None:
             return {}, {}
         if not isinstance(value, dict):
-            self.wrong_type(path, value, "a mapping of language to message")
+            self.wrong_type(path, value, expected)
             return {}, {}
         messages: dict[str, str] = {}
         keys: dict[str, Location] = {}
@@ -293,7 +331,8 @@ class _Reader(ShapeReader):
             keys[language] = attrs.evolve(
                 self.loc((*path, language), key=True), path=format_path(path)
             )
-            self.template((*path, language), text)
+            if template:
+                self.template((*path, language), text)
         return messages, keys
 
     def template(self, path: Path, text: str) -> None:

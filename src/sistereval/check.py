@@ -17,10 +17,18 @@
   ``any(c, p)`` when ``p`` is.  The rule is dead when every alternative is.
 * ``unconsumed-derived``: a rule derives ``name`` but no rule reads
   ``derived.name``.
+* ``verdict-overlap`` (when the rule set declares ``verdicts: {unique:
+  true}``), ``never-decisive``, ``verdict-when-undecided`` and
+  ``verdict-gap``: the verdict rules,
+  checked over the cells of the operands their conditions compare with
+  literals (:mod:`sistereval._verdictrules`, :mod:`sistereval._regions`).
 
 Comparisons between two facts, arithmetic, dates, pattern matches and
-``all``/``none`` quantifiers are taken as satisfiable: the check only claims
-what it can show, so a rule it passes may still be dead.
+``all``/``none`` quantifiers are taken as satisfiable (and, for the verdict
+checks, as possibly false): the check only claims what it can show, so a
+rule it passes may still be dead.  Cycles of ``fired()``/``derived``
+references are load errors (``rule-cycle``), so a rule set ``check`` can
+load has none.
 """
 
 from __future__ import annotations
@@ -35,19 +43,25 @@ from typing import IO, Any, TypeAlias
 import attrs
 
 from . import ir
-from .errors import Location, Problem, SisterevalError
-from .language import FINDINGS, format_expression
-from .schema import FactDef, FactSchema, FactType
+from ._regions import BOOLEANS, MAX_ALTERNATIVES, Operand, Types, dnf
+from ._verdictrules import MAX_CELLS, MAX_REGIONS, Defect, check_verdicts, rule_location
+from .errors import Problem, SisterevalError
+from .language import format_expression
+from .schema import FactSchema, FactType
 
-__all__ = ["MAX_ALTERNATIVES", "CheckReport", "add_check_command", "check_rules"]
+__all__ = [
+    "MAX_ALTERNATIVES",
+    "MAX_CELLS",
+    "MAX_REGIONS",
+    "CheckReport",
+    "Defect",
+    "add_check_command",
+    "check_rules",
+]
 
 OK = 0
 FAILED = 1
 INVALID = 2
-
-#: The most alternatives a condition's disjunctive form may have before the
-#: rule is skipped by the dead-rule check.
-MAX_ALTERNATIVES = 256
 
 Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
@@ -56,13 +70,18 @@ Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 class CheckReport:
     """What :func:`check_rules` found in one rule set.
 
-    ``problems`` are sorted by location; ``skipped`` are the rules whose
-    condition was too large to expand (no claim is made about them).
+    ``problems`` are sorted by location; ``defects`` are the same problems
+    with the rule ids involved and, for gaps and overlaps, the regions of the
+    fact space they hold in.  ``skipped`` are the rules whose condition was
+    too large to expand, ``notes`` say what else was not analysed (no claim
+    is made about either).
     """
 
     ruleset: ir.RuleSet = attrs.field(eq=False, repr=False)
     problems: tuple[Problem, ...]
     skipped: tuple[str, ...] = ()
+    defects: tuple[Defect, ...] = ()
+    notes: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -70,11 +89,13 @@ class CheckReport:
 
     def to_dict(self) -> dict[str, Any]:
         ruleset = self.ruleset
+        defects = self.defects or tuple(Defect(problem=p) for p in self.problems)
         return {
             "ruleset": {"id": ruleset.id, "version": ruleset.version, "file": ruleset.file},
             "ok": self.ok,
-            "problems": [problem.to_dict() for problem in self.problems],
+            "problems": [defect.to_dict() for defect in defects],
             "skipped": list(self.skipped),
+            "notes": list(self.notes),
         }
 
 
@@ -90,8 +111,8 @@ def check_rules(
     from .facts import FACT_SCHEMA
 
     ruleset = rule_set(rules)
-    types = _Types(FACT_SCHEMA if schema is None else schema)
-    problems: list[Problem] = []
+    types = Types(FACT_SCHEMA if schema is None else schema)
+    defects: list[Defect] = []
     skipped: list[str] = []
     for rule in ruleset.rules:
         conflicts = _dead(rule.when, types)
@@ -99,35 +120,30 @@ def check_rules(
             skipped.append(rule.id)
         elif conflicts:
             clauses = "; ".join(conflicts)
-            problems.append(
-                Problem(
-                    code="dead-rule",
-                    message=f"rule {rule.id!r} can never fire: {clauses}",
-                    location=_where(_start(rule.when), rule),
-                )
+            problem = Problem(
+                code="dead-rule",
+                message=f"rule {rule.id!r} can never fire: {clauses}",
+                location=rule_location(rule),
             )
-    problems.extend(_unconsumed(ruleset))
-    problems.sort(key=lambda p: (p.location.sort_key(), p.code, p.message))
-    return CheckReport(ruleset=ruleset, problems=tuple(problems), skipped=tuple(skipped))
-
-
-def _start(expr: ir.Expr) -> Location:
-    """Where the text of ``expr`` begins (an ``and`` node is located at its operator)."""
-    located = [node.loc for node in ir.walk(expr) if node.loc.line is not None]
-    return min(located, key=Location.sort_key, default=expr.loc)
-
-
-def _where(loc: Location, rule: ir.Rule) -> Location:
-    """``loc`` when it has a line, else the rule's own location; without a data path."""
-    best = loc if loc.line is not None else rule.loc
-    return attrs.evolve(best, file=best.file or rule.origin or None, path="")
+            defects.append(Defect(problem=problem, rules=(rule.id,)))
+    defects.extend(_unconsumed(ruleset))
+    verdicts, notes = check_verdicts(ruleset, types)
+    defects.extend(verdicts)
+    defects.sort(key=lambda d: (d.problem.location.sort_key(), d.problem.code, d.problem.message))
+    return CheckReport(
+        ruleset=ruleset,
+        problems=tuple(defect.problem for defect in defects),
+        skipped=tuple(skipped),
+        defects=tuple(defects),
+        notes=tuple(notes),
+    )
 
 
 # --------------------------------------------------------------------------
 # unconsumed derived facts
 
 
-def _unconsumed(ruleset: ir.RuleSet) -> Iterable[Problem]:
+def _unconsumed(ruleset: ir.RuleSet) -> Iterable[Defect]:
     read = {
         node.name
         for rule in ruleset.rules
@@ -137,44 +153,24 @@ def _unconsumed(ruleset: ir.RuleSet) -> Iterable[Problem]:
     for rule in ruleset.rules:
         if isinstance(rule.then, ir.Derive) and rule.then.name not in read:
             name = rule.then.name
-            yield Problem(
+            problem = Problem(
                 code="unconsumed-derived",
                 message=f"rule {rule.id!r} derives {name!r} but no rule reads derived.{name}",
-                location=_where(rule.loc, rule),
+                location=rule_location(rule, condition=False),
             )
+            yield Defect(problem=problem, rules=(rule.id,))
 
 
 # --------------------------------------------------------------------------
 # dead rules
 
 
-def _dnf(expr: ir.Expr) -> list[tuple[ir.Expr, ...]] | None:
-    """``expr`` (in NNF) as alternatives of conjoined atoms; None beyond the cap."""
-    if isinstance(expr, ir.Or):
-        out: list[tuple[ir.Expr, ...]] = []
-        for item in expr.items:
-            part = _dnf(item)
-            if part is None or len(out) + len(part) > MAX_ALTERNATIVES:
-                return None
-            out.extend(part)
-        return out
-    if isinstance(expr, ir.And):
-        acc: list[tuple[ir.Expr, ...]] = [()]
-        for item in expr.items:
-            part = _dnf(item)
-            if part is None or len(acc) * len(part) > MAX_ALTERNATIVES:
-                return None
-            acc = [left + right for left in acc for right in part]
-        return acc
-    return [(expr,)]
-
-
-def _dead(condition: ir.Expr, types: _Types) -> list[str] | None:
+def _dead(condition: ir.Expr, types: Types) -> list[str] | None:
     """The contradictions that make every alternative false ([] if one may hold).
 
     None when the condition has too many alternatives to tell.
     """
-    alternatives = _dnf(ir.to_nnf(condition))
+    alternatives = dnf(ir.to_nnf(condition))
     if alternatives is None:
         return None
     found: list[str] = []
@@ -189,46 +185,6 @@ def _dead(condition: ir.Expr, types: _Types) -> list[str] | None:
 
 
 _NUMERIC = (FactType.NUMBER, FactType.INTEGER)
-_BOOLEANS: tuple[object, ...] = (True, False)
-
-
-@attrs.frozen
-class _Operand:
-    """What the check knows of an operand's values."""
-
-    key: str
-    type: FactType
-    values: tuple[object, ...] = ()  # the whole domain, when finite
-    fact: bool = False  # a fact or attribute: known()/missing() apply
-
-
-class _Types:
-    def __init__(self, schema: FactSchema) -> None:
-        self.schema = schema
-
-    def operand(self, expr: ir.Expr, collection: str | None) -> _Operand | None:
-        if isinstance(expr, ir.FactRef):
-            return self._of(expr.name, self.schema.scalar(expr.name))
-        if isinstance(expr, ir.ItemRef) and expr.collection == collection:
-            coll = FINDINGS if collection == "findings" else self.schema.collection(collection)
-            item = None if coll is None else coll.item(expr.name)
-            return self._of(f"{collection}.{expr.name} (item)", item)
-        if isinstance(expr, ir.DerivedRef | ir.FiredRef):
-            key = format_expression(expr)
-            return _Operand(key, FactType.BOOLEAN, _BOOLEANS)
-        if isinstance(expr, ir.Quantifier) and expr.kind == "count":
-            return _Operand(format_expression(expr), FactType.INTEGER)
-        return None
-
-    @staticmethod
-    def _of(key: str, fact: FactDef | None) -> _Operand | None:
-        if fact is None:
-            return None
-        if fact.type is FactType.BOOLEAN:
-            return _Operand(key, fact.type, _BOOLEANS, fact=True)
-        if fact.type is FactType.ENUM:
-            return _Operand(key, fact.type, tuple(fact.values), fact=True)
-        return _Operand(key, fact.type, fact=True)
 
 
 _MIRROR = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
@@ -238,7 +194,7 @@ _MIRROR = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
 class _State:
     """The constraints one conjunction puts on one operand, each with its atom."""
 
-    operand: _Operand
+    operand: Operand
     allowed: list[tuple[frozenset[object], ir.Expr]] = attrs.Factory(list)
     excluded: list[tuple[object, ir.Expr]] = attrs.Factory(list)
     lower: list[tuple[float, bool, ir.Expr]] = attrs.Factory(list)  # value, strict, atom
@@ -343,7 +299,7 @@ def _within(
 
 
 def _conflict(
-    conjunction: Sequence[ir.Expr], types: _Types, collection: str | None
+    conjunction: Sequence[ir.Expr], types: Types, collection: str | None
 ) -> list[ir.Expr] | None:
     """The atoms of ``conjunction`` that cannot all hold (in its order), or None.
 
@@ -352,7 +308,7 @@ def _conflict(
     """
     states: dict[str, _State] = {}
 
-    def state(operand: _Operand) -> _State:
+    def state(operand: Operand) -> _State:
         return states.setdefault(operand.key, _State(operand))
 
     for atom in conjunction:
@@ -378,7 +334,7 @@ def _conflict(
                 negated = isinstance(atom, ir.Known) and atom.negated
                 (state(operand).missing if negated else state(operand).known).append(atom)
         elif isinstance(atom, ir.Quantifier) and atom.kind == "any" and atom.where is not None:
-            alternatives = _dnf(atom.where)
+            alternatives = dnf(atom.where)
             if alternatives is not None and all(
                 _conflict(alt, types, atom.collection) is not None for alt in alternatives
             ):
@@ -394,9 +350,9 @@ def _conflict(
 
 def _in(
     atom: ir.In,
-    types: _Types,
+    types: Types,
     collection: str | None,
-    state: Callable[[_Operand], _State],
+    state: Callable[[Operand], _State],
 ) -> None:
     if isinstance(atom.haystack, ir.ListLiteral):
         operand = types.operand(atom.needle, collection)
@@ -414,7 +370,7 @@ def _in(
     if haystack is None or not isinstance(atom.needle, ir.Literal):
         return
     # "v" in list-fact: a truth value of its own, and the list must be known
-    member = _Operand(f"{haystack.key} has {atom.needle.value!r}", FactType.BOOLEAN, _BOOLEANS)
+    member = Operand(f"{haystack.key} has {atom.needle.value!r}", FactType.BOOLEAN, BOOLEANS)
     state(member).constrain("==", not atom.negated, atom)
     if haystack.fact:
         state(haystack).known.append(atom)
@@ -430,8 +386,9 @@ def add_check_command(commands: Commands) -> None:
         "check",
         help="find defects in rule sets without evaluating any case",
         description="Check each rule set statically: rules that can never fire, derived "
-        "facts no rule reads. Exit 0 when no defect is found, 1 when one is, 2 when a rule "
-        "file is invalid.",
+        "facts no rule reads, verdict rules that never decide or that overlap (when the rule "
+        "set declares its verdicts unique), and cases no verdict rule covers. Exit 0 when no "
+        "defect is found, 1 when one is, 2 when a rule file is invalid.",
     )
     parser.add_argument(
         "rules", nargs="+", metavar="RULES", help="a rule file, or the name of a shipped rule set"
@@ -463,4 +420,6 @@ def _check(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
             stdout.write(f"{name}: ok\n")
         else:
             stdout.writelines(f"{problem}\n" for problem in report.problems)
+        if args.format != "json":
+            stdout.writelines(f"{name}: note: {note}\n" for note in report.notes)
     return status

@@ -178,6 +178,7 @@ _COMMANDS: tuple[Callable[[Commands], None], ...] = (
     _command("check", "add_check_command"),
     _command("ruletest", "add_test_command"),
     _command("rulediff", "add_diff_command"),
+    _command("report", "add_report_command"),
     _add_schema,
 )
 

@@ -344,10 +344,11 @@ Then = FindingThen | VerdictThen | Derive
 @attrs.frozen(kw_only=True)
 class Rule:
     id: str
-    title: str
+    title: str  # the English title, the fallback of every language
     when: Expr
     then: Then
     because: dict[str, str] = attrs.field(eq=False)  # language -> message template
+    titles: dict[str, str] = attrs.field(factory=dict, eq=False)  # language -> title
     source: str
     text: str = ""  # the condition as written, for explanations
     stratum: int = 0
@@ -390,6 +391,9 @@ class RuleSet:
     ``scale`` lists verdicts from best to worst (``not_assessable`` is implicit).
     ``policy`` is ``worst`` (the worst fired verdict wins), ``best``, or
     ``priority`` (the first fired verdict rule in file order wins).
+    ``unique`` and ``undecided_when`` change no evaluation: they tell
+    ``sistereval check`` that verdict rules with different verdicts must not
+    overlap, and where no verdict rule is meant to fire.
     """
 
     id: str
@@ -399,6 +403,8 @@ class RuleSet:
     languages: tuple[str, ...] = ("en", "id")
     scale: tuple[str, ...] = ("success", "partial", "failure")
     policy: str = "worst"
+    unique: bool = False
+    undecided_when: Expr | None = None
     factors: tuple[str, ...] = ()  # success factors
     obstacle_groups: tuple[str, ...] = ()
     rules: tuple[Rule, ...] = ()
@@ -413,6 +419,21 @@ class RuleSet:
             if rule.id == rule_id:
                 return rule
         raise KeyError(rule_id)
+
+    def message(self, rule_id: str, kind: str, language: str) -> str:
+        """The catalogue: a rule's ``title`` or ``because`` template in ``language``.
+
+        A missing translation falls back to English, then to the rule's title
+        (``sistereval.language.missing_translations`` lists what is missing).
+        """
+        rule = self.rule(rule_id)
+        if kind == "title":
+            texts = rule.titles
+        elif kind == "because":
+            texts = rule.because
+        else:
+            raise ValueError(f"unknown message kind {kind!r}; use 'title' or 'because'")
+        return texts.get(language) or texts.get("en") or rule.title
 
     @property
     def strata(self) -> tuple[tuple[Rule, ...], ...]:

@@ -47,6 +47,7 @@ __all__ = [
     "check_expression",
     "format_expression",
     "load_rules",
+    "missing_translations",
     "parse_expression",
     "render_message",
     "shipped_rule_sets",
@@ -178,3 +179,37 @@ def render_message(template: str, scalars: Mapping[str, object], *, language: st
     '1 of 20%'
     """
     return render(_parts(template), scalars, language)
+
+
+def missing_translations(
+    ruleset: ir.RuleSet, languages: Iterable[str] | None = None
+) -> list[Problem]:
+    """Every rule title and ``because`` message missing in a language, as
+    ``missing-translation`` problems located at the rule (``sistereval check``
+    reports them as warnings: the text falls back to English).
+
+    ``languages`` defaults to the rule set's languages and those the library
+    speaks (``en``, ``id``); the problems are sorted by location.
+    """
+    if languages is None:
+        from .evaluation import LANGUAGES  # imported late: evaluation imports this module
+
+        languages = (*ruleset.languages, *LANGUAGES)
+    wanted = tuple(dict.fromkeys(languages))
+    problems = []
+    for rule in ruleset.rules:
+        for kind, texts in (("title", rule.titles), ("message", rule.because)):
+            missing = [language for language in wanted if language not in texts]
+            if missing:
+                names = ", ".join(repr(language) for language in missing)
+                problems.append(
+                    Problem(
+                        code="missing-translation",
+                        message=f"the rule {rule.id!r} has no {names} {kind}",
+                        location=rule.loc,
+                        suggestion="the English text is shown instead"
+                        if "en" in texts
+                        else "the rule's title is shown instead",
+                    )
+                )
+    return sorted(problems, key=lambda p: (p.location.sort_key(), p.message))

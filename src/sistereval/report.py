@@ -1,4 +1,6 @@
-"""Render an evaluation for people: plain text for the terminal, in English or Indonesian.
+"""Render an evaluation for people: plain text for the terminal, in English or Indonesian,
+and the ``sistereval report`` command (the reports themselves are
+:mod:`sistereval.reporting`).
 
 ``--format json`` is :meth:`sistereval.verdict.Evaluation.to_dict`, the decision record;
 this module is for reading.
@@ -6,11 +8,23 @@ this module is for reading.
 
 from __future__ import annotations
 
+import argparse
+import os
 from collections.abc import Mapping
+from pathlib import Path
+from typing import IO, TYPE_CHECKING
 
+from ._cliargs import add_lang_option, add_rules_option
 from .verdict import NOT_ASSESSABLE, Evaluation, Finding
 
-__all__ = ["LABELS", "finding_tag", "render_text"]
+if TYPE_CHECKING:
+    from .cli import Commands
+
+__all__ = ["LABELS", "add_report_command", "finding_tag", "format_value", "render_text"]
+
+OK = 0
+INVALID = 2
+FORMATS = ("text", "markdown", "html")
 
 #: Library text per language; every key exists in every language (a test checks it).
 LABELS: Mapping[str, Mapping[str, str]] = {
@@ -35,6 +49,7 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "not_assessable": "not assessable",
         "chosen": "used",
         "json_hint": "(why: sistereval explain CASE)",
+        "derived": "derived",
     },
     "id": {
         "verdict": "putusan",
@@ -57,6 +72,7 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "not_assessable": "tidak dapat dinilai",
         "chosen": "dipakai",
         "json_hint": "(alasannya: sistereval explain CASE)",
+        "derived": "fakta turunan",
     },
 }
 
@@ -66,11 +82,12 @@ def finding_tag(finding: Finding, labels: Mapping[str, str]) -> str:
     if finding.kind == "verdict":
         return f"{labels['verdict']} → {labels[finding.verdict or NOT_ASSESSABLE]}"
     if finding.kind == "derived":
-        return "derived"
+        return labels["derived"]
     return f"{finding.kind}, {finding.factor}, {finding.severity}"
 
 
-def _value(value: object) -> str:
+def format_value(value: object) -> str:
+    """A fact value for reading: ``?`` when unknown, ``true``, ``0.2``, ``[a, b]``."""
     if value is None:
         return "?"
     if isinstance(value, bool):
@@ -78,9 +95,10 @@ def _value(value: object) -> str:
     if isinstance(value, float):
         return f"{value:.2f}".rstrip("0").rstrip(".")
     if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(_value(v) for v in value) + "]"
+        return "[" + ", ".join(format_value(v) for v in value) + "]"
     if isinstance(value, Mapping):
-        return "{" + ", ".join(f"{k}: {_value(v)}" for k, v in value.items() if v is not None) + "}"
+        shown = (f"{k}: {format_value(v)}" for k, v in value.items() if v is not None)
+        return "{" + ", ".join(shown) + "}"
     return str(value)
 
 
@@ -101,7 +119,7 @@ def render_text(evaluation: Evaluation, *, source: str | None = None) -> str:
         lines.append(f"    - {finding.rule} [{finding_tag(finding, t)}]")
         lines.append(f"      {finding.message}")
         if finding.facts:
-            facts = ", ".join(f"{k} = {_value(v)}" for k, v in finding.facts.items())
+            facts = ", ".join(f"{k} = {format_value(v)}" for k, v in finding.facts.items())
             lines.append(f"      {t['facts']}: {facts}")
         if finding.sources:
             lines.append(f"      {t['sources']}: {', '.join(finding.sources)}")
@@ -113,11 +131,69 @@ def render_text(evaluation: Evaluation, *, source: str | None = None) -> str:
         lines.append(f"    {t['none']}")
     for dispute in record["disputes"]:
         options = "; ".join(
-            f"{_value(a['value'])} ({', '.join(a['sources']) or '-'})"
+            f"{format_value(a['value'])} ({', '.join(a['sources']) or '-'})"
             for a in dispute["alternatives"]
         )
         lines.append(
-            f"    - {dispute['fact']}: {options} → {t['chosen']} {_value(dispute['chosen'])}"
+            f"    - {dispute['fact']}: {options} → {t['chosen']} {format_value(dispute['chosen'])}"
         )
     lines.append(f"  {t['not_fired']}: {len(evaluation.not_fired)} {t['json_hint']}")
     return "\n".join(lines) + "\n"
+
+
+def add_report_command(commands: Commands) -> None:
+    """Declare ``sistereval report`` (for :data:`sistereval.cli._COMMANDS`)."""
+    parser = commands.add_parser(
+        "report",
+        help="write a report of one case: terminal text, Markdown or HTML",
+        description="Evaluate one case and write a report for people: the verdict and its "
+        "confidence, a chart of the success factors and obstacle groups, a timeline, the "
+        "findings with their sources, the rules that did not fire, counterfactuals, disputes "
+        "and the bibliography. Exit 0 when written, 2 when the case, the rule set or the "
+        "output file is invalid.",
+    )
+    parser.add_argument("case", metavar="CASE", help="a case file (.yaml, .yml, .json)")
+    add_rules_option(parser)
+    add_lang_option(parser)
+    parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="text",
+        help="text for the terminal (colours on a terminal), markdown, or html: one "
+        "self-contained file (default: text)",
+    )
+    parser.add_argument(
+        "--out", metavar="FILE", help="write the report to FILE instead of standard output"
+    )
+    parser.set_defaults(handler=_report_command)
+
+
+def _report_command(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
+    from .cases import load_case
+    from .errors import SisterevalError
+    from .evaluation import rule_set
+    from .reporting import build_report, render_html, render_markdown, render_terminal
+
+    try:
+        rules = rule_set(args.rules)
+        case = load_case(Path(args.case), file=args.case)
+        report = build_report(case, rules, language=args.lang)
+    except SisterevalError as exc:
+        stderr.write(f"{exc}\n")
+        return INVALID
+    if args.format == "html":
+        text = render_html(report)
+    elif args.format == "markdown":
+        text = render_markdown(report)
+    else:
+        colour = args.out is None and stdout.isatty() and "NO_COLOR" not in os.environ
+        text = render_terminal(report, colour=colour)
+    if args.out is None:
+        stdout.write(text)
+        return OK
+    try:
+        Path(args.out).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        stderr.write(f"{args.out}: cannot write the report: {exc.strerror or exc}\n")
+        return INVALID
+    return OK
