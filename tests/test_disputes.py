@@ -98,6 +98,7 @@ class TestBandungNamur:
                 },
             ],
             "verdict_depends": False,
+            "chosen": 11501.1,
         } == {k: v for k, v in data[0].items() if k != "note"}
         assert "2017-10-09" == data[2]["alternatives"][0]["value"]
 

@@ -105,21 +105,24 @@ class AlternativeVerdict:
 class DisputeVerdicts:
     """A dispute of the case and the verdict under each of its values."""
 
-    fact: str
-    note: str
+    dispute: Dispute
     alternatives: tuple[AlternativeVerdict, ...]
+
+    @property
+    def fact(self) -> str:
+        return self.dispute.fact
 
     @property
     def verdict_depends(self) -> bool:
         return len({alt.verdict for alt in self.alternatives}) > 1
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "fact": self.fact,
-            "alternatives": [alt.to_dict() for alt in self.alternatives],
-            "verdict_depends": self.verdict_depends,
-            "note": self.note,
-        }
+        data = self.dispute.to_dict()  # fact, chosen, note
+        data.update(
+            alternatives=[alt.to_dict() for alt in self.alternatives],
+            verdict_depends=self.verdict_depends,
+        )
+        return data
 
 
 _MILESTONE_OF = {fact: kind for kind, fact in _MILESTONE_FACT.items()}
@@ -171,9 +174,7 @@ def dispute_verdicts(
                     verdict=verdict,
                 )
             )
-        out.append(
-            DisputeVerdicts(fact=dispute.fact, note=dispute.note, alternatives=tuple(alternatives))
-        )
+        out.append(DisputeVerdicts(dispute=dispute, alternatives=tuple(alternatives)))
     return tuple(out)
 
 

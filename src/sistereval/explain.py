@@ -483,7 +483,7 @@ def explain(
         misses.append(
             Miss(
                 rule=the_rule.id,
-                title=the_rule.title,
+                title=ruleset.message(the_rule.id, "title", language),
                 then=_then(the_rule),
                 verdict=then.verdict if isinstance(then, ir.VerdictThen) else None,
                 better_verdict=_better(the_rule, evaluation.verdict, ruleset.scale),
