@@ -13,7 +13,7 @@ from sistereval import cli
 from sistereval.cases import load_case
 from sistereval.disputes import STRINGS, DisputeVerdicts, dispute_verdicts, render_disputes
 from sistereval.evaluation import evaluate
-from sistereval.explain import explain, render_explanation
+from sistereval.explanation import explain, render_explanation
 from sistereval.model import Case
 from sistereval.report import LABELS
 

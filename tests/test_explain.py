@@ -13,7 +13,7 @@ import pytest
 
 from sistereval import cli
 from sistereval.errors import UsageError
-from sistereval.explain import (
+from sistereval.explanation import (
     STRINGS,
     Clause,
     Explanation,

@@ -23,6 +23,7 @@ from sistereval.model import Case, MilestoneType, SourceKind
 from sistereval.reporting import (
     Report,
     build_report,
+    make_report,
     render_html,
     render_markdown,
     render_terminal,
@@ -184,7 +185,8 @@ class TestBuildReport:
         ]
         dispute = reports["id"].disputes[0]
         assert ("distance.km", False) == (dispute.fact, dispute.verdict_depends)
-        assert [("failure", ("derived",)), ("failure", ("bachtiar2024",))] == [
+        # "derived" marks a value computed from the case: no source to link
+        assert [("failure", ()), ("failure", ("bachtiar2024",))] == [
             (a.verdict, a.sources) for a in dispute.alternatives
         ]
 
@@ -268,8 +270,10 @@ class TestHtml:
         assert [] == [e.tag for e in tree.iter() if e.tag in ("script", "link", "img", "iframe")]
         assert [] == [e.tag for e in tree.iter() if e.get("src") is not None]
         hrefs = [e.get("href") for e in tree.iter("a")]
-        assert 21 == len(hrefs)  # the sources of findings, events and disputes
+        assert 20 == len(hrefs)  # the sources of findings, events and disputes
         assert [] == [href for href in hrefs if not href.startswith("#source-")]
+        ids = {e.get("id") for e in tree.iter()}
+        assert [] == [href for href in hrefs if href[1:] not in ids]  # no broken link
         assert "@media print" in document
         assert "url(" not in document
 
@@ -386,7 +390,36 @@ class TestCommand:
         target = tmp_path / "report.html"
         code, out, _ = self.call(str(NAMUR), "--format", "html", "--out", str(target))
         assert (0, "") == (code, out)
-        assert render_html(build_report(NAMUR)) == target.read_text(encoding="utf-8")
+        assert render_html(make_report(NAMUR)) == target.read_text(encoding="utf-8")
+
+    def test_counterfactuals_and_dispute_verdicts_are_computed(self) -> None:
+        code, out, _ = self.call(str(NAMUR), "--format", "markdown")
+        assert 0 == code
+        section = out.split("## What would change the verdict")[1].split("\n## ")[0]
+        assert "417 variant(s) of the case searched for the verdict partial" in section
+        assert "| `leadership_changes[0].continuity` | false | true |" in section
+        disputes = out.split("## Disputed facts")[1].split("\n## ")[0]
+        assert (
+            "| `distance.great_circle_km` | 11501.1 | derived from the case | yes | failure |"
+            in disputes
+        )
+        assert "the verdict does not depend on it" in disputes
+
+    def test_no_counterfactual(self) -> None:
+        code, out, _ = self.call(str(NAMUR), "--format", "markdown", "--no-counterfactual")
+        assert 0 == code
+        assert "none computed" in out.split("## What would change the verdict")[1]
+
+    def test_max_changes_below_one(self) -> None:
+        code, _, err = self.call(str(NAMUR), "--max-changes", "0")
+        assert (2, "sistereval report: --max-changes must be at least 1\n") == (code, err)
+
+    def test_no_better_verdict_to_search_for(self) -> None:
+        code, out, _ = self.call(
+            str(ROOT / "examples" / "surabaya-kitakyushu.yaml"), "--format", "markdown"
+        )
+        assert 0 == code
+        assert "no better verdict than success to search for" in out
 
     def test_unwritable_out_file(self, tmp_path: Path) -> None:
         target = tmp_path / "missing" / "report.md"

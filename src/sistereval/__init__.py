@@ -30,7 +30,7 @@ from .errors import (
 if TYPE_CHECKING:
     from .cases import case_schema, dump_case, load_case
     from .evaluation import evaluate
-    from .explain import Explanation, explain
+    from .explanation import Explanation, explain
     from .facts import FACT_SCHEMA, Facts, derive
     from .ir import RuleSet
     from .language import load_rules
@@ -46,7 +46,7 @@ _LAZY = {
     "FACT_SCHEMA": "facts",
     "Case": "model",
     "Evaluation": "verdict",
-    "Explanation": "explain",
+    "Explanation": "explanation",
     "Facts": "facts",
     "Finding": "verdict",
     "RuleSet": "ir",
@@ -54,7 +54,7 @@ _LAZY = {
     "derive": "facts",
     "dump_case": "cases",
     "evaluate": "evaluation",
-    "explain": "explain",
+    "explain": "explanation",
     "load_case": "cases",
     "load_rules": "language",
 }

@@ -172,7 +172,7 @@ def _command(module: str, function: str) -> Callable[[Commands], None]:
 _COMMANDS: tuple[Callable[[Commands], None], ...] = (
     _add_validate,
     _add_evaluate,
-    _command("explain", "add_explain_command"),
+    _command("explanation", "add_explain_command"),
     _command("whatif", "add_whatif_command"),
     _command("batch", "add_batch_command"),
     _command("check", "add_check_command"),

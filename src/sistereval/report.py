@@ -165,19 +165,38 @@ def add_report_command(commands: Commands) -> None:
     parser.add_argument(
         "--out", metavar="FILE", help="write the report to FILE instead of standard output"
     )
+    parser.add_argument(
+        "--max-changes",
+        type=int,
+        default=3,
+        metavar="N",
+        help="the largest set of changes the counterfactual search tries (default: 3)",
+    )
+    parser.add_argument(
+        "--no-counterfactual",
+        action="store_true",
+        help="skip the counterfactual search (the section then says none was computed)",
+    )
     parser.set_defaults(handler=_report_command)
 
 
 def _report_command(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
     from .cases import load_case
     from .errors import SisterevalError
-    from .evaluation import rule_set
-    from .reporting import build_report, render_html, render_markdown, render_terminal
+    from .reporting import make_report, render_html, render_markdown, render_terminal
 
+    if args.max_changes < 1:
+        stderr.write("sistereval report: --max-changes must be at least 1\n")
+        return INVALID
     try:
-        rules = rule_set(args.rules)
         case = load_case(Path(args.case), file=args.case)
-        report = build_report(case, rules, language=args.lang)
+        report = make_report(
+            case,
+            args.rules,
+            language=args.lang,
+            max_changes=args.max_changes,
+            search=not args.no_counterfactual,
+        )
     except SisterevalError as exc:
         stderr.write(f"{exc}\n")
         return INVALID

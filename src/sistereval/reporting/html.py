@@ -167,10 +167,7 @@ def _counterfactuals(report: Report, t: Mapping[str, str]) -> list[str]:
     found = report.counterfactuals
     if found is None:
         return [f"<p>{_e(t['none_computed'])}</p>"]
-    target = verdict_name(t, found.target)
-    out = [f"<p>{_e(t['searched'].format(n=found.searched, target=target))}</p>"]
-    if not found.solutions:
-        return [*out, f"<p>{_e(t['no_solution'].format(target=target))}</p>"]
+    out = [f"<p>{_e(s)}</p>" for s in tables.counterfactual_sentences(found, t)]
     for number, solution in enumerate(found.solutions, 1):
         verdict = verdict_name(t, solution.verdict)
         out.append(f"<h3>{_e(t['solution'].format(n=number, verdict=verdict))}</h3>")

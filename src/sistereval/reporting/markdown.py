@@ -121,10 +121,8 @@ def _counterfactuals(report: Report, t: Mapping[str, str]) -> list[str]:
     found = report.counterfactuals
     if found is None:
         return [*out, t["none_computed"], ""]
-    target = verdict_name(t, found.target)
-    out += [_md(t["searched"].format(n=found.searched, target=target)), ""]
-    if not found.solutions:
-        return [*out, _md(t["no_solution"].format(target=target)), ""]
+    for sentence in tables.counterfactual_sentences(found, t):
+        out += [_md(sentence), ""]
     for number, solution in enumerate(found.solutions, 1):
         verdict = verdict_name(t, solution.verdict)
         out += [f"### {_md(t['solution'].format(n=number, verdict=verdict))}", ""]

@@ -23,7 +23,7 @@ import attrs
 from .. import ir
 from ..cases import load_case
 from ..evaluation import evaluate, rule_set
-from ..explain import explain
+from ..explanation import explain
 from ..model import Case, PartialDate
 
 __all__ = [
@@ -114,15 +114,16 @@ class Solution:
 @attrs.frozen(kw_only=True)
 class Counterfactuals:
     verdict_before: str
-    target: str
+    target: str | None  # None: no better verdict to reach
     searched: int
+    complete: bool  # False: the search stopped at its bound
     solutions: tuple[Solution, ...]
 
 
 @attrs.frozen(kw_only=True)
 class Alternative:
     value: object
-    sources: tuple[str, ...]
+    sources: tuple[str, ...]  # empty: computed from the case, no source gives it
     verdict: str | None  # the verdict with this value, when computed
 
 
@@ -351,8 +352,9 @@ def _counterfactuals(data: Mapping[str, Any], language: str) -> Counterfactuals:
     )
     return Counterfactuals(
         verdict_before=str(data.get("verdict_before", "")),
-        target=str(data.get("target", "")),
+        target=None if data.get("target") is None else str(data["target"]),
         searched=int(data.get("searched", 0)),
+        complete=bool(data.get("complete", True)),
         solutions=solutions,
     )
 
@@ -364,7 +366,8 @@ def _disputes(data: Sequence[Mapping[str, Any]]) -> tuple[Dispute, ...]:
             alternatives=tuple(
                 Alternative(
                     value=alternative.get("value"),
-                    sources=tuple(alternative.get("sources", ())),
+                    # "derived" marks a value computed from the case (disputes.DERIVED)
+                    sources=tuple(s for s in alternative.get("sources", ()) if s != "derived"),
                     verdict=alternative.get("verdict"),
                 )
                 for alternative in item.get("alternatives", ())

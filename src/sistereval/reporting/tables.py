@@ -14,7 +14,7 @@ import attrs
 
 from ..report import format_value
 from .chart import score_text
-from .model import Report, Score, Solution
+from .model import Counterfactuals, Report, Score, Solution
 from .strings import consequence, name, verdict_name
 from .timeline import event_label
 
@@ -124,6 +124,18 @@ def not_fired_table(report: Report, t: Mapping[str, str]) -> Table:
     return Table(head, rows)
 
 
+def counterfactual_sentences(found: Counterfactuals, t: Mapping[str, str]) -> list[str]:
+    """What the search looked for and how far it went, before its solutions."""
+    if found.target is None:
+        return [t["no_target"].format(verdict=verdict_name(t, found.verdict_before))]
+    target = verdict_name(t, found.target)
+    searched = t["searched"].format(n=found.searched, target=target)
+    sentences = [searched if found.complete else f"{searched} ({t['search_bounded']})"]
+    if not found.solutions:
+        sentences.append(t["no_solution"].format(target=target))
+    return sentences
+
+
 def changes_table(solution: Solution, t: Mapping[str, str]) -> Table:
     rows = tuple(
         (Code(c.path), format_value(c.before), format_value(c.after), c.text)
@@ -138,7 +150,8 @@ def disputes_table(report: Report, t: Mapping[str, str]) -> Table:
         for a in d.alternatives:
             used = t["yes"] if d.chosen is not None and a.value == d.chosen else ""
             verdict = verdict_name(t, a.verdict) if a.verdict else "–"
-            rows.append((Code(d.fact), format_value(a.value), Sources(a.sources), used, verdict))
+            sources: Cell = Sources(a.sources) if a.sources else t["derived_value"]
+            rows.append((Code(d.fact), format_value(a.value), sources, used, verdict))
         if d.verdict_depends is not None:
             depends = t["depends"] if d.verdict_depends else t["not_depends"]
             rows.append((Code(d.fact), "", "", "", depends))

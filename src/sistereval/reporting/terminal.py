@@ -145,10 +145,9 @@ def _counterfactuals(report: Report, t: Mapping[str, str]) -> list[RenderableTyp
     found = report.counterfactuals
     if found is None:
         return [_plain(t["none_computed"])]
-    target = verdict_name(t, found.target)
-    out: list[RenderableType] = [_plain(t["searched"].format(n=found.searched, target=target))]
-    if not found.solutions:
-        return [*out, _plain(t["no_solution"].format(target=target))]
+    out: list[RenderableType] = [
+        _plain(sentence) for sentence in tables.counterfactual_sentences(found, t)
+    ]
     for number, solution in enumerate(found.solutions, 1):
         verdict = verdict_name(t, solution.verdict)
         out.append(Text(t["solution"].format(n=number, verdict=verdict), style="bold"))
