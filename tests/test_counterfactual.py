@@ -92,7 +92,7 @@ class TestCandidates:
         assert {
             "en": "Keep the partnership going after the change of mayor in Bandung on 2018-09-05"
             " (continuity: false → true)",
-            "id": "Lanjutkan kerja sama setelah pergantian mayor di Bandung pada 2018-09-05"
+            "id": "Lanjutkan kerja sama setelah pergantian wali kota di Bandung pada 2018-09-05"
             " (continuity: false → true)",
         } == options["leadership_changes[0].continuity=True"].text
         assert (
@@ -153,7 +153,7 @@ class TestSearch:
             "text": {
                 "en": "Keep the partnership going after the change of mayor in Bandung on "
                 "2018-09-05 (continuity: false → true)",
-                "id": "Lanjutkan kerja sama setelah pergantian mayor di Bandung pada "
+                "id": "Lanjutkan kerja sama setelah pergantian wali kota di Bandung pada "
                 "2018-09-05 (continuity: false → true)",
             },
         } == data["solutions"][0]["changes"][2]
@@ -300,7 +300,7 @@ class TestCommand:
         )
         assert 0 == code
         assert "  apa yang akan menaikkan putusan (gagal → berhasil sebagian):" in out
-        assert "Lanjutkan kerja sama setelah pergantian mayor di Bandung pada 2018-09-05" in out
+        assert "Lanjutkan kerja sama setelah pergantian wali kota di Bandung pada 2018-09-05" in out
 
     def test_max_changes(self) -> None:
         code, out, _ = run(

@@ -115,6 +115,6 @@ class TestTimeline:
 
     def test_event_label(self) -> None:
         report = build_report(NAMUR, language="id")
-        assert ["persetujuan DPRD/dewan kota (Namur)", "pergantian mayor (Bandung)"] == [
+        assert ["persetujuan DPRD/dewan kota (Namur)", "pergantian wali kota (Bandung)"] == [
             event_label(report.timeline[i], strings("id")) for i in (1, 5)
         ]

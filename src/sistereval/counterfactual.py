@@ -55,7 +55,7 @@ from .errors import SisterevalError, UsageError
 from .evaluation import evaluate, rule_set
 from .facts import derive
 from .model import Case
-from .report import LABELS
+from .report import LABELS, office_name
 from .verdict import NOT_ASSESSABLE
 from .whatif import apply_changes
 
@@ -216,6 +216,7 @@ def describe_change(
     }
 
 
+
 def _words(
     head: str, leaf: str, item: Mapping[str, Any], after: object, data: Mapping[str, Any]
 ) -> tuple[str, str] | None:
@@ -239,10 +240,11 @@ def _words(
         )
     if head == "leadership_changes" and leaf == "continuity" and after is True:
         who = _partner(data, item.get("partner"))
-        office, date = item.get("office", "?"), item.get("date", "?")
+        office, date = str(item.get("office", "?")), item.get("date", "?")
+        id_office = office_name(office, "id")
         return (
             f"Keep the partnership going after the change of {office} in {who} on {date}",
-            f"Lanjutkan kerja sama setelah pergantian {office} di {who} pada {date}",
+            f"Lanjutkan kerja sama setelah pergantian {id_office} di {who} pada {date}",
         )
     return None
 

@@ -86,6 +86,25 @@ def finding_tag(finding: Finding, labels: Mapping[str, str]) -> str:
     return f"{finding.kind}, {finding.factor}, {finding.severity}"
 
 
+#: The names of offices case files usually write (``office`` is free text), in
+#: the languages other than English; any other office is shown as written.
+OFFICES: Mapping[str, Mapping[str, str]] = {
+    "id": {
+        "mayor": "wali kota",
+        "deputy mayor": "wakil wali kota",
+        "governor": "gubernur",
+        "regent": "bupati",
+        "city council": "DPRD kota",
+        "council": "DPRD",
+    },
+}
+
+
+def office_name(office: str, language: str) -> str:
+    """``mayor`` in ``language`` (``wali kota``), or as written when not known."""
+    return OFFICES.get(language, {}).get(office.casefold(), office)
+
+
 def format_value(value: object) -> str:
     """A fact value for reading: ``?`` when unknown, ``true``, ``0.2``, ``[a, b]``."""
     if value is None:

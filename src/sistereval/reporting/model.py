@@ -25,6 +25,7 @@ from ..cases import load_case
 from ..evaluation import evaluate, rule_set
 from ..explanation import explain
 from ..model import Case, PartialDate
+from ..report import office_name
 
 __all__ = [
     "Alternative",
@@ -241,7 +242,7 @@ def build_report(
         confidence=evaluation.confidence,
         deciding=evaluation.deciding,
         scores=scores,
-        timeline=timeline(the_case),
+        timeline=timeline(the_case, language),
         findings=findings,
         not_fired=misses,
         counterfactuals=None
@@ -294,8 +295,9 @@ def _consequence(then: ir.Then) -> dict[str, Any]:
     return {"kind": kind, "factor": None, "severity": None, "verdict": verdict}
 
 
-def timeline(case: Case) -> tuple[Event, ...]:
-    """The case's milestones and leadership changes, oldest first (file order on a tie)."""
+def timeline(case: Case, language: str = "en") -> tuple[Event, ...]:
+    """The case's milestones and leadership changes, oldest first (file order on a tie);
+    offices named in ``language``."""
     names = {p.id: p.name for p in case.partners}
     events = [
         Event(
@@ -315,7 +317,7 @@ def timeline(case: Case) -> tuple[Event, ...]:
             Event(
                 date=change.date,
                 kind="leadership",
-                type=change.office,
+                type=office_name(change.office, language),
                 party=names.get(change.partner, change.partner),
                 detail=f"{who}: {reason}" if who and reason else who or reason,
                 sources=change.sources,
