@@ -82,7 +82,7 @@ import operator
 import re
 import threading
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from types import TracebackType
 from typing import Any, Final
 
@@ -101,6 +101,7 @@ __all__ = [
     "MAX_PROPERTIES",
     "MAX_RULES",
     "MAX_RULE_ALTERNATIVES",
+    "SESSION_FACTS",
     "Engine",
 ]
 
@@ -124,7 +125,6 @@ _MAX_REGEX: Final = 200
 
 _dre: Any = _durable.durable_rules_engine  # the C extension under durable.engine
 _LOCK: Final = threading.Lock()
-_ITEM: Final = re.compile(r'"i":(\d+)')
 _SERIAL: Final = itertools.count(1)
 
 _MIRROR: Final = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
@@ -840,6 +840,8 @@ def _bool_order(op: str, left: ir.Expr, right: ir.Expr) -> ir.Expr:
 
 @attrs.define
 class _Session:
+    """One durable session; ``fired``/``matched`` belong to the case being evaluated in it."""
+
     sid: str
     opened: bool = False
     facts: int = 0
@@ -848,6 +850,19 @@ class _Session:
 
 
 _Encoded = dict[Slot, str]  # slot -> its JSON properties ("" when unknown)
+
+
+@attrs.frozen
+class _Prepared:
+    """One case encoded for the engine: its scalars and the items the rules read."""
+
+    scalars: _Encoded
+    collections: dict[str, list[_Encoded]]
+
+
+#: The most facts asserted into one session before :meth:`Engine.evaluate_many`
+#: starts a new one (durable's per-session tables are sized for a few hundred).
+SESSION_FACTS: Final = 320
 
 
 class Engine:
@@ -864,7 +879,9 @@ class Engine:
         self.schema = schema
         compiler = _Compiler(ruleset, schema)
         compiled = self._compiled = compiler.compile()
-        self._flags = {slot for slot in compiled.slots if slot[0] in ("f", "d")}
+        self._flags: _Encoded = {
+            slot: f'"{slot[0]}{slot[1]}":false' for slot in compiled.slots if slot[0] in ("f", "d")
+        }
         self._scalar_fields = _fields(schema.scalars, "s", compiled.slots, compiled.atoms, None)
         self._item_fields: dict[str, tuple[_Field, ...]] = {}
         for name, coll in compiler.collections.items():
@@ -876,6 +893,11 @@ class Engine:
                 for slot in group.slots
             }
             self._item_fields[name] = _fields(coll.items, "a", slots, compiled.atoms, name)
+        self._findings: dict[int, _Encoded] = {}
+        #: the collections whose items some rule reads (the others are only type-checked)
+        self._read = {
+            group.collection for stratum in compiled.strata for group in stratum.item_groups
+        }
         self._closed = False
         serial = next(_SERIAL)
         self._sids = (f"{serial}.{n}" for n in itertools.count())
@@ -907,43 +929,116 @@ class Engine:
 
     def evaluate(self, facts: ir.FactsLike) -> ir.Firing:
         """The rules that fire for ``facts`` (in rule set order) and the matched items."""
-        scalars = _encode(self._scalar_fields, facts.scalars, "")
-        collections = {
-            name: [_encode(fields, item, f"{name}[{i}].") for i, item in enumerate(items)]
-            for name, fields in self._item_fields.items()
-            if name != "findings"
-            for items in (facts.collections.get(name, ()),)
-        }
+        prepared = self._prepare(facts)
         with _LOCK:
-            if self._closed:
-                raise EvaluationError(f"the engine of rule set {self.ruleset.id!r} is closed")
-            session = _Session(next(self._sids))
+            self._check_open()
+            session = self._open()
             failed = True
             try:
-                firing = self._run(session, scalars, collections)
+                firing = self._run(session, prepared)
                 failed = False
                 return firing
             finally:
                 self._delete(session, failed)
 
-    def _run(
-        self, session: _Session, scalars: _Encoded, collections: dict[str, list[_Encoded]]
-    ) -> ir.Firing:
+    def evaluate_many(
+        self, cases: Iterable[ir.FactsLike], *, chunk: int = 32
+    ) -> Iterator[ir.Firing]:
+        """The firing of each case, in order: what :meth:`evaluate` gives for each, faster.
+
+        Up to ``chunk`` cases share one lock acquisition and one durable session
+        (a new session starts once :data:`SESSION_FACTS` facts are in one), which
+        saves allocating and deleting a session per case.  Every compiled durable
+        rule reads a single fact, so the facts of different cases never meet, and
+        the actions an assert starts belong to the case of that fact.  If a case
+        cannot be evaluated, the firings of the cases before it have been yielded
+        and :class:`EvaluationError` is raised, its message starting with the index
+        of the case; an error raised by ``cases`` itself is re-raised the same way.
+        """
+        if chunk < 1:
+            raise ValueError(f"chunk must be at least 1, not {chunk}")
+        batch: list[_Prepared] = []
+        first = 0
+        iterator = iter(cases)
+        for n in itertools.count():
+            try:
+                facts = next(iterator)
+            except StopIteration:
+                break
+            except Exception:  # the cases' own error (a case file that does not load)
+                yield from self._run_many(batch, first)
+                raise
+            try:
+                batch.append(self._prepare(facts))
+            except EvaluationError as error:
+                yield from self._run_many(batch, first)
+                raise _in_case(n, error) from error
+            if len(batch) == chunk:
+                yield from self._run_many(batch, first)
+                batch, first = [], n + 1
+        yield from self._run_many(batch, first)
+
+    def _run_many(self, batch: Sequence[_Prepared], first: int) -> list[ir.Firing]:
+        """Evaluate ``batch`` (cases ``first``, ``first + 1``...) sharing sessions."""
+        firings: list[ir.Firing] = []
+        if not batch:
+            return firings
+        with _LOCK:
+            self._check_open()
+            session = self._open()
+            failed = True
+            try:
+                for n, prepared in enumerate(batch, first):
+                    if session.facts >= SESSION_FACTS:
+                        self._delete(session, False)
+                        session = self._open()
+                    session.fired, session.matched = set(), {}
+                    try:
+                        firings.append(self._run(session, prepared))
+                    except EvaluationError as error:
+                        raise _in_case(n, error) from error
+                failed = False
+            finally:
+                self._delete(session, failed)
+        return firings
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise EvaluationError(f"the engine of rule set {self.ruleset.id!r} is closed")
+
+    def _prepare(self, facts: ir.FactsLike) -> _Prepared:
+        """Encode (and type-check) every fact; items only for the collections rules read."""
+        scalars = _encode(self._scalar_fields, facts.scalars, None, 0)
+        collections: dict[str, list[_Encoded]] = {}
+        for name, fields in self._item_fields.items():
+            items = facts.collections.get(name, ())
+            if name in self._read:
+                collections[name] = [_encode(fields, item, name, i) for i, item in enumerate(items)]
+            elif name != "findings":
+                for i, item in enumerate(items):
+                    _check(fields, item, name, i)
+        return _Prepared(scalars, collections)
+
+    def _open(self) -> _Session:
+        """A new session, opened by a fact whose no-op rule runs (see _delete)."""
+        session = _Session(next(self._sids))
         self._assert(session, "o", "", "the session")
         if not session.opened:
             raise EvaluationError("durable_rules did not open the session")
+        return session
+
+    def _run(self, session: _Session, prepared: _Prepared) -> ir.Firing:
         rules = self.ruleset.rules
         compiled = self._compiled
-        flags: _Encoded = {}
-        for slot in self._flags:
-            flags[slot] = f'"{slot[0]}{slot[1]}":false'
+        scalars = prepared.scalars
+        flags = dict(self._flags)
         findings: list[_Encoded] = []
         for stratum in compiled.strata:
             for group in stratum.item_groups:
                 items = (
                     findings
                     if group.collection == "findings"
-                    else collections[group.collection or ""]
+                    else prepared.collections[group.collection or ""]
                 )
                 for i, item in enumerate(items):
                     body = self._body(group, session, scalars, flags, item)
@@ -961,9 +1056,7 @@ class Engine:
                     d = compiled.derived.index(then.name)
                     flags[("d", d)] = f'"d{d}":true'
                 elif isinstance(then, ir.FindingThen):
-                    finding = reference.finding_item(rules[r])
-                    fields = self._item_fields["findings"]
-                    findings.append(_encode(fields, finding, "findings."))
+                    findings.append(self._finding(r))
         matched: dict[str, dict[str, tuple[int, ...]]] = {}
         for r, qids in compiled.rule_quants.items():
             hits: dict[str, set[int]] = {}
@@ -975,6 +1068,15 @@ class Engine:
         return ir.Firing(
             fired=tuple(rules[r].id for r in sorted(session.fired)), matched_items=matched
         )
+
+    def _finding(self, r: int) -> _Encoded:
+        """The encoded ``findings`` item of finding rule ``r`` (the same every time)."""
+        encoded = self._findings.get(r)
+        if encoded is None:
+            finding = reference.finding_item(self.ruleset.rules[r])
+            fields = self._item_fields["findings"]
+            encoded = self._findings[r] = _encode(fields, finding, "findings", None)
+        return encoded
 
     def _body(
         self,
@@ -1036,10 +1138,7 @@ class Engine:
                 if kind == "rule":
                     self._record_firing(session, owner)
                 elif kind == "quantifier":
-                    found = _ITEM.search(messages)
-                    if found is None:
-                        raise ValueError(f"no item index in {messages[:200]}")
-                    self._record_match(session, owner, int(found.group(1)))
+                    self._record_match(session, owner, _item_index(messages))
                 else:
                     session.opened = True
             except BaseException as error:
@@ -1135,6 +1234,11 @@ class _Field:
     carried: bool  # some fact type carries it; otherwise it is only type-checked
     lowered: bool  # some fact type carries its lower-cased copy
     atoms: tuple[tuple[int, _MatchAtom], ...]  # matches precomputed on it
+    prop: str = attrs.field(init=False)  # its property name, "s3" or "a1"
+
+    @prop.default
+    def _prop(self) -> str:
+        return f"{self.slot[0]}{self.slot[1]}"
 
 
 def _fields(
@@ -1162,43 +1266,63 @@ def _fields(
     )
 
 
-def _encode(fields: Sequence[_Field], values: Mapping[str, object], where: str) -> _Encoded:
+def _where(collection: str | None, index: int | None) -> str:
+    """The prefix naming an item's attributes in messages (``activities[2].``)."""
+    if collection is None:
+        return ""
+    return f"{collection}." if index is None else f"{collection}[{index}]."
+
+
+def _encode(
+    fields: Sequence[_Field],
+    values: Mapping[str, object],
+    collection: str | None,
+    index: int | None,
+) -> _Encoded:
     """The JSON properties of known values, each checked against its declared type."""
     out: _Encoded = {}
+    get = values.get
     for field in fields:
-        value = values.get(field.name)
+        value = get(field.name)
         if value is None:
             continue
-        prop = f"{field.slot[0]}{field.slot[1]}"
         if field.carried:
-            out[field.slot] = _fragment(prop, field, value, where)
-        elif not _valid(field.vtype, value):
-            raise EvaluationError(
-                f"fact {where + field.name!r} should be a {field.declared}, not {value!r}"
-            )
-        if field.lowered and isinstance(value, str):
-            out[(f"{field.slot[0]}l", field.slot[1])] = f'"{prop}l":{_enc(value.lower())}'
+            out[field.slot] = _fragment(field, value, collection, index)
+        elif not _CHECKS[field.vtype](value):
+            raise _wrong_type(field, value, collection, index)
         if isinstance(value, str):
+            if field.lowered:
+                out[(f"{field.slot[0]}l", field.slot[1])] = f'"{field.prop}l":{_enc(value.lower())}'
             for n, atom in field.atoms:
                 out[("g", n)] = _match(n, atom, value)
     return out
 
 
-def _valid(vtype: ir.ValueType, value: object) -> bool:
-    if vtype is ir.ValueType.NUMBER:
-        return _number(value)
-    if vtype is ir.ValueType.BOOLEAN:
-        return isinstance(value, bool)
-    if vtype is ir.ValueType.STRING:
-        return isinstance(value, str) and reference.is_text(value)
-    if vtype is ir.ValueType.DATE:
-        return isinstance(value, PartialDate)
-    return isinstance(value, (tuple, list)) and all(
-        isinstance(x, str) and reference.is_text(x) for x in value
+def _check(
+    fields: Sequence[_Field], values: Mapping[str, object], collection: str, index: int
+) -> None:
+    """Type-check the values no rule reads."""
+    get = values.get
+    for field in fields:
+        value = get(field.name)
+        if value is not None and not _CHECKS[field.vtype](value):
+            raise _wrong_type(field, value, collection, index)
+
+
+def _wrong_type(
+    field: _Field, value: object, collection: str | None, index: int | None
+) -> EvaluationError:
+    where = _where(collection, index)
+    return EvaluationError(
+        f"fact {where + field.name!r} should be a {field.declared}, not {value!r}"
     )
 
 
 def _number(value: object) -> bool:
+    if type(value) is int and -_EXACT < value < _EXACT:
+        return True
+    if type(value) is float:
+        return value - value == 0.0  # false for inf and nan
     if not isinstance(value, (int, float)) or isinstance(value, bool):
         return False
     try:
@@ -1207,15 +1331,35 @@ def _number(value: object) -> bool:
         return False
 
 
-def _fragment(prop: str, field: _Field, value: object, where: str) -> str:
+def _text(value: object) -> bool:
+    return isinstance(value, str) and (value.isascii() or reference.is_text(value))
+
+
+def _texts(value: object) -> bool:
+    return isinstance(value, (tuple, list)) and all(_text(x) for x in value)
+
+
+_CHECKS: Final[dict[ir.ValueType, Callable[[object], bool]]] = {
+    ir.ValueType.NUMBER: _number,
+    ir.ValueType.BOOLEAN: lambda value: value is True or value is False,
+    ir.ValueType.STRING: _text,
+    ir.ValueType.DATE: lambda value: isinstance(value, PartialDate),
+    ir.ValueType.LIST: _texts,
+}
+
+
+def _fragment(field: _Field, value: object, collection: str | None, index: int | None) -> str:
     """The JSON properties of one known value, checked against its declared type."""
     kind = field.vtype
+    prop = field.prop
     try:
         if kind is ir.ValueType.NUMBER:
+            if type(value) is int and -_EXACT < value < _EXACT:
+                return f'"{prop}":{value}.0'  # what _num gives, sooner
             if isinstance(value, (int, float)) and not isinstance(value, bool):
                 return f'"{prop}":{_num(value)}'
         elif kind is ir.ValueType.BOOLEAN:
-            if isinstance(value, bool):
+            if value is True or value is False:
                 return f'"{prop}":{"true" if value else "false"}'
         elif kind is ir.ValueType.STRING:
             if isinstance(value, str):
@@ -1232,10 +1376,31 @@ def _fragment(prop: str, field: _Field, value: object, where: str) -> str:
             items = ",".join(_enc(x) for x in value)
             return f'"{prop}":[{items}],"{prop}n":{len(value)}.0'
     except (EvaluationError, OverflowError) as error:
+        where = _where(collection, index)
         raise EvaluationError(f"fact {where + field.name!r}: {error}") from error
-    raise EvaluationError(
-        f"fact {where + field.name!r} should be a {field.declared}, not {value!r}"
-    )
+    raise _wrong_type(field, value, collection, index)
+
+
+#: Integers below this in magnitude are exact doubles and print without an exponent.
+_EXACT: Final = 10**15
+
+
+def _item_index(messages: str) -> int:
+    """The index ``i`` of the item fact in an action's messages (no value holds a '"')."""
+    start = messages.find('"i":') + 4
+    end = start
+    while messages[end : end + 1].isdigit():
+        end += 1
+    if end == start:
+        raise ValueError(f"no item index in {messages[:200]}")
+    return int(messages[start:end])
+
+
+def _in_case(n: int, error: EvaluationError) -> EvaluationError:
+    """``error`` with the index of the case it happened in (see Engine.evaluate_many)."""
+    located = EvaluationError(f"case {n}: {error}")
+    located.rule = error.rule
+    return located
 
 
 def _match(n: int, atom: _MatchAtom, value: str) -> str:
