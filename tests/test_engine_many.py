@@ -1,9 +1,10 @@
-"""Many cases in shared sessions give what one session per case gives.
+"""Cases sharing durable sessions give what one session per case gives.
 
-:meth:`sistereval.engine.Engine.evaluate_many` and
-:func:`sistereval.evaluation.evaluate_many` are the fast paths; the one-session-
-per-case :meth:`~sistereval.engine.Engine.evaluate` and
-:func:`~sistereval.evaluation.evaluate` are the oracle.
+The engine evaluates consecutive cases in one session until it holds
+``session_facts`` facts (:data:`sistereval.engine.SESSION_FACTS`);
+``session_facts=0`` gives every case its own session, the oracle here for
+:meth:`~sistereval.engine.Engine.evaluate`, :meth:`~sistereval.engine.Engine.evaluate_many`
+and :func:`sistereval.evaluation.evaluate_many`.
 """
 
 from __future__ import annotations
@@ -11,18 +12,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TypeVar
+from unittest import mock
 
 import pytest
 from hypothesis import assume, given, note, settings
 from hypothesis import strategies as st
 
 from ir_strategies import SCHEMA, Facts, facts, rule, rulesets
-from sistereval import ir, strategies
+from sistereval import FACT_SCHEMA, ir, strategies
+from sistereval import evaluation as evaluation_module
 from sistereval.engine import SESSION_FACTS, Engine
 from sistereval.errors import CaseError, EvaluationError
 from sistereval.evaluation import evaluate, evaluate_many, rule_set
 from sistereval.model import Case
-from test_differential import _Engines
 
 T = TypeVar("T")
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
@@ -33,10 +35,10 @@ ANY_VISIT = ir.Quantifier(
 
 
 @pytest.fixture(scope="module")
-def engines() -> Iterator[_Engines]:
-    cache = _Engines()
-    yield cache
-    cache.close()
+def core_one_per_case() -> Iterator[Engine]:
+    """The core rules on an engine that gives every case its own session."""
+    with Engine(rule_set("core"), FACT_SCHEMA, session_facts=0) as engine:
+        yield engine
 
 
 def _firings(firings: Any) -> list[tuple[tuple[str, ...], dict[str, Any]]]:
@@ -65,19 +67,22 @@ class TestEngineEvaluateMany:
     @given(
         ruleset=rulesets(),
         cases=st.lists(facts(), min_size=1, max_size=10),
+        session_facts=st.integers(1, 40),
         chunk=st.integers(1, 4),
     )
     def test_same_firing_as_one_session_per_case(
-        self, engines: _Engines, ruleset: ir.RuleSet, cases: list[Facts], chunk: int
+        self, ruleset: ir.RuleSet, cases: list[Facts], session_facts: int, chunk: int
     ) -> None:
         try:
-            engine = engines(ruleset)
+            alone = Engine(ruleset, SCHEMA, session_facts=0)
         except EvaluationError as error:
             assume("alternatives" not in str(error))
             raise
-        note(f"cases: {cases!r}")
-        expected = _firings(engine.evaluate(case) for case in cases)
-        assert expected == _firings(engine.evaluate_many(cases, chunk=chunk))
+        with alone, Engine(ruleset, SCHEMA, session_facts=session_facts) as shared:
+            note(f"cases: {cases!r}")
+            expected = _firings(alone.evaluate(case) for case in cases)
+            assert expected == _firings(shared.evaluate(case) for case in cases)
+            assert expected == _firings(shared.evaluate_many(cases, chunk=chunk))
 
     def test_a_case_with_more_facts_than_a_session_holds_starts_a_new_one(self) -> None:
         rs = ir.RuleSet(
@@ -87,9 +92,9 @@ class TestEngineEvaluateMany:
             rules=(rule("visit", ANY_VISIT), rule("on", F("active"))),
         )
         cases = [_facts(n % 2 == 0, visits=SESSION_FACTS if n == 4 else n % 3) for n in range(9)]
-        with Engine(rs, SCHEMA) as engine:
-            expected = _firings(engine.evaluate(case) for case in cases)
-            assert expected == _firings(engine.evaluate_many(cases, chunk=9))
+        with Engine(rs, SCHEMA, session_facts=0) as alone, Engine(rs, SCHEMA) as shared:
+            expected = _firings(alone.evaluate(case) for case in cases)
+            assert expected == _firings(shared.evaluate_many(cases, chunk=9))
             assert (
                 ("visit", "on"),
                 {"visit": {"activities": tuple(range(SESSION_FACTS))}},
@@ -137,9 +142,14 @@ class TestEngineEvaluateMany:
 class TestEvaluationEvaluateMany:
     @settings(max_examples=25)
     @given(cases=st.lists(strategies.cases(), min_size=1, max_size=6), chunk=st.integers(1, 4))
-    def test_same_decision_records_as_evaluate(self, cases: list[Case], chunk: int) -> None:
-        rules = rule_set("core")
-        expected = [evaluate(case, rules).to_dict() for case in cases]
+    def test_same_decision_records_as_one_session_per_case(
+        self, core_one_per_case: Engine, cases: list[Case], chunk: int
+    ) -> None:
+        rules = core_one_per_case.ruleset
+        key = (rules.sha256, id(FACT_SCHEMA))
+        with mock.patch.dict(evaluation_module._engines, {key: core_one_per_case}):
+            expected = [evaluate(case, rules).to_dict() for case in cases]
+        assert expected == [evaluate(case, rules).to_dict() for case in cases]
         assert expected == [e.to_dict() for e in evaluate_many(cases, rules, chunk=chunk)]
 
     def test_the_examples(self) -> None:

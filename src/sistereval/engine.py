@@ -2,7 +2,7 @@
 
 This is the only module that imports durable_rules.  :class:`Engine` compiles
 an :class:`~sistereval.ir.RuleSet` into one durable ruleset and evaluates
-facts with it, one isolated session per evaluation; it agrees with the
+facts with it, the facts of each evaluation kept apart; it agrees with the
 reference evaluator (:mod:`sistereval.reference`) on every input, which
 ``tests/test_differential.py`` checks.
 
@@ -57,10 +57,16 @@ How it works (DESIGN §6 lists the durable traps each step avoids):
   a rule fires at most once however many alternatives are true) or its item;
   an exception there abandons the action and becomes an
   :class:`~sistereval.errors.EvaluationError` naming the rule.
-* **Sessions.** Every evaluation runs in a fresh session that is always
-  deleted.  A first ``open`` fact fires a no-op rule: deleting a session in
-  which no action ever ran crashes the process.  A ``sink`` rule matches every
-  fact and never fires, so no fact is ever "not handled".
+* **Sessions.** Consecutive evaluations share a session until it holds
+  :data:`SESSION_FACTS` facts; then it is deleted, as it is when an
+  evaluation fails and when the engine is closed.  Every durable rule reads a
+  single fact, so facts of different cases never meet, and the actions an
+  assert starts are those of that fact's case.  Sharing saves allocating and
+  freeing durable's session tables per case, which glibc's allocator makes
+  slow in most processes (``docs/performance.md``).  A first ``open`` fact
+  fires a no-op rule: deleting a session in which no action ever ran crashes
+  the process.  A ``sink`` rule matches every fact and never fires, so no fact
+  is ever "not handled".
 * **Matching.** ``$mt`` is used for patterns durable's regex engine gets right
   (no ``*``, or one trailing ``*``); its DFA construction is wrong for a ``*``
   followed by more pattern (``*aa`` does not match ``"aaa"``) and fails to
@@ -860,8 +866,12 @@ class _Prepared:
     collections: dict[str, list[_Encoded]]
 
 
-#: The most facts asserted into one session before :meth:`Engine.evaluate_many`
-#: starts a new one (durable's per-session tables are sized for a few hundred).
+#: How many facts one durable session takes before the engine deletes it and the next
+#: evaluation starts a new one.  Evaluations share a session until then: every
+#: compiled rule reads a single fact, so the facts of different cases never meet, and
+#: the actions an assert starts belong to that fact's case.  Sharing saves allocating
+#: and freeing durable's session tables (about 0.7 MiB) per case, which glibc's
+#: allocator makes slow in most processes; 0 gives every evaluation its own session.
 SESSION_FACTS: Final = 320
 
 
@@ -872,11 +882,17 @@ class Engine:
     and the limits of this module) and raises :class:`EvaluationError` naming
     the rule at fault.  Threads may share an engine (calls are serialized).
     Close it, or use it as a context manager, to free the durable ruleset.
+    ``session_facts`` is how many facts a durable session takes before the next
+    evaluation starts a new one (:data:`SESSION_FACTS`; 0: a session per evaluation).
     """
 
-    def __init__(self, ruleset: ir.RuleSet, schema: FactSchema) -> None:
+    def __init__(
+        self, ruleset: ir.RuleSet, schema: FactSchema, *, session_facts: int = SESSION_FACTS
+    ) -> None:
         self.ruleset = ruleset
         self.schema = schema
+        self._session_facts = session_facts
+        self._session: _Session | None = None  # the live session, if any
         compiler = _Compiler(ruleset, schema)
         compiled = self._compiled = compiler.compile()
         self._flags: _Encoded = {
@@ -932,28 +948,18 @@ class Engine:
         prepared = self._prepare(facts)
         with _LOCK:
             self._check_open()
-            session = self._open()
-            failed = True
-            try:
-                firing = self._run(session, prepared)
-                failed = False
-                return firing
-            finally:
-                self._delete(session, failed)
+            return self._evaluate(prepared)
 
     def evaluate_many(
         self, cases: Iterable[ir.FactsLike], *, chunk: int = 32
     ) -> Iterator[ir.Firing]:
-        """The firing of each case, in order: what :meth:`evaluate` gives for each, faster.
+        """The firing of each case, in order: what :meth:`evaluate` gives for each.
 
-        Up to ``chunk`` cases share one lock acquisition and one durable session
-        (a new session starts once :data:`SESSION_FACTS` facts are in one), which
-        saves allocating and deleting a session per case.  Every compiled durable
-        rule reads a single fact, so the facts of different cases never meet, and
-        the actions an assert starts belong to the case of that fact.  If a case
-        cannot be evaluated, the firings of the cases before it have been yielded
-        and :class:`EvaluationError` is raised, its message starting with the index
-        of the case; an error raised by ``cases`` itself is re-raised the same way.
+        Up to ``chunk`` cases are encoded, then evaluated under one acquisition of
+        the lock.  If a case cannot be evaluated, the firings of the cases before it
+        have been yielded and :class:`EvaluationError` is raised, its message
+        starting with the index of the case; an error raised by ``cases`` itself is
+        re-raised the same way.
         """
         if chunk < 1:
             raise ValueError(f"chunk must be at least 1, not {chunk}")
@@ -979,28 +985,37 @@ class Engine:
         yield from self._run_many(batch, first)
 
     def _run_many(self, batch: Sequence[_Prepared], first: int) -> list[ir.Firing]:
-        """Evaluate ``batch`` (cases ``first``, ``first + 1``...) sharing sessions."""
+        """Evaluate ``batch`` (cases ``first``, ``first + 1``...) under one lock."""
         firings: list[ir.Firing] = []
-        if not batch:
-            return firings
-        with _LOCK:
-            self._check_open()
-            session = self._open()
-            failed = True
-            try:
+        if batch:
+            with _LOCK:
+                self._check_open()
                 for n, prepared in enumerate(batch, first):
-                    if session.facts >= SESSION_FACTS:
-                        self._delete(session, False)
-                        session = self._open()
-                    session.fired, session.matched = set(), {}
                     try:
-                        firings.append(self._run(session, prepared))
+                        firings.append(self._evaluate(prepared))
                     except EvaluationError as error:
                         raise _in_case(n, error) from error
-                failed = False
-            finally:
-                self._delete(session, failed)
         return firings
+
+    def _evaluate(self, prepared: _Prepared) -> ir.Firing:
+        """One case in the live session (under the lock); see :data:`SESSION_FACTS`."""
+        session = self._session
+        if session is None or session.facts >= self._session_facts:
+            if session is not None:
+                self._session = None
+                self._delete(session, failed=False)
+            session = self._session = self._open()
+        session.fired, session.matched = set(), {}
+        try:
+            firing = self._run(session, prepared)
+        except BaseException:
+            self._session = None
+            self._delete(session, failed=True)
+            raise
+        if session.facts >= self._session_facts:
+            self._session = None
+            self._delete(session, failed=False)
+        return firing
 
     def _check_open(self) -> None:
         if self._closed:
@@ -1198,6 +1213,9 @@ class Engine:
         with _LOCK:
             if not self._closed:
                 self._closed = True
+                if self._session is not None:
+                    self._delete(self._session, failed=True)
+                    self._session = None
                 _dre.delete_ruleset(self._handle)
 
     def __enter__(self) -> Engine:
