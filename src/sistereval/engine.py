@@ -88,7 +88,7 @@ import operator
 import re
 import threading
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
 from typing import Any, Final
 
@@ -947,79 +947,25 @@ class Engine:
         """The rules that fire for ``facts`` (in rule set order) and the matched items."""
         prepared = self._prepare(facts)
         with _LOCK:
-            self._check_open()
-            return self._evaluate(prepared)
-
-    def evaluate_many(
-        self, cases: Iterable[ir.FactsLike], *, chunk: int = 32
-    ) -> Iterator[ir.Firing]:
-        """The firing of each case, in order: what :meth:`evaluate` gives for each.
-
-        Up to ``chunk`` cases are encoded, then evaluated under one acquisition of
-        the lock.  If a case cannot be evaluated, the firings of the cases before it
-        have been yielded and :class:`EvaluationError` is raised, its message
-        starting with the index of the case; an error raised by ``cases`` itself is
-        re-raised the same way.
-        """
-        if chunk < 1:
-            raise ValueError(f"chunk must be at least 1, not {chunk}")
-        batch: list[_Prepared] = []
-        first = 0
-        iterator = iter(cases)
-        for n in itertools.count():
+            if self._closed:
+                raise EvaluationError(f"the engine of rule set {self.ruleset.id!r} is closed")
+            session = self._session  # shared with the evaluations before (SESSION_FACTS)
+            if session is None or session.facts >= self._session_facts:
+                if session is not None:
+                    self._session = None
+                    self._delete(session, failed=False)
+                session = self._session = self._open()
+            session.fired, session.matched = set(), {}
             try:
-                facts = next(iterator)
-            except StopIteration:
-                break
-            except Exception:  # the cases' own error (a case file that does not load)
-                yield from self._run_many(batch, first)
+                firing = self._run(session, prepared)
+            except BaseException:
+                self._session = None
+                self._delete(session, failed=True)
                 raise
-            try:
-                batch.append(self._prepare(facts))
-            except EvaluationError as error:
-                yield from self._run_many(batch, first)
-                raise _in_case(n, error) from error
-            if len(batch) == chunk:
-                yield from self._run_many(batch, first)
-                batch, first = [], n + 1
-        yield from self._run_many(batch, first)
-
-    def _run_many(self, batch: Sequence[_Prepared], first: int) -> list[ir.Firing]:
-        """Evaluate ``batch`` (cases ``first``, ``first + 1``...) under one lock."""
-        firings: list[ir.Firing] = []
-        if batch:
-            with _LOCK:
-                self._check_open()
-                for n, prepared in enumerate(batch, first):
-                    try:
-                        firings.append(self._evaluate(prepared))
-                    except EvaluationError as error:
-                        raise _in_case(n, error) from error
-        return firings
-
-    def _evaluate(self, prepared: _Prepared) -> ir.Firing:
-        """One case in the live session (under the lock); see :data:`SESSION_FACTS`."""
-        session = self._session
-        if session is None or session.facts >= self._session_facts:
-            if session is not None:
+            if session.facts >= self._session_facts:
                 self._session = None
                 self._delete(session, failed=False)
-            session = self._session = self._open()
-        session.fired, session.matched = set(), {}
-        try:
-            firing = self._run(session, prepared)
-        except BaseException:
-            self._session = None
-            self._delete(session, failed=True)
-            raise
-        if session.facts >= self._session_facts:
-            self._session = None
-            self._delete(session, failed=False)
-        return firing
-
-    def _check_open(self) -> None:
-        if self._closed:
-            raise EvaluationError(f"the engine of rule set {self.ruleset.id!r} is closed")
+            return firing
 
     def _prepare(self, facts: ir.FactsLike) -> _Prepared:
         """Encode (and type-check) every fact; items only for the collections rules read."""
@@ -1412,13 +1358,6 @@ def _item_index(messages: str) -> int:
     if end == start:
         raise ValueError(f"no item index in {messages[:200]}")
     return int(messages[start:end])
-
-
-def _in_case(n: int, error: EvaluationError) -> EvaluationError:
-    """``error`` with the index of the case it happened in (see Engine.evaluate_many)."""
-    located = EvaluationError(f"case {n}: {error}")
-    located.rule = error.rule
-    return located
 
 
 def _match(n: int, atom: _MatchAtom, value: str) -> str:

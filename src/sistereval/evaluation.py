@@ -9,13 +9,12 @@ policy, its confidence, the rules that did not fire, and the disputes.
 
 from __future__ import annotations
 
-import collections
 import functools
 import hashlib
 import json
 import os
 import threading
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 from . import ir, reference
@@ -35,7 +34,7 @@ from .verdict import (
     factor_scores,
 )
 
-__all__ = ["Backend", "evaluate", "evaluate_many", "rule_set"]
+__all__ = ["Backend", "evaluate", "rule_set"]
 
 Backend = Literal["durable", "reference"]
 LANGUAGES = ("en", "id")
@@ -108,38 +107,6 @@ def evaluate(
     else:
         firing = reference.evaluate(ruleset, facts, FACT_SCHEMA)
     return _build(the_case, ruleset, facts, firing.fired, language)
-
-
-def evaluate_many(
-    cases: Iterable[Case | str | os.PathLike[str] | Mapping[str, Any]],
-    rules: ir.RuleSet | str | os.PathLike[str] | None = None,
-    *,
-    language: str = "en",
-    chunk: int = 32,
-) -> Iterator[Evaluation]:
-    """Evaluate many partnerships with one rule set: the :func:`evaluate` of each, in order.
-
-    The durable engine evaluates the cases ``chunk`` at a time in shared sessions
-    (:meth:`sistereval.engine.Engine.evaluate_many`), which is faster than one
-    :func:`evaluate` per case and gives the same evaluations.  Cases are loaded and
-    their facts derived as they are consumed; an invalid case raises its error once
-    the evaluations of the cases before it have been yielded.
-    """
-    if language not in LANGUAGES:
-        raise UsageError(f"unknown language {language!r}; use one of {', '.join(LANGUAGES)}")
-    ruleset = rule_set(rules)
-    pending: collections.deque[tuple[Case, Facts]] = collections.deque()
-
-    def derived() -> Iterator[Facts]:
-        for case in cases:
-            the_case = _as_case(case)
-            facts = derive(the_case)
-            pending.append((the_case, facts))
-            yield facts
-
-    for firing in _engine(ruleset).evaluate_many(derived(), chunk=chunk):
-        the_case, facts = pending.popleft()
-        yield _build(the_case, ruleset, facts, firing.fired, language)
 
 
 def stratum_env(
