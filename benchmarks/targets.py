@@ -52,13 +52,12 @@ from evaluate import variations  # noqa: E402
 from sistereval import FACT_SCHEMA, derive, reference  # noqa: E402
 from sistereval.engine import SESSION_FACTS, Engine  # noqa: E402
 from sistereval.evaluation import evaluate, rule_set  # noqa: E402
-from sistereval.facts import Facts  # noqa: E402
-from sistereval.model import Case  # noqa: E402
 
 ONE = "engine.evaluate, 1 session/case"
 RAW = "raw C, sessions as the engine's"
 RAW_ONE = "raw C, 1 session/case"
 HOST = "durable Host API, 1 session/case"
+ENCODE = "engine: encoding alone"
 EXAMPLE = ROOT / "examples" / "bandung-namur.yaml"
 
 
@@ -151,13 +150,18 @@ def speed(n: int, repeats: int) -> dict[str, float]:
             "reference": lambda: cpu_rate(
                 lambda: [reference.evaluate(rules, f, FACT_SCHEMA) for f in facts], n
             ),
+            ENCODE: lambda: cpu_rate(lambda: [engine._prepare(f) for f in facts], n),
             "derive": lambda: cpu_rate(lambda: [derive(case) for case in cases], n),
             "evaluate": lambda: cpu_rate(lambda: [evaluate(case, rules) for case in cases], n),
             "evaluate + to_dict": lambda: cpu_rate(
                 lambda: [evaluate(case, rules).to_dict() for case in cases], n
             ),
         }
-        return medians(paths, repeats)
+        rates = medians(paths, repeats)
+        asserted = sum(1 for texts in recorded for t in texts if not t.endswith('"t":"o"}'))
+        actions = replay(engine, rekey(recorded, 0)) - n  # less the "open" rule's
+        print(f"per case: {asserted / n:.1f} facts asserted, {actions / n:.1f} actions run")
+        return rates
 
 
 def _runs(argv: Sequence[str], runs: int, env: dict[str, str]) -> tuple[float, float]:
@@ -196,6 +200,15 @@ def startup(runs: int = 9) -> dict[str, tuple[float, float]]:
             imports.append(int(line.split("|")[1]) / 1e6)
         bare = _runs([sys.executable, "-c", "pass"], runs, env)
         imported = _runs([sys.executable, "-c", "import sistereval"], runs, env)
+        done = subprocess.run(
+            [sys.executable, "-c", _STEPS.format(example=str(EXAMPLE))],
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        steps = ", ".join(f"{name} {cpu * 1000:.0f}" for name, cpu in json.loads(done.stdout))
+        print(f"  CPU ms of the steps of one 'sistereval evaluate': {steps}")
         return {
             "import sistereval": (statistics.median(imports), imported[1] - bare[1]),
             "sistereval evaluate one case": _runs(command, runs, env),
@@ -204,30 +217,48 @@ def startup(runs: int = 9) -> dict[str, tuple[float, float]]:
 
 
 def memory(evaluations: int) -> dict[str, float]:
-    """RSS growth (MiB) over ``evaluations`` evaluations after a warm-up, per path."""
+    """RSS growth (MiB) over ``evaluations`` evaluations after a warm-up of 5,000, per
+    path; each result is dropped as soon as it is made, as a batch run drops it."""
     rules = rule_set("core")
-    loaded = variations(500, 2)
-    facts = [derive(case) for case in loaded]
-    by_facts = {id(f): case for f, case in zip(facts, loaded, strict=True)}
-    stream = [facts[i % len(facts)] for i in range(evaluations)]
-
-    def cases(fs: Sequence[Facts]) -> list[Case]:
-        return [by_facts[id(f)] for f in fs]
-
+    cases = variations(500, 2)
+    facts = [derive(case) for case in cases]
     out = {}
     with Engine(rules, FACT_SCHEMA) as engine:
-        for name, run in (
-            ("engine.evaluate", lambda fs: [engine.evaluate(f) for f in fs]),
-            ("evaluate (pipeline)", lambda fs: [evaluate(case, rules) for case in cases(fs)]),
+        for name, one in (
+            ("engine.evaluate", lambda i: engine.evaluate(facts[i % len(facts)])),
+            ("evaluate (pipeline)", lambda i: evaluate(cases[i % len(cases)], rules)),
         ):
-            run(stream[:5_000])
+            for i in range(5_000):
+                one(i)
             gc.collect()
             before = rss_kib()
-            for start in range(0, evaluations, 10_000):
-                run(stream[start : start + 10_000])
+            for i in range(evaluations):
+                one(i)
             gc.collect()
             out[name] = (rss_kib() - before) / 1024
     return out
+
+
+_STEPS = """
+import json, time
+clock = time.process_time
+marks = [("start", clock())]
+import sistereval.cli
+marks.append(("import sistereval.cli", clock()))
+from sistereval.evaluation import _engine, evaluate, rule_set
+from sistereval.report import render_text
+marks.append(("import evaluation, report", clock()))
+rules = rule_set("core")
+marks.append(("read core.yaml", clock()))
+from sistereval.cases import load_case
+case = load_case({example!r})
+marks.append(("read the case", clock()))
+_engine(rules)
+marks.append(("compile for durable", clock()))
+render_text(evaluate(case, rules), source="x")
+marks.append(("evaluate and render", clock()))
+print(json.dumps([(b[0], b[1] - a[1]) for a, b in zip(marks, marks[1:])]))
+"""
 
 
 def mallopt_child(evaluations: int, session_facts: int) -> None:
@@ -311,6 +342,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     print("\nat least 5,000 evaluations per CPU second:")
     for name in ("engine.evaluate", ONE, "evaluate", "evaluate + to_dict"):
         print(f"  {name:34} {r[name]:8.0f}/s  {verdict(r[name] >= 5_000)}")
+    total, floor, encoding = 1e6 / one, 1e6 / r[RAW], 1e6 / r[ENCODE]
+    print(f"\nengine.evaluate per case: {total:.0f} us = durable's own {floor:.0f} us (raw C)")
+    print(f"  + encoding and type-checking the facts {encoding:.0f} us")
+    print(f"  + building fact JSON, asserting, running actions {total - floor - encoding:.0f} us")
+    print()
     for label, ratio in (
         ("engine.evaluate / engine.evaluate, 1 session/case", one / r[ONE]),
         ("engine.evaluate / reference", one / r["reference"]),
