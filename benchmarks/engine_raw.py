@@ -12,9 +12,12 @@ and checks that the engine and the reference agree on every case.
 
 from __future__ import annotations
 
+import itertools
 import random
+import re
 import sys
 import time
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from ir_strategies import SCHEMA, Facts, rule
 from sistereval import ir, reference
-from sistereval.engine import Engine
+from sistereval.engine import SESSION_FACTS, Engine
 from sistereval.model import PartialDate
 
 F, L = ir.FactRef, ir.Literal
@@ -165,38 +168,80 @@ def main(n: int = 3000) -> None:
     print(f"engine / reference: {engine_rate / reference_rate:.2f}   mismatches: {mismatches}")
 
 
-def raw_rate(engine: Engine, cases: list[Facts]) -> float:
-    """Drive the compiled ruleset with the fact JSON the engine produced (recorded once)."""
+def raw_rate(engine: Engine, cases: Sequence[ir.FactsLike]) -> float:
+    """Drive the compiled ruleset with the fact JSON the engine produced (recorded once),
+    in sessions grouped as the engine groups them."""
+    sessions = rekey(record(engine, cases), SESSION_FACTS)
+    start = time.perf_counter()
+    replay(engine, sessions)
+    return len(cases) / (time.perf_counter() - start)
+
+
+def record(engine: Engine, cases: Iterable[ir.FactsLike]) -> list[list[str]]:
+    """The fact JSON :meth:`Engine.evaluate` asserts for each case, in order."""
     from sistereval import engine as engine_module
 
     recorded: list[list[str]] = []
     original = engine_module._dre.assert_fact
 
-    def record(handle: int, text: str) -> Any:
+    def keep(handle: int, text: str) -> Any:
         recorded[-1].append(text)
         return original(handle, text)
 
-    engine_module._dre.assert_fact = record
+    engine_module._dre.assert_fact = keep
     try:
         for case in cases:
             recorded.append([])
             engine.evaluate(case)
     finally:
         engine_module._dre.assert_fact = original
+    return recorded
+
+
+_SERIAL = itertools.count()
+_ID_SID = re.compile(r'"id":"[^"]*","sid":"[^"]*"')
+
+
+def replay(engine: Engine, sessions: Sequence[tuple[Sequence[str], str]]) -> int:
+    """Assert re-keyed facts (:func:`rekey`) straight into durable's C extension, running
+    every action and parsing none, then delete each session: durable's own cost.
+    Returns how many actions ran."""
+    from sistereval import engine as engine_module
+
     dre = engine_module._dre
     handle = engine._handle
-    start = time.perf_counter()
-    for n, texts in enumerate(recorded):
-        sid = f'"sid":"raw{n}"'
+    actions = 0
+    for texts, sid in sessions:
         for text in texts:
-            code, state = dre.assert_fact(handle, text.replace('"sid":"', sid + ',"x":"', 1))
+            code, state = dre.assert_fact(handle, text)
             if code == 0 and state:
                 result = dre.start_action_for_state(handle, state)
                 messages = result[1] if result else None
                 while messages:
+                    actions += 1
                     messages = dre.complete_and_start_action(handle, state)
-        dre.delete_state(handle, f"raw{n}")
-    return len(recorded) / (time.perf_counter() - start)
+        dre.delete_state(handle, sid)
+    return actions
+
+
+def rekey(recorded: Sequence[Sequence[str]], session_facts: int = 0) -> list[tuple[list[str], str]]:
+    """The recorded facts in fresh sessions with unique fact ids, grouped as
+    :meth:`Engine.evaluate` groups them: a case goes into the current session unless
+    that holds ``session_facts`` facts already (0: a session per case), and every
+    session starts with one ``open`` fact."""
+    run = next(_SERIAL)
+    sessions: list[tuple[list[str], str]] = []
+    count = 0
+    for n, texts in enumerate(recorded):
+        if not sessions or count >= session_facts:
+            sid = f"raw{run}.{n}"
+            sessions.append(([f'{{"id":"o","sid":"{sid}","t":"o"}}'], sid))
+            count = 1
+        out, sid = sessions[-1]
+        for j, text in enumerate(t for t in texts if not t.endswith('"t":"o"}')):
+            out.append(_ID_SID.sub(f'"id":"{n}.{j}","sid":"{sid}"', text, count=1))
+            count += 1
+    return sessions
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import io
 import json
 import shutil
@@ -13,7 +14,7 @@ import pytest
 
 from sistereval import __version__
 from sistereval.cases import case_schema
-from sistereval.cli import run
+from sistereval.cli import _COMMANDS, _name, run
 from sistereval.facts import schema_document
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -189,6 +190,38 @@ class TestRun:
     def test_version(self) -> None:
         expected = (0, f"sistereval {__version__}\n", "")
         assert expected == call("--version")
+
+
+class TestCommandTable:
+    def test_each_command_is_declared_under_its_name(self) -> None:
+        for add in _COMMANDS:
+            commands = argparse.ArgumentParser().add_subparsers()
+            add(commands)
+            assert [_name(add)] == list(commands.choices)
+
+    def test_help_lists_every_command(self) -> None:
+        _, out, _ = call("--help")
+
+        listed = [
+            line.split()[0]
+            for line in out.split("COMMAND\n")[-1].splitlines()
+            if line[4:5].isalpha()
+        ]
+        assert [_name(add) for add in _COMMANDS] == listed
+
+    def test_a_command_imports_only_its_own_module(self) -> None:
+        code = (
+            "import io, sys; from sistereval.cli import run; "
+            "run(['schema', 'facts'], io.StringIO(), sys.stderr); "
+            "print(' '.join(sorted(m for m in sys.modules if m.startswith('sistereval.'))))"
+        )
+        done = subprocess.run(
+            [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+        )
+        modules = set(done.stdout.split())
+        commands = {"sistereval.explain", "sistereval.whatif", "sistereval.batch"}
+        commands |= {"sistereval.check", "sistereval.ruletest", "sistereval.rulediff"}
+        assert set() == modules & commands
 
 
 class TestMain:

@@ -7,9 +7,11 @@ import json
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 
 import sistereval
+from sistereval import evaluation as evaluation_module
 from sistereval.cli import run
 from sistereval.evaluation import evaluate, rule_set
 
@@ -99,6 +101,32 @@ class TestVerdictEdges:
         few = blocked["few-fields-implemented"]
         assert "fields.agreed >= 3" == few.blocking_condition
         assert "fields.agreed = 0" == few.detail
+
+
+class TestLazyNotFired:
+    def test_explained_on_first_access_only_once(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        calls: list[str] = []
+        explain_one = evaluation_module._not_fired
+
+        def counting(rule: Any, *args: Any) -> Any:
+            calls.append(rule.id)
+            return explain_one(rule, *args)
+
+        monkeypatch.setattr(evaluation_module, "_not_fired", counting)
+        result = evaluate(EXAMPLES / "bandung-namur.yaml")
+        assert [] == calls
+        first = result.not_fired
+        assert [n.rule for n in first] == calls
+        assert first is result.not_fired
+        assert len(first) == len(calls)
+
+    def test_the_lazy_and_the_given_evaluation_are_equal(self) -> None:
+        lazy = evaluate(EXAMPLES / "bandung-suwon.yaml")
+        record = lazy.to_dict()
+        given = attrs.evolve(lazy, not_fired=tuple(lazy.not_fired))
+        assert given == evaluate(EXAMPLES / "bandung-suwon.yaml")
+        assert record == given.to_dict()
+        assert repr(given) == repr(lazy)
 
 
 class TestExtendingCore:

@@ -4,9 +4,11 @@ Exit codes for every command: 0 ok, 1 checks or tests failed, 2 invalid
 input or usage.  :func:`run` takes its output streams as arguments so tests
 can call it with string buffers; :func:`main` is the console script.
 
-Each command is a function ``_add_NAME(subparsers)`` that declares its
-arguments and sets ``handler``: a function ``(args, stdout, stderr) -> int``.
-To add a command, write one and list it in :data:`_COMMANDS`.
+Each command is a function ``_add_NAME(subparsers)`` (or ``add_NAME_command`` in
+its own module, imported only when that command runs or help lists every
+command) that declares its arguments and sets ``handler``: a function
+``(args, stdout, stderr) -> int``.  To add a command, write one and list it in
+:data:`_COMMANDS`.
 """
 
 from __future__ import annotations
@@ -183,15 +185,26 @@ _COMMANDS: tuple[Callable[[Commands], None], ...] = (
 )
 
 
-def _parser() -> argparse.ArgumentParser:
+def _name(add: Callable[[Commands], None]) -> str:
+    """The command ``add`` declares: ``_add_NAME`` or ``add_NAME_command``."""
+    return add.__name__.removeprefix("_add_").removeprefix("add_").removesuffix("_command")
+
+
+def _parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
+    """The parser; when ``argv`` names a command, only that command is declared, so
+    only its module is imported (help and usage errors still see every command)."""
     parser = argparse.ArgumentParser(
         prog="sistereval",
         description="Evaluate city-to-city partnerships with explicit, testable rules.",
     )
     parser.add_argument("--version", action="version", version=f"sistereval {__version__}")
     commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
+    chosen = next((arg for arg in argv if not arg.startswith("-")), None)
+    if chosen not in {_name(add) for add in _COMMANDS}:
+        chosen = None
     for add in _COMMANDS:
-        add(commands)
+        if chosen is None or _name(add) == chosen:
+            add(commands)
     return parser
 
 
@@ -201,7 +214,7 @@ def run(argv: Sequence[str], stdout: IO[str], stderr: IO[str]) -> int:
     # exits: send its output to our streams and turn its exit into a code.
     try:
         with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
-            args = _parser().parse_args(list(argv))
+            args = _parser(argv).parse_args(list(argv))
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else INVALID
     handler: Handler = args.handler

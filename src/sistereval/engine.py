@@ -2,7 +2,7 @@
 
 This is the only module that imports durable_rules.  :class:`Engine` compiles
 an :class:`~sistereval.ir.RuleSet` into one durable ruleset and evaluates
-facts with it, one isolated session per evaluation; it agrees with the
+facts with it, the facts of each evaluation kept apart; it agrees with the
 reference evaluator (:mod:`sistereval.reference`) on every input, which
 ``tests/test_differential.py`` checks.
 
@@ -57,10 +57,16 @@ How it works (DESIGN §6 lists the durable traps each step avoids):
   a rule fires at most once however many alternatives are true) or its item;
   an exception there abandons the action and becomes an
   :class:`~sistereval.errors.EvaluationError` naming the rule.
-* **Sessions.** Every evaluation runs in a fresh session that is always
-  deleted.  A first ``open`` fact fires a no-op rule: deleting a session in
-  which no action ever ran crashes the process.  A ``sink`` rule matches every
-  fact and never fires, so no fact is ever "not handled".
+* **Sessions.** Consecutive evaluations share a session until it holds
+  :data:`SESSION_FACTS` facts; then it is deleted, as it is when an
+  evaluation fails and when the engine is closed.  Every durable rule reads a
+  single fact, so facts of different cases never meet, and the actions an
+  assert starts are those of that fact's case.  Sharing saves allocating and
+  freeing durable's session tables per case, which glibc's allocator makes
+  slow in most processes (``docs/performance.md``).  A first ``open`` fact
+  fires a no-op rule: deleting a session in which no action ever ran crashes
+  the process.  A ``sink`` rule matches every fact and never fires, so no fact
+  is ever "not handled".
 * **Matching.** ``$mt`` is used for patterns durable's regex engine gets right
   (no ``*``, or one trailing ``*``); its DFA construction is wrong for a ``*``
   followed by more pattern (``*aa`` does not match ``"aaa"``) and fails to
@@ -82,7 +88,7 @@ import operator
 import re
 import threading
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
 from typing import Any, Final
 
@@ -101,6 +107,7 @@ __all__ = [
     "MAX_PROPERTIES",
     "MAX_RULES",
     "MAX_RULE_ALTERNATIVES",
+    "SESSION_FACTS",
     "Engine",
 ]
 
@@ -124,7 +131,6 @@ _MAX_REGEX: Final = 200
 
 _dre: Any = _durable.durable_rules_engine  # the C extension under durable.engine
 _LOCK: Final = threading.Lock()
-_ITEM: Final = re.compile(r'"i":(\d+)')
 _SERIAL: Final = itertools.count(1)
 
 _MIRROR: Final = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
@@ -840,6 +846,8 @@ def _bool_order(op: str, left: ir.Expr, right: ir.Expr) -> ir.Expr:
 
 @attrs.define
 class _Session:
+    """One durable session; ``fired``/``matched`` belong to the case being evaluated in it."""
+
     sid: str
     opened: bool = False
     facts: int = 0
@@ -850,6 +858,23 @@ class _Session:
 _Encoded = dict[Slot, str]  # slot -> its JSON properties ("" when unknown)
 
 
+@attrs.frozen
+class _Prepared:
+    """One case encoded for the engine: its scalars and the items the rules read."""
+
+    scalars: _Encoded
+    collections: dict[str, list[_Encoded]]
+
+
+#: How many facts one durable session takes before the engine deletes it and the next
+#: evaluation starts a new one.  Evaluations share a session until then: every
+#: compiled rule reads a single fact, so the facts of different cases never meet, and
+#: the actions an assert starts belong to that fact's case.  Sharing saves allocating
+#: and freeing durable's session tables (about 0.7 MiB) per case, which glibc's
+#: allocator makes slow in most processes; 0 gives every evaluation its own session.
+SESSION_FACTS: Final = 320
+
+
 class Engine:
     """A rule set compiled onto durable_rules; evaluate facts with :meth:`evaluate`.
 
@@ -857,14 +882,22 @@ class Engine:
     and the limits of this module) and raises :class:`EvaluationError` naming
     the rule at fault.  Threads may share an engine (calls are serialized).
     Close it, or use it as a context manager, to free the durable ruleset.
+    ``session_facts`` is how many facts a durable session takes before the next
+    evaluation starts a new one (:data:`SESSION_FACTS`; 0: a session per evaluation).
     """
 
-    def __init__(self, ruleset: ir.RuleSet, schema: FactSchema) -> None:
+    def __init__(
+        self, ruleset: ir.RuleSet, schema: FactSchema, *, session_facts: int = SESSION_FACTS
+    ) -> None:
         self.ruleset = ruleset
         self.schema = schema
+        self._session_facts = session_facts
+        self._session: _Session | None = None  # the live session, if any
         compiler = _Compiler(ruleset, schema)
         compiled = self._compiled = compiler.compile()
-        self._flags = {slot for slot in compiled.slots if slot[0] in ("f", "d")}
+        self._flags: _Encoded = {
+            slot: f'"{slot[0]}{slot[1]}":false' for slot in compiled.slots if slot[0] in ("f", "d")
+        }
         self._scalar_fields = _fields(schema.scalars, "s", compiled.slots, compiled.atoms, None)
         self._item_fields: dict[str, tuple[_Field, ...]] = {}
         for name, coll in compiler.collections.items():
@@ -876,6 +909,11 @@ class Engine:
                 for slot in group.slots
             }
             self._item_fields[name] = _fields(coll.items, "a", slots, compiled.atoms, name)
+        self._findings: dict[int, _Encoded] = {}
+        #: the collections whose items some rule reads (the others are only type-checked)
+        self._read = {
+            group.collection for stratum in compiled.strata for group in stratum.item_groups
+        }
         self._closed = False
         serial = next(_SERIAL)
         self._sids = (f"{serial}.{n}" for n in itertools.count())
@@ -907,43 +945,61 @@ class Engine:
 
     def evaluate(self, facts: ir.FactsLike) -> ir.Firing:
         """The rules that fire for ``facts`` (in rule set order) and the matched items."""
-        scalars = _encode(self._scalar_fields, facts.scalars, "")
-        collections = {
-            name: [_encode(fields, item, f"{name}[{i}].") for i, item in enumerate(items)]
-            for name, fields in self._item_fields.items()
-            if name != "findings"
-            for items in (facts.collections.get(name, ()),)
-        }
+        prepared = self._prepare(facts)
         with _LOCK:
             if self._closed:
                 raise EvaluationError(f"the engine of rule set {self.ruleset.id!r} is closed")
-            session = _Session(next(self._sids))
-            failed = True
+            session = self._session  # shared with the evaluations before (SESSION_FACTS)
+            if session is None or session.facts >= self._session_facts:
+                if session is not None:
+                    self._session = None
+                    self._delete(session, failed=False)
+                session = self._session = self._open()
+            session.fired, session.matched = set(), {}
             try:
-                firing = self._run(session, scalars, collections)
-                failed = False
-                return firing
-            finally:
-                self._delete(session, failed)
+                firing = self._run(session, prepared)
+            except BaseException:
+                self._session = None
+                self._delete(session, failed=True)
+                raise
+            if session.facts >= self._session_facts:
+                self._session = None
+                self._delete(session, failed=False)
+            return firing
 
-    def _run(
-        self, session: _Session, scalars: _Encoded, collections: dict[str, list[_Encoded]]
-    ) -> ir.Firing:
+    def _prepare(self, facts: ir.FactsLike) -> _Prepared:
+        """Encode (and type-check) every fact; items only for the collections rules read."""
+        scalars = _encode(self._scalar_fields, facts.scalars, None, 0)
+        collections: dict[str, list[_Encoded]] = {}
+        for name, fields in self._item_fields.items():
+            items = facts.collections.get(name, ())
+            if name in self._read:
+                collections[name] = [_encode(fields, item, name, i) for i, item in enumerate(items)]
+            elif name != "findings":
+                for i, item in enumerate(items):
+                    _check(fields, item, name, i)
+        return _Prepared(scalars, collections)
+
+    def _open(self) -> _Session:
+        """A new session, opened by a fact whose no-op rule runs (see _delete)."""
+        session = _Session(next(self._sids))
         self._assert(session, "o", "", "the session")
         if not session.opened:
             raise EvaluationError("durable_rules did not open the session")
+        return session
+
+    def _run(self, session: _Session, prepared: _Prepared) -> ir.Firing:
         rules = self.ruleset.rules
         compiled = self._compiled
-        flags: _Encoded = {}
-        for slot in self._flags:
-            flags[slot] = f'"{slot[0]}{slot[1]}":false'
+        scalars = prepared.scalars
+        flags = dict(self._flags)
         findings: list[_Encoded] = []
         for stratum in compiled.strata:
             for group in stratum.item_groups:
                 items = (
                     findings
                     if group.collection == "findings"
-                    else collections[group.collection or ""]
+                    else prepared.collections[group.collection or ""]
                 )
                 for i, item in enumerate(items):
                     body = self._body(group, session, scalars, flags, item)
@@ -961,9 +1017,7 @@ class Engine:
                     d = compiled.derived.index(then.name)
                     flags[("d", d)] = f'"d{d}":true'
                 elif isinstance(then, ir.FindingThen):
-                    finding = reference.finding_item(rules[r])
-                    fields = self._item_fields["findings"]
-                    findings.append(_encode(fields, finding, "findings."))
+                    findings.append(self._finding(r))
         matched: dict[str, dict[str, tuple[int, ...]]] = {}
         for r, qids in compiled.rule_quants.items():
             hits: dict[str, set[int]] = {}
@@ -975,6 +1029,15 @@ class Engine:
         return ir.Firing(
             fired=tuple(rules[r].id for r in sorted(session.fired)), matched_items=matched
         )
+
+    def _finding(self, r: int) -> _Encoded:
+        """The encoded ``findings`` item of finding rule ``r`` (the same every time)."""
+        encoded = self._findings.get(r)
+        if encoded is None:
+            finding = reference.finding_item(self.ruleset.rules[r])
+            fields = self._item_fields["findings"]
+            encoded = self._findings[r] = _encode(fields, finding, "findings", None)
+        return encoded
 
     def _body(
         self,
@@ -1036,10 +1099,7 @@ class Engine:
                 if kind == "rule":
                     self._record_firing(session, owner)
                 elif kind == "quantifier":
-                    found = _ITEM.search(messages)
-                    if found is None:
-                        raise ValueError(f"no item index in {messages[:200]}")
-                    self._record_match(session, owner, int(found.group(1)))
+                    self._record_match(session, owner, _item_index(messages))
                 else:
                     session.opened = True
             except BaseException as error:
@@ -1099,6 +1159,9 @@ class Engine:
         with _LOCK:
             if not self._closed:
                 self._closed = True
+                if self._session is not None:
+                    self._delete(self._session, failed=True)
+                    self._session = None
                 _dre.delete_ruleset(self._handle)
 
     def __enter__(self) -> Engine:
@@ -1135,6 +1198,11 @@ class _Field:
     carried: bool  # some fact type carries it; otherwise it is only type-checked
     lowered: bool  # some fact type carries its lower-cased copy
     atoms: tuple[tuple[int, _MatchAtom], ...]  # matches precomputed on it
+    prop: str = attrs.field(init=False)  # its property name, "s3" or "a1"
+
+    @prop.default
+    def _prop(self) -> str:
+        return f"{self.slot[0]}{self.slot[1]}"
 
 
 def _fields(
@@ -1162,43 +1230,63 @@ def _fields(
     )
 
 
-def _encode(fields: Sequence[_Field], values: Mapping[str, object], where: str) -> _Encoded:
+def _where(collection: str | None, index: int | None) -> str:
+    """The prefix naming an item's attributes in messages (``activities[2].``)."""
+    if collection is None:
+        return ""
+    return f"{collection}." if index is None else f"{collection}[{index}]."
+
+
+def _encode(
+    fields: Sequence[_Field],
+    values: Mapping[str, object],
+    collection: str | None,
+    index: int | None,
+) -> _Encoded:
     """The JSON properties of known values, each checked against its declared type."""
     out: _Encoded = {}
+    get = values.get
     for field in fields:
-        value = values.get(field.name)
+        value = get(field.name)
         if value is None:
             continue
-        prop = f"{field.slot[0]}{field.slot[1]}"
         if field.carried:
-            out[field.slot] = _fragment(prop, field, value, where)
-        elif not _valid(field.vtype, value):
-            raise EvaluationError(
-                f"fact {where + field.name!r} should be a {field.declared}, not {value!r}"
-            )
-        if field.lowered and isinstance(value, str):
-            out[(f"{field.slot[0]}l", field.slot[1])] = f'"{prop}l":{_enc(value.lower())}'
+            out[field.slot] = _fragment(field, value, collection, index)
+        elif not _CHECKS[field.vtype](value):
+            raise _wrong_type(field, value, collection, index)
         if isinstance(value, str):
+            if field.lowered:
+                out[(f"{field.slot[0]}l", field.slot[1])] = f'"{field.prop}l":{_enc(value.lower())}'
             for n, atom in field.atoms:
                 out[("g", n)] = _match(n, atom, value)
     return out
 
 
-def _valid(vtype: ir.ValueType, value: object) -> bool:
-    if vtype is ir.ValueType.NUMBER:
-        return _number(value)
-    if vtype is ir.ValueType.BOOLEAN:
-        return isinstance(value, bool)
-    if vtype is ir.ValueType.STRING:
-        return isinstance(value, str) and reference.is_text(value)
-    if vtype is ir.ValueType.DATE:
-        return isinstance(value, PartialDate)
-    return isinstance(value, (tuple, list)) and all(
-        isinstance(x, str) and reference.is_text(x) for x in value
+def _check(
+    fields: Sequence[_Field], values: Mapping[str, object], collection: str, index: int
+) -> None:
+    """Type-check the values no rule reads."""
+    get = values.get
+    for field in fields:
+        value = get(field.name)
+        if value is not None and not _CHECKS[field.vtype](value):
+            raise _wrong_type(field, value, collection, index)
+
+
+def _wrong_type(
+    field: _Field, value: object, collection: str | None, index: int | None
+) -> EvaluationError:
+    where = _where(collection, index)
+    return EvaluationError(
+        f"fact {where + field.name!r} should be a {field.declared}, not {value!r}"
     )
 
 
 def _number(value: object) -> bool:
+    if type(value) is int and -_EXACT < value < _EXACT:
+        return True
+    if type(value) is float:
+        return value - value == 0.0  # false for inf and nan
     if not isinstance(value, (int, float)) or isinstance(value, bool):
         return False
     try:
@@ -1207,15 +1295,35 @@ def _number(value: object) -> bool:
         return False
 
 
-def _fragment(prop: str, field: _Field, value: object, where: str) -> str:
+def _text(value: object) -> bool:
+    return isinstance(value, str) and (value.isascii() or reference.is_text(value))
+
+
+def _texts(value: object) -> bool:
+    return isinstance(value, (tuple, list)) and all(_text(x) for x in value)
+
+
+_CHECKS: Final[dict[ir.ValueType, Callable[[object], bool]]] = {
+    ir.ValueType.NUMBER: _number,
+    ir.ValueType.BOOLEAN: lambda value: value is True or value is False,
+    ir.ValueType.STRING: _text,
+    ir.ValueType.DATE: lambda value: isinstance(value, PartialDate),
+    ir.ValueType.LIST: _texts,
+}
+
+
+def _fragment(field: _Field, value: object, collection: str | None, index: int | None) -> str:
     """The JSON properties of one known value, checked against its declared type."""
     kind = field.vtype
+    prop = field.prop
     try:
         if kind is ir.ValueType.NUMBER:
+            if type(value) is int and -_EXACT < value < _EXACT:
+                return f'"{prop}":{value}.0'  # what _num gives, sooner
             if isinstance(value, (int, float)) and not isinstance(value, bool):
                 return f'"{prop}":{_num(value)}'
         elif kind is ir.ValueType.BOOLEAN:
-            if isinstance(value, bool):
+            if value is True or value is False:
                 return f'"{prop}":{"true" if value else "false"}'
         elif kind is ir.ValueType.STRING:
             if isinstance(value, str):
@@ -1232,10 +1340,24 @@ def _fragment(prop: str, field: _Field, value: object, where: str) -> str:
             items = ",".join(_enc(x) for x in value)
             return f'"{prop}":[{items}],"{prop}n":{len(value)}.0'
     except (EvaluationError, OverflowError) as error:
+        where = _where(collection, index)
         raise EvaluationError(f"fact {where + field.name!r}: {error}") from error
-    raise EvaluationError(
-        f"fact {where + field.name!r} should be a {field.declared}, not {value!r}"
-    )
+    raise _wrong_type(field, value, collection, index)
+
+
+#: Integers below this in magnitude are exact doubles and print without an exponent.
+_EXACT: Final = 10**15
+
+
+def _item_index(messages: str) -> int:
+    """The index ``i`` of the item fact in an action's messages (no value holds a '"')."""
+    start = messages.find('"i":') + 4
+    end = start
+    while messages[end : end + 1].isdigit():
+        end += 1
+    if end == start:
+        raise ValueError(f"no item index in {messages[:200]}")
+    return int(messages[start:end])
 
 
 def _match(n: int, atom: _MatchAtom, value: str) -> str:

@@ -9,6 +9,7 @@ policy, its confidence, the rules that did not fire, and the disputes.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -228,11 +229,15 @@ def _build(
         for rule in ruleset.rules
         if rule.id in fired_set
     )
-    not_fired = tuple(
-        _not_fired(rule, facts, envs[rule.stratum])
-        for rule in ruleset.rules
-        if rule.id not in fired_set
-    )
+
+    @functools.cache
+    def not_fired() -> tuple[NotFired, ...]:  # explained on first use (Evaluation.not_fired)
+        return tuple(
+            _not_fired(rule, facts, envs[rule.stratum])
+            for rule in ruleset.rules
+            if rule.id not in fired_set
+        )
+
     verdict, deciding = decide(ruleset, fired)
 
     # The deciding chain: the deciding verdict rules and, transitively, every

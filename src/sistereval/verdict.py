@@ -7,7 +7,7 @@ The verdict policy and the confidence method are documented in
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, TypeAlias
 
 import attrs
 
@@ -104,9 +104,26 @@ class RuleSetRef:
     sha256: str
 
 
+#: The rules that did not fire, or a function that explains them when first asked.
+NotFiredLike: TypeAlias = "tuple[NotFired, ...] | Callable[[], tuple[NotFired, ...]]"
+
+
+def _explained(value: NotFiredLike) -> tuple[NotFired, ...]:
+    return value if isinstance(value, tuple) else value()
+
+
+def _explained_repr(value: NotFiredLike) -> str:
+    return repr(_explained(value))
+
+
 @attrs.frozen(kw_only=True)
 class Evaluation:
-    """The result of evaluating one case with one rule set (DESIGN §5)."""
+    """The result of evaluating one case with one rule set (DESIGN §5).
+
+    ``not_fired`` may be given as a function: explaining every rule that did not
+    fire costs more than the rest of an evaluation, so it runs on the first access
+    of :attr:`not_fired` (or :meth:`to_dict`), once.
+    """
 
     verdict: str
     confidence: float
@@ -115,11 +132,20 @@ class Evaluation:
     ruleset: RuleSetRef
     findings: tuple[Finding, ...]
     factors: Mapping[str, float]
-    not_fired: tuple[NotFired, ...]
+    _not_fired: NotFiredLike = attrs.field(alias="not_fired", eq=_explained, repr=_explained_repr)
     disputes: tuple[Mapping[str, Any], ...]
     deciding: tuple[str, ...]
     language: str
     version: str
+
+    @property
+    def not_fired(self) -> tuple[NotFired, ...]:
+        """The rules that did not fire, each with the clause that stopped it."""
+        value = self._not_fired
+        if not isinstance(value, tuple):
+            value = value()
+            object.__setattr__(self, "_not_fired", value)  # computed once, then kept
+        return value
 
     def to_dict(self) -> dict[str, Any]:
         return {
