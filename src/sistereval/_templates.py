@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import attrs
 
@@ -88,7 +88,7 @@ def numeric_spec(spec: str) -> bool:
     return bool(spec) and (spec[-1] in _NUMERIC_TYPES or any(c in spec for c in ",_."))
 
 
-def render(parts: list[str | Placeholder], values: Mapping[str, object], language: str) -> str:
+def render(parts: Sequence[str | Placeholder], values: Mapping[str, object], language: str) -> str:
     """The message with each placeholder replaced by its value in ``values``."""
     out: list[str] = []
     for part in parts:

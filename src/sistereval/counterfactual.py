@@ -216,7 +216,6 @@ def describe_change(
     }
 
 
-
 def _words(
     head: str, leaf: str, item: Mapping[str, Any], after: object, data: Mapping[str, Any]
 ) -> tuple[str, str] | None:

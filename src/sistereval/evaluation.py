@@ -178,7 +178,7 @@ def _finding(
         kind, factor, severity, verdict = "derived", None, None, None
     return Finding(
         rule=rule.id,
-        title=rule.title,
+        title=ruleset.message(rule.id, "title", language),
         kind=kind,
         factor=factor,
         severity=severity,

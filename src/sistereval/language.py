@@ -15,6 +15,7 @@ The work is done by private modules, one job each: ``_lexer`` and
 
 from __future__ import annotations
 
+import functools
 import importlib.resources
 import os
 from collections.abc import Iterable, Mapping, Sequence
@@ -152,9 +153,11 @@ def load_rules(
     return finish(resolve(ref, schema=schema, search_path=folders))
 
 
-def _parts(template: str) -> list[str | Placeholder]:
+@functools.lru_cache(maxsize=4096)
+def _parts(template: str) -> tuple[str | Placeholder, ...]:
+    """The parsed template, cached: the same few messages render for every case."""
     try:
-        return parse_template(template)
+        return tuple(parse_template(template))
     except TemplateError as exc:
         line, column = plain_locator(template, 1, 1)(exc.offset)
         location = Location(line=line, column=column)

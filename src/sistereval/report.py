@@ -50,6 +50,14 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "chosen": "used",
         "json_hint": "(why: sistereval explain CASE)",
         "derived": "derived",
+        # kinds and severities of findings
+        "kind.strength": "strength",
+        "kind.obstacle": "obstacle",
+        "kind.risk": "risk",
+        "kind.compliance": "compliance",
+        "severity.low": "low",
+        "severity.medium": "medium",
+        "severity.high": "high",
     },
     "id": {
         "verdict": "putusan",
@@ -73,17 +81,31 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "chosen": "dipakai",
         "json_hint": "(alasannya: sistereval explain CASE)",
         "derived": "fakta turunan",
+        # kinds and severities of findings
+        "kind.strength": "kekuatan",
+        "kind.obstacle": "hambatan",
+        "kind.risk": "risiko",
+        "kind.compliance": "kepatuhan",
+        "severity.low": "rendah",
+        "severity.medium": "sedang",
+        "severity.high": "tinggi",
     },
 }
 
 
 def finding_tag(finding: Finding, labels: Mapping[str, str]) -> str:
-    """The bracketed tag of a finding: ``obstacle, finance, high`` or ``verdict → failure``."""
+    """The bracketed tag of a finding: ``obstacle, finance, high`` or ``verdict → failure``.
+
+    Kinds and severities are named in the labels' language when it names them
+    (``hambatan, finance, tinggi``); factors are the rule set's identifiers.
+    """
     if finding.kind == "verdict":
         return f"{labels['verdict']} → {labels[finding.verdict or NOT_ASSESSABLE]}"
     if finding.kind == "derived":
         return labels["derived"]
-    return f"{finding.kind}, {finding.factor}, {finding.severity}"
+    kind = labels.get(f"kind.{finding.kind}", finding.kind)
+    severity = labels.get(f"severity.{finding.severity}", finding.severity)
+    return f"{kind}, {finding.factor}, {severity}"
 
 
 #: The names of offices case files usually write (``office`` is free text), in
