@@ -349,7 +349,7 @@ def run_batch(
     one partnership per row; ``docs/batch.md`` lists the columns) or a JSON
     Lines file (one case mapping per line); ``rules``
     a loaded rule set, a shipped name (default ``core``) or a rule-file path;
-    ``jobs`` the number of worker processes (default: the CPU count; ``1``
+    ``jobs`` the number of worker processes (default: :func:`default_jobs`; ``1``
     evaluates in this process); ``fmt`` ``jsonl`` or ``csv``; ``progress`` a
     stream for a progress bar (live on a terminal), or ``None`` for none.
 
