@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -209,3 +210,23 @@ class TestGolden:
             expectation.write_text(actual, encoding="utf-8")
         assert expectation.read_text(encoding="utf-8") == actual
         assert actual
+
+
+class TestDocs:
+    def test_the_column_table_lists_every_column(self) -> None:
+        text = (ROOT / "docs" / "batch.md").read_text(encoding="utf-8")
+        section = text.split("## CSV registers", 1)[1].split("\n## ", 1)[0]
+        documented = {
+            name
+            for line in section.splitlines()
+            if line.startswith("| `")
+            for name in re.findall(r"`([a-z_]+)`", line.split(" | ")[0])
+        }
+        required = {
+            name
+            for line in section.splitlines()
+            if line.startswith("| `") and line.split(" | ")[1] == "yes"
+            for name in re.findall(r"`([a-z_]+)`", line.split(" | ")[0])
+        }
+        assert set(COLUMNS) == documented
+        assert set(REQUIRED) == required
