@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import copy
 import csv
 import io
@@ -135,6 +136,8 @@ class TestThousand:
         )
         assert 950 == sum(summary.verdicts.values())
         assert len(summary.top_findings) == 5
+        assert collections.Counter(errors.values()) == summary.errors
+        assert list(summary.errors.values()) == sorted(summary.errors.values(), reverse=True)
 
     def test_records_equal_evaluate(
         self, thousand: tuple[Path, dict[int, str]], thousand_out: tuple[Path, BatchSummary]
@@ -383,6 +386,7 @@ class TestSummary:
             failed=1,
             verdicts={"partial": 2},
             top_findings=(("long-running", 2),),
+            errors={"bad-date": 1},
         )
         assert {
             "out": "out.jsonl",
@@ -392,11 +396,13 @@ class TestSummary:
             "failed": 1,
             "verdicts": {"partial": 2},
             "top_findings": [{"rule": "long-running", "cases": 2}],
+            "errors": {"bad-date": 1},
         } == summary.to_dict()
         assert (
             "3 cases: 1 evaluated, 1 skipped (resumed), 1 failed\n"
             "verdicts: partial 2\n"
             "top findings: long-running 2\n"
+            "errors: bad-date 1\n"
             "written to out.jsonl\n"
         ) == str(summary)
 

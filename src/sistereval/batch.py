@@ -70,7 +70,8 @@ class BatchSummary:
     ``total`` = ``evaluated`` + ``skipped`` + ``failed``; ``skipped`` are the
     cases whose record was kept from the previous output.  ``verdicts``
     counts every record written (evaluated or kept); ``top_findings`` are the
-    (at most five) finding rules that fired in the most cases, with counts.
+    (at most five) finding rules that fired in the most cases, with counts;
+    ``errors`` counts the failed cases by error code, most frequent first.
     """
 
     out: str
@@ -80,6 +81,7 @@ class BatchSummary:
     failed: int
     verdicts: Mapping[str, int]
     top_findings: tuple[tuple[str, int], ...]
+    errors: Mapping[str, int] = attrs.field(factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -90,6 +92,7 @@ class BatchSummary:
             "failed": self.failed,
             "verdicts": dict(self.verdicts),
             "top_findings": [{"rule": rule, "cases": n} for rule, n in self.top_findings],
+            "errors": dict(self.errors),
         }
 
     def __str__(self) -> str:
@@ -98,6 +101,7 @@ class BatchSummary:
             f"{self.failed} failed",
             "verdicts: " + (", ".join(f"{v} {n}" for v, n in self.verdicts.items()) or "none"),
             "top findings: " + (", ".join(f"{r} {n}" for r, n in self.top_findings) or "none"),
+            "errors: " + (", ".join(f"{c} {n}" for c, n in self.errors.items()) or "none"),
             f"written to {self.out}",
         ]
         return "\n".join(lines) + "\n"
@@ -381,6 +385,7 @@ def run_batch(
     counts: collections.Counter[str] = collections.Counter()
     verdicts: collections.Counter[str] = collections.Counter()
     findings: collections.Counter[str] = collections.Counter()
+    errors: collections.Counter[str] = collections.Counter()
 
     with (
         _atomic(target) as stream,
@@ -398,21 +403,27 @@ def run_batch(
             else:
                 text, verdict, fired = outcome.text, outcome.verdict, outcome.fired
                 counts["failed" if outcome.error else "evaluated"] += 1
+                errors.update([outcome.error] if outcome.error else [])
             stream.write(text)
             if verdict is not None:
                 verdicts[verdict] += 1
                 findings.update(r for r in dict.fromkeys(fired) if r in finding_rules)
             advance()
-    top = sorted(findings.items(), key=lambda item: (-item[1], item[0]))[:_TOP]
     return BatchSummary(
         out=os.fspath(target),
         total=len(tasks),
         evaluated=counts["evaluated"],
         skipped=counts["skipped"],
         failed=counts["failed"],
-        verdicts=dict(sorted(verdicts.items(), key=lambda item: (-item[1], item[0]))),
-        top_findings=tuple(top),
+        verdicts=_most_first(verdicts),
+        top_findings=tuple(_most_first(findings).items())[:_TOP],
+        errors=_most_first(errors),
     )
+
+
+def _most_first(counts: Mapping[str, int]) -> dict[str, int]:
+    """The counts, most frequent first, ties by name."""
+    return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
 
 
 @contextlib.contextmanager
