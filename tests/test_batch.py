@@ -330,6 +330,16 @@ class TestJobs:
     def test_default_is_the_cpus_this_process_may_use(self) -> None:
         assert len(os.sched_getaffinity(0)) == batch.default_jobs()
 
+    @pytest.mark.parametrize(
+        ("cases", "jobs", "expected"),
+        [(0, 4, 1), (3, 4, 1), (199, 4, 1), (200, 4, 2), (1000, 4, 4), (1000, 2, 2), (10**6, 1, 1)],
+    )
+    def test_worker_count(self, cases: int, jobs: int, expected: int) -> None:
+        assert expected == batch.worker_count(cases, jobs)
+
+    def test_worker_count_defaults_to_the_cpus(self) -> None:
+        assert batch.default_jobs() == batch.worker_count(10**6, None)
+
 
 REGISTER = ROOT / "examples" / "register.csv"
 

@@ -36,7 +36,7 @@ from .cases import load_case
 from .errors import CaseError, Location, Problem, SisterevalError, UsageError
 from .evaluation import LANGUAGES, case_sha256, evaluate, rule_set
 
-__all__ = ["BatchSummary", "add_batch_command", "default_jobs", "run_batch"]
+__all__ = ["BatchSummary", "add_batch_command", "default_jobs", "run_batch", "worker_count"]
 
 Format = Literal["jsonl", "csv"]
 FORMATS: tuple[Format, ...] = ("jsonl", "csv")
@@ -61,6 +61,9 @@ _SUFFIXES = (".yaml", ".yml", ".json")
 _CSV_SUFFIXES = (".csv", ".tsv")
 #: How many of the most frequent finding rules the summary lists.
 _TOP = 5
+#: The cases that pay for starting one more worker process: a worker takes
+#: about 0.3 s of CPU to start (mostly imports), the time of about 100 cases.
+_CASES_PER_WORKER = 100
 
 
 @attrs.frozen(kw_only=True)
@@ -353,9 +356,10 @@ def run_batch(
     one partnership per row; ``docs/batch.md`` lists the columns) or a JSON
     Lines file (one case mapping per line); ``rules``
     a loaded rule set, a shipped name (default ``core``) or a rule-file path;
-    ``jobs`` the number of worker processes (default: :func:`default_jobs`; ``1``
-    evaluates in this process); ``fmt`` ``jsonl`` or ``csv``; ``progress`` a
-    stream for a progress bar (live on a terminal), or ``None`` for none.
+    ``jobs`` the most worker processes to use (default: :func:`default_jobs`;
+    ``1`` evaluates in this process; see :func:`worker_count`); ``fmt``
+    ``jsonl`` or ``csv``; ``progress`` a stream for a progress bar (live on a
+    terminal), or ``None`` for none.
 
     Raises :class:`~sistereval.errors.UsageError` when ``input`` cannot be
     read or an argument is invalid, :class:`~sistereval.errors.CaseError` when
@@ -431,7 +435,7 @@ def _outcomes(
     tasks: list[_Task], ruleset: ir.RuleSet, language: str, fmt: Format, jobs: int | None
 ) -> Iterator[Iterable[_Outcome]]:
     """The outcomes of ``tasks`` in their order, from a process pool or this process."""
-    workers = min(jobs or default_jobs(), max(len(tasks), 1))
+    workers = worker_count(len(tasks), jobs)
     if workers == 1:
         worker = _Worker(ruleset, language, fmt)
         yield map(worker.run, tasks)
@@ -451,6 +455,13 @@ def _outcomes(
         except BaseException:
             pool.shutdown(wait=True, cancel_futures=True)
             raise
+
+
+def worker_count(cases: int, jobs: int | None) -> int:
+    """How many processes evaluate ``cases`` cases: at most ``jobs`` (default
+    :func:`default_jobs`), and one per 100 cases, since a worker that starts for
+    fewer costs more than it saves; ``1`` means this process."""
+    return max(1, min(jobs or default_jobs(), cases // _CASES_PER_WORKER))
 
 
 def default_jobs() -> int:
@@ -529,7 +540,8 @@ def add_batch_command(commands: Commands) -> None:
         type=int,
         default=None,
         metavar="N",
-        help="worker processes (default: the CPUs this process may use; 1 runs in-process)",
+        help="the most worker processes (default: the CPUs this process may use), one per "
+        "100 cases at the most; 1 runs in-process",
     )
     parser.add_argument(
         "--format", choices=FORMATS, default="jsonl", help="output format (default: jsonl)"
