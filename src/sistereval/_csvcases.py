@@ -437,5 +437,7 @@ class _Builder:
                 suggestion = f"write a decimal point: {cell.replace(',', '.')}"
             elif "boolean" in problem.message:
                 suggestion = "write yes or no"
+        elif problem.code == "duplicate-id" and path[:1] == ("partners",):
+            suggestion = "give the partners different ids in the columns 'id_a' and 'id_b'"
         message = f"column {name!r}: {problem.message}"
         return attrs.evolve(problem, message=message, location=where, suggestion=suggestion)
