@@ -111,6 +111,8 @@ def _check_header(file: str, header: list[str]) -> list[Problem]:
     problems = []
     seen: dict[str, int] = {}
     for number, name in enumerate(header, start=1):
+        if not name:
+            continue  # an unnamed column, as spreadsheets export: its cells must stay empty
         if name in seen:
             message = f"the column {name!r} is named twice (columns {seen[name]} and {number})"
             problems.append(_header_problem(file, "duplicate-column", message, number, None))
@@ -224,6 +226,11 @@ class _Builder:
             message = f"the row has {len(row.cells)} cells; the header names {len(row.header)}"
             hint = "remove the extra cells, or name their column in the header"
             self.fault("extra-cells", message, len(row.header) + 1, hint)
+        for number, (name, cell) in enumerate(zip(row.header, row.cells, strict=False), start=1):
+            if not name and cell.strip():
+                message = f"column {number} has no name but holds {cell.strip()!r}"
+                hint = "name the column in the header, or empty the cell"
+                self.fault("extra-cells", message, number, hint)
         self.sources = [SOURCE_ID] if self.text("source") else []
 
     def text(self, name: str) -> str:
