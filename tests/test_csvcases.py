@@ -159,6 +159,9 @@ class TestColumns:
         text = "\ufeff" + HEADER.upper().replace(",", " ,") + f"\nbn,x,{PARTNERS}\n"
         assert "bn" == load_row(rows(text)[0]).id
 
+    def test_empty_cells_beyond_the_header_are_ignored(self) -> None:
+        assert "Namur" == load_row(rows(f"{HEADER}\nbn,x,{PARTNERS},, \n")[0]).partners[1].name
+
     def test_tab_separated(self) -> None:
         text = HEADER.replace(",", "\t") + "\nbn\tx\t" + PARTNERS.replace(",", "\t") + "\n"
         assert "Namur" == load_row(rows(text)[0]).partners[1].name

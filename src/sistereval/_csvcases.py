@@ -222,7 +222,7 @@ class _Builder:
         self.origin: dict[Key, int] = {}
         self.problems: list[Problem] = []
         self.faulty: set[int | None] = set()
-        if len(row.cells) > len(row.header):
+        if any(cell.strip() for cell in row.cells[len(row.header) :]):
             message = f"the row has {len(row.cells)} cells; the header names {len(row.header)}"
             hint = "remove the extra cells, or name their column in the header"
             self.fault("extra-cells", message, len(row.header) + 1, hint)
