@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import collections
 import copy
 import csv
 import io
 import json
+import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -117,8 +119,14 @@ class TestThousand:
         assert [f"{cases}:{n}" for n in range(1, 1001)] == [r["input"] for r in records]
         failed = {int(r["input"].rsplit(":", 1)[1]): r["error"] for r in records if "error" in r}
         assert errors == {n: e["code"] for n, e in failed.items()}
-        assert all(e["message"] for e in failed.values())
-        assert all(e["problems"] for e in failed.values())
+        for line, error in failed.items():
+            first = error["problems"][0]
+            assert (str(cases), line, error["code"]) == (
+                first["file"],
+                first["line"],
+                first["code"],
+            )
+            assert error["message"].startswith(f"{cases}:{line}:")
         assert 950 == sum("verdict" in r for r in records)
         assert (1000, 950, 0, 50) == (
             summary.total,
@@ -128,6 +136,8 @@ class TestThousand:
         )
         assert 950 == sum(summary.verdicts.values())
         assert len(summary.top_findings) == 5
+        assert collections.Counter(errors.values()) == summary.errors
+        assert list(summary.errors.values()) == sorted(summary.errors.values(), reverse=True)
 
     def test_records_equal_evaluate(
         self, thousand: tuple[Path, dict[int, str]], thousand_out: tuple[Path, BatchSummary]
@@ -290,11 +300,90 @@ class TestErrors:
             run_batch(directory, tmp_path / "out.jsonl", **kwargs)
 
 
+class Terminal(io.StringIO):
+    """A stream that says it is a terminal, as stderr in a console does."""
+
+    def isatty(self) -> bool:
+        return True
+
+
 class TestProgress:
-    def test_counts_to_the_total(self, directory: Path, tmp_path: Path) -> None:
+    def test_a_stream_gets_the_final_bar(self, directory: Path, tmp_path: Path) -> None:
         progress = io.StringIO()
         run_batch(directory, tmp_path / "out.jsonl", jobs=1, progress=progress)
-        assert "\r1/4\r2/4\r3/4\r4/4\n" == progress.getvalue()
+        [line] = progress.getvalue().splitlines()
+        assert line.startswith("evaluating ")
+        assert "4/4" in line
+
+    def test_the_command_draws_a_bar_on_a_terminal_only(
+        self, directory: Path, tmp_path: Path
+    ) -> None:
+        argv = ["batch", str(directory), "--out", str(tmp_path / "out.jsonl"), "--jobs", "1"]
+        terminal, captured = Terminal(), io.StringIO()
+        assert 0 == cli.run(argv, io.StringIO(), terminal)
+        assert 0 == cli.run(argv, io.StringIO(), captured)
+        assert "4/4" in terminal.getvalue()
+        assert "" == captured.getvalue()
+
+
+class TestJobs:
+    def test_default_is_the_cpus_this_process_may_use(self) -> None:
+        assert len(os.sched_getaffinity(0)) == batch.default_jobs()
+
+    @pytest.mark.parametrize(
+        ("cases", "jobs", "expected"),
+        [(0, 4, 1), (3, 4, 1), (199, 4, 1), (200, 4, 2), (1000, 4, 4), (1000, 2, 2), (10**6, 1, 1)],
+    )
+    def test_worker_count(self, cases: int, jobs: int, expected: int) -> None:
+        assert expected == batch.worker_count(cases, jobs)
+
+    def test_worker_count_defaults_to_the_cpus(self) -> None:
+        assert batch.default_jobs() == batch.worker_count(10**6, None)
+
+
+REGISTER = ROOT / "examples" / "register.csv"
+
+
+class TestRegister:
+    def test_evaluates_every_row(self, tmp_path: Path) -> None:
+        out = tmp_path / "out.jsonl"
+        summary = run_batch(REGISTER, out, jobs=1)
+        records = _records(out)
+        assert [f"{REGISTER}:{n}" for n in (2, 3, 4)] == [r["input"] for r in records]
+        assert ["bandung-namur", "surabaya-kitakyushu", "bandung-suwon"] == [
+            r["case"]["id"] for r in records
+        ]
+        assert ["failure", "success", "partial"] == [r["verdict"] for r in records]
+        assert (3, 3, 0) == (summary.total, summary.evaluated, summary.failed)
+
+    def test_a_bad_row_is_an_error_record_and_resumes(self, tmp_path: Path) -> None:
+        register = tmp_path / "register.csv"
+        lines = REGISTER.read_text(encoding="utf-8").splitlines(keepends=True)
+        register.write_text("".join(lines) + lines[1].replace(",ID,", ",XX,", 1), encoding="utf-8")
+        out = tmp_path / "out.jsonl"
+        first = run_batch(register, out, jobs=1)
+        second = run_batch(register, out, jobs=1)
+        error = _records(out)[-1]["error"]
+        assert "bad-country" == error["code"]
+        assert (str(register), 5, 5) == tuple(
+            error["problems"][0][k] for k in ("file", "line", "column")
+        )
+        assert (3, 1, 0) == (first.evaluated, first.failed, first.skipped)
+        assert (0, 1, 3) == (second.evaluated, second.failed, second.skipped)
+
+    def test_a_bad_header_stops_the_run(self, tmp_path: Path) -> None:
+        register = tmp_path / "register.csv"
+        register.write_text(
+            REGISTER.read_text(encoding="utf-8").replace("title", "titel", 1), encoding="utf-8"
+        )
+        out = tmp_path / "out.jsonl"
+        status, stdout, stderr = call("batch", str(register), "--out", str(out))
+        assert (2, "") == (status, stdout)
+        assert (
+            f"{register}:1: missing-column: the required column 'title' is missing\n"
+            f"{register}:1:2: unknown-column: unknown column 'titel' (did you mean 'title'?)\n"
+        ) == stderr
+        assert not out.exists()
 
 
 class TestSummary:
@@ -307,6 +396,7 @@ class TestSummary:
             failed=1,
             verdicts={"partial": 2},
             top_findings=(("long-running", 2),),
+            errors={"bad-date": 1},
         )
         assert {
             "out": "out.jsonl",
@@ -316,11 +406,13 @@ class TestSummary:
             "failed": 1,
             "verdicts": {"partial": 2},
             "top_findings": [{"rule": "long-running", "cases": 2}],
+            "errors": {"bad-date": 1},
         } == summary.to_dict()
         assert (
             "3 cases: 1 evaluated, 1 skipped (resumed), 1 failed\n"
             "verdicts: partial 2\n"
             "top findings: long-running 2\n"
+            "errors: bad-date 1\n"
             "written to out.jsonl\n"
         ) == str(summary)
 

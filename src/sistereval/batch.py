@@ -1,7 +1,8 @@
 """Evaluate many cases at once: ``sistereval batch`` (see ``docs/batch.md``).
 
-:func:`run_batch` reads a directory of case files or a JSON Lines file of case
-mappings, evaluates every case in a pool of worker processes (each loads the
+:func:`run_batch` reads a directory of case files, a JSON Lines file of case
+mappings or a CSV register (one partnership per row, see :mod:`._csvcases`),
+evaluates every case in a pool of worker processes (each loads the
 rule set once), and writes one decision record per case, in input order, as
 JSON Lines or CSV.  A case that cannot be evaluated becomes an error record;
 it never stops the run.  The output is written to a temporary file beside it
@@ -30,11 +31,12 @@ import attrs
 
 from . import ir
 from ._cliargs import add_lang_option, add_rules_option
+from ._csvcases import CsvRow, load_row, read_rows
 from .cases import load_case
 from .errors import CaseError, Location, Problem, SisterevalError, UsageError
 from .evaluation import LANGUAGES, case_sha256, evaluate, rule_set
 
-__all__ = ["BatchSummary", "add_batch_command", "run_batch"]
+__all__ = ["BatchSummary", "add_batch_command", "default_jobs", "run_batch", "worker_count"]
 
 Format = Literal["jsonl", "csv"]
 FORMATS: tuple[Format, ...] = ("jsonl", "csv")
@@ -55,8 +57,13 @@ CSV_COLUMNS = (
 
 #: The case files a directory input contributes.
 _SUFFIXES = (".yaml", ".yml", ".json")
+#: The names of input files read as CSV registers (any other file is JSON Lines).
+_CSV_SUFFIXES = (".csv", ".tsv")
 #: How many of the most frequent finding rules the summary lists.
 _TOP = 5
+#: The cases that pay for starting one more worker process: a worker takes
+#: about 0.3 s of CPU to start (mostly imports), the time of about 100 cases.
+_CASES_PER_WORKER = 100
 
 
 @attrs.frozen(kw_only=True)
@@ -66,7 +73,8 @@ class BatchSummary:
     ``total`` = ``evaluated`` + ``skipped`` + ``failed``; ``skipped`` are the
     cases whose record was kept from the previous output.  ``verdicts``
     counts every record written (evaluated or kept); ``top_findings`` are the
-    (at most five) finding rules that fired in the most cases, with counts.
+    (at most five) finding rules that fired in the most cases, with counts;
+    ``errors`` counts the failed cases by error code, most frequent first.
     """
 
     out: str
@@ -76,6 +84,7 @@ class BatchSummary:
     failed: int
     verdicts: Mapping[str, int]
     top_findings: tuple[tuple[str, int], ...]
+    errors: Mapping[str, int] = attrs.field(factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -86,6 +95,7 @@ class BatchSummary:
             "failed": self.failed,
             "verdicts": dict(self.verdicts),
             "top_findings": [{"rule": rule, "cases": n} for rule, n in self.top_findings],
+            "errors": dict(self.errors),
         }
 
     def __str__(self) -> str:
@@ -94,6 +104,7 @@ class BatchSummary:
             f"{self.failed} failed",
             "verdicts: " + (", ".join(f"{v} {n}" for v, n in self.verdicts.items()) or "none"),
             "top findings: " + (", ".join(f"{r} {n}" for r, n in self.top_findings) or "none"),
+            "errors: " + (", ".join(f"{c} {n}" for c, n in self.errors.items()) or "none"),
             f"written to {self.out}",
         ]
         return "\n".join(lines) + "\n"
@@ -103,23 +114,34 @@ class BatchSummary:
 # Inputs.
 
 
-class _Task(NamedTuple):
-    """One case to evaluate: its label, a file path or a JSON line, and the
-    content digest of its kept record (when the previous output has one)."""
+class _Input(NamedTuple):
+    """Where one case comes from: a file path, a JSON line, or a CSV row."""
 
     label: str
-    path: str | None
-    line: str | None
-    lineno: int
+    path: str | None = None
+    line: str | None = None
+    lineno: int = 0
+    row: CsvRow | None = None
+
+
+class _Task(NamedTuple):
+    """One case to evaluate, and the content digest of its kept record
+    (when the previous output has one that may still be current)."""
+
+    input: _Input
     kept_case_sha256: str | None
 
 
-def _inputs(source: Path) -> Iterator[tuple[str, str | None, str | None, int]]:
-    """(label, path, line, line number) for every case of a directory or JSONL file."""
+def _inputs(source: Path) -> Iterator[_Input]:
+    """Every case of a directory, a JSON Lines file or a CSV register.
+
+    Raises :class:`~sistereval.errors.CaseError` when a register's header
+    cannot be used or the file stops being CSV.
+    """
     if source.is_dir():
         for path in sorted(source.iterdir(), key=lambda p: p.name):
             if path.suffix.lower() in _SUFFIXES and path.is_file():
-                yield os.fspath(path), os.fspath(path), None, 0
+                yield _Input(os.fspath(path), path=os.fspath(path))
         return
     try:
         text = source.read_text(encoding="utf-8")
@@ -127,9 +149,13 @@ def _inputs(source: Path) -> Iterator[tuple[str, str | None, str | None, int]]:
         raise UsageError(f"{source}: no such file or directory") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"{source}: cannot read the input ({exc})") from None
+    if source.suffix.lower() in _CSV_SUFFIXES:
+        for row in read_rows(text, os.fspath(source)):
+            yield _Input(row.label, lineno=row.line, row=row)
+        return
     for lineno, line in enumerate(text.splitlines(), start=1):
         if line.strip():
-            yield f"{source}:{lineno}", None, line, lineno
+            yield _Input(f"{source}:{lineno}", line=line, lineno=lineno)
 
 
 # --------------------------------------------------------------------------
@@ -154,23 +180,24 @@ class _Worker:
         self.fmt = fmt
 
     def run(self, task: _Task) -> _Outcome:
+        label = task.input.label
         try:
-            case = _load(task)
+            case = _load(task.input)
             if task.kept_case_sha256 is not None and task.kept_case_sha256 == case_sha256(case):
-                return _Outcome(task.label, "", None, (), None, kept=True)
+                return _Outcome(label, "", None, (), None, kept=True)
             result = evaluate(case, self.rules, language=self.language)
         except SisterevalError as exc:
             error = _error(exc)
         except Exception as exc:  # a bug must not end a batch of thousands; record it
             error = {"code": "internal-error", "message": f"{type(exc).__name__}: {exc}"}
         else:
-            record = {"input": task.label, **result.to_dict()}
+            record = {"input": label, **result.to_dict()}
             fired = tuple(f.rule for f in result.findings)
             if self.fmt == "jsonl":
                 text = _json_line(record)
             else:
                 text = _csv_line(
-                    task.label,
+                    label,
                     result.case_id,
                     result.case_sha256,
                     result.verdict,
@@ -181,37 +208,45 @@ class _Worker:
                     ";".join(fired),
                     "",
                 )
-            return _Outcome(task.label, text, result.verdict, fired, None, kept=False)
+            return _Outcome(label, text, result.verdict, fired, None, kept=False)
         code = str(error["code"])
         if self.fmt == "jsonl":
-            text = _json_line({"input": task.label, "error": error})
+            text = _json_line({"input": label, "error": error})
         else:
             message = str(error["message"]).replace("\n", "; ")
             if not isinstance(error.get("problems"), list):
                 message = f"{code}: {message}"
-            text = _csv_line(task.label, *[""] * 8, message)
-        return _Outcome(task.label, text, None, (), code, kept=False)
+            text = _csv_line(label, *[""] * 8, message)
+        return _Outcome(label, text, None, (), code, kept=False)
 
 
-def _load(task: _Task) -> Any:
-    if task.path is not None:
-        return load_case(Path(task.path), file=task.label)
-    assert task.line is not None
+def _load(source: _Input) -> Any:
+    if source.row is not None:
+        return load_row(source.row)
+    if source.path is not None:
+        return load_case(Path(source.path), file=source.label)
+    assert source.line is not None
     try:
-        data = json.loads(task.line)
+        data = json.loads(source.line)
     except json.JSONDecodeError as exc:
-        raise CaseError([_line_problem(task, "json-syntax", exc.msg, exc.colno)]) from None
+        raise CaseError([_line_problem(source, "json-syntax", exc.msg, exc.colno)]) from None
     if not isinstance(data, dict):
         message = f"a line must hold one case mapping (a JSON object), not {type(data).__name__}"
-        raise CaseError([_line_problem(task, "not-a-mapping", message, 1)])
-    return load_case(data, file=task.label)
+        raise CaseError([_line_problem(source, "not-a-mapping", message, 1)])
+    try:
+        return load_case(data, file=source.label)
+    except CaseError as exc:  # located at the line: the file and line as data, not one label
+        file = source.label.rsplit(":", 1)[0]
+        raise CaseError(
+            attrs.evolve(p, location=attrs.evolve(p.location, file=file, line=source.lineno))
+            for p in exc.problems
+        ) from None
 
 
-def _line_problem(task: _Task, code: str, message: str, column: int) -> Problem:
-    file = task.label.rsplit(":", 1)[0]
-    return Problem(
-        code=code, message=message, location=Location(file=file, line=task.lineno, column=column)
-    )
+def _line_problem(source: _Input, code: str, message: str, column: int) -> Problem:
+    file = source.label.rsplit(":", 1)[0]
+    location = Location(file=file, line=source.lineno, column=column)
+    return Problem(code=code, message=message, location=location)
 
 
 def _error(exc: SisterevalError) -> dict[str, object]:
@@ -317,15 +352,20 @@ def run_batch(
     """Evaluate every case of ``input`` and write the decision records to ``out``.
 
     ``input`` is a directory (its ``*.yaml``, ``*.yml`` and ``*.json`` files,
-    sorted by name) or a JSON Lines file (one case mapping per line); ``rules``
+    sorted by name), a CSV register (``*.csv`` or ``*.tsv``: a header row, then
+    one partnership per row; ``docs/batch.md`` lists the columns) or a JSON
+    Lines file (one case mapping per line); ``rules``
     a loaded rule set, a shipped name (default ``core``) or a rule-file path;
-    ``jobs`` the number of worker processes (default: the CPU count; ``1``
-    evaluates in this process); ``fmt`` ``jsonl`` or ``csv``; ``progress`` a
-    stream for a ``\\rdone/total`` counter, or ``None`` for none.
+    ``jobs`` the most worker processes to use (default: :func:`default_jobs`;
+    ``1`` evaluates in this process; see :func:`worker_count`); ``fmt``
+    ``jsonl`` or ``csv``; ``progress`` a stream for a progress bar (live on a
+    terminal), or ``None`` for none.
 
     Raises :class:`~sistereval.errors.UsageError` when ``input`` cannot be
-    read or an argument is invalid, :class:`~sistereval.errors.RuleError` when
-    the rule set cannot be loaded.  Cases that fail are recorded, not raised.
+    read or an argument is invalid, :class:`~sistereval.errors.CaseError` when
+    a register's header cannot be used or it is not CSV, and
+    :class:`~sistereval.errors.RuleError` when the rule set cannot be loaded.
+    Cases that fail are recorded, not raised.
     """
     if fmt not in FORMATS:
         raise UsageError(f"unknown output format {fmt!r}; use one of {', '.join(FORMATS)}")
@@ -340,27 +380,25 @@ def run_batch(
         raise UsageError(f"{target}: the directory {target.parent} does not exist")
     ruleset = rule_set(rules)
     previous = _previous(target, fmt) if target.exists() else {}
-    tasks = [
-        _Task(
-            label,
-            path,
-            line,
-            lineno,
-            kept.case_sha256
-            if (kept := previous.get(label)) and kept.ruleset_sha256 == ruleset.sha256
-            else None,
-        )
-        for label, path, line, lineno in _inputs(source)
-    ]
+    tasks = []
+    for item in _inputs(source):
+        kept = previous.get(item.label)
+        current = kept is not None and kept.ruleset_sha256 == ruleset.sha256
+        tasks.append(_Task(item, kept.case_sha256 if kept and current else None))
     finding_rules = {r.id for r in ruleset.rules if isinstance(r.then, ir.FindingThen)}
     counts: collections.Counter[str] = collections.Counter()
     verdicts: collections.Counter[str] = collections.Counter()
     findings: collections.Counter[str] = collections.Counter()
+    errors: collections.Counter[str] = collections.Counter()
 
-    with _atomic(target) as stream, _outcomes(tasks, ruleset, language, fmt, jobs) as outcomes:
+    with (
+        _atomic(target) as stream,
+        _outcomes(tasks, ruleset, language, fmt, jobs) as outcomes,
+        _progress(progress, len(tasks)) as advance,
+    ):
         if fmt == "csv":
             stream.write(_csv_line(*CSV_COLUMNS))
-        for done, outcome in enumerate(outcomes, start=1):
+        for outcome in outcomes:
             verdict: str | None
             if outcome.kept:
                 kept = previous[outcome.label]
@@ -369,26 +407,27 @@ def run_batch(
             else:
                 text, verdict, fired = outcome.text, outcome.verdict, outcome.fired
                 counts["failed" if outcome.error else "evaluated"] += 1
+                errors.update([outcome.error] if outcome.error else [])
             stream.write(text)
             if verdict is not None:
                 verdicts[verdict] += 1
                 findings.update(r for r in dict.fromkeys(fired) if r in finding_rules)
-            if progress is not None:
-                progress.write(f"\r{done}/{len(tasks)}")
-                progress.flush()
-    if progress is not None and tasks:
-        progress.write("\n")
-        progress.flush()
-    top = sorted(findings.items(), key=lambda item: (-item[1], item[0]))[:_TOP]
+            advance()
     return BatchSummary(
         out=os.fspath(target),
         total=len(tasks),
         evaluated=counts["evaluated"],
         skipped=counts["skipped"],
         failed=counts["failed"],
-        verdicts=dict(sorted(verdicts.items(), key=lambda item: (-item[1], item[0]))),
-        top_findings=tuple(top),
+        verdicts=_most_first(verdicts),
+        top_findings=tuple(_most_first(findings).items())[:_TOP],
+        errors=_most_first(errors),
     )
+
+
+def _most_first(counts: Mapping[str, int]) -> dict[str, int]:
+    """The counts, most frequent first, ties by name."""
+    return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
 
 
 @contextlib.contextmanager
@@ -396,7 +435,7 @@ def _outcomes(
     tasks: list[_Task], ruleset: ir.RuleSet, language: str, fmt: Format, jobs: int | None
 ) -> Iterator[Iterable[_Outcome]]:
     """The outcomes of ``tasks`` in their order, from a process pool or this process."""
-    workers = min(jobs or os.cpu_count() or 1, max(len(tasks), 1))
+    workers = worker_count(len(tasks), jobs)
     if workers == 1:
         worker = _Worker(ruleset, language, fmt)
         yield map(worker.run, tasks)
@@ -416,6 +455,45 @@ def _outcomes(
         except BaseException:
             pool.shutdown(wait=True, cancel_futures=True)
             raise
+
+
+def worker_count(cases: int, jobs: int | None) -> int:
+    """How many processes evaluate ``cases`` cases: at most ``jobs`` (default
+    :func:`default_jobs`), and one per 100 cases, since a worker that starts for
+    fewer costs more than it saves; ``1`` means this process."""
+    return max(1, min(jobs or default_jobs(), cases // _CASES_PER_WORKER))
+
+
+def default_jobs() -> int:
+    """The number of CPUs this process may run on (its affinity mask, not the machine's)."""
+    count = getattr(os, "process_cpu_count", None)  # Python 3.13+
+    if count is not None:
+        return int(count() or 1)
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+@contextlib.contextmanager
+def _progress(stream: IO[str] | None, total: int) -> Iterator[Callable[[], None]]:
+    """A function to call once per record written, which moves a progress bar on
+    ``stream`` (drawn live on a terminal; elsewhere rich prints the final state)."""
+    if stream is None:
+        yield lambda: None
+        return
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    columns = (TextColumn("evaluating"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=Console(file=stream)) as bar:
+        task = bar.add_task("cases", total=total)
+        yield lambda: bar.advance(task)
 
 
 @contextlib.contextmanager
@@ -443,14 +521,18 @@ def add_batch_command(commands: Commands) -> None:
     """Declare ``sistereval batch`` (for :data:`sistereval.cli._COMMANDS`)."""
     parser = commands.add_parser(
         "batch",
-        help="evaluate a directory or JSON Lines file of cases in parallel",
-        description="Evaluate every case of INPUT (a directory of case files, or a JSON Lines "
-        "file with one case mapping per line) and write one decision record per case to "
+        help="evaluate a directory, CSV register or JSON Lines file of cases in parallel",
+        description="Evaluate every case of INPUT (a directory of case files, a CSV register "
+        "with one partnership per row, or a JSON Lines file with one case mapping per line) "
+        "and write one decision record per case to "
         "--out, in input order. Failed cases are recorded, not fatal. Records of an existing "
         "--out that are still current are kept and their cases skipped. Exit 0 when the run "
-        "completed, 2 when INPUT or the rule set cannot be used.",
+        "completed, 2 when INPUT or the rule set cannot be used. A progress bar is drawn on stderr "
+        "when it is a terminal.",
     )
-    parser.add_argument("input", metavar="INPUT", help="a directory of case files or a .jsonl file")
+    parser.add_argument(
+        "input", metavar="INPUT", help="a directory of case files, a .csv register or a .jsonl file"
+    )
     parser.add_argument("--out", required=True, metavar="FILE", help="the output file")
     add_rules_option(parser)
     parser.add_argument(
@@ -458,7 +540,8 @@ def add_batch_command(commands: Commands) -> None:
         type=int,
         default=None,
         metavar="N",
-        help="worker processes (default: the number of CPUs; 1 runs in-process)",
+        help="the most worker processes (default: the CPUs this process may use), one per "
+        "100 cases at the most; 1 runs in-process",
     )
     parser.add_argument(
         "--format", choices=FORMATS, default="jsonl", help="output format (default: jsonl)"
