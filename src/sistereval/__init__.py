@@ -12,6 +12,8 @@ sistereval`` stays cheap.
 from __future__ import annotations
 
 import importlib
+import sys
+import types
 from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
@@ -67,6 +69,25 @@ def __getattr__(name: str) -> Any:
     value = getattr(importlib.import_module(f".{module}", __name__), name)
     globals()[name] = value
     return value
+
+
+class _Package(types.ModuleType):
+    """The package, whose function ``explain`` shares its name with a submodule.
+
+    Importing a submodule binds it on its package: once ``sistereval.explain``
+    (the module) was imported, by ``from sistereval.explain import ...`` or by
+    the ``explain`` command, ``sistereval.explain`` was the module and calling
+    it failed.  The package keeps the function instead; the module stays in
+    ``sys.modules``, where imports find it.
+    """
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if isinstance(value, types.ModuleType) and name in _LAZY:
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 
 __all__ = [
