@@ -346,6 +346,16 @@ class TestStrings:
         ]
         assert expected == _problems(error)
 
+    @pytest.mark.parametrize("escape", ["\\UFFFFFFFF", "\\U00110000"])
+    def test_an_escape_beyond_unicode_is_a_syntax_error(self, escape: str) -> None:
+        # found by benchmarks/fuzz.py: PyYAML's scanner raised OverflowError or ValueError
+        with pytest.raises(DocumentError) as error:
+            load_case(f'{CASE_HEAD}title: "a{escape}b"\n', file="c.yaml")
+        expected = [
+            "c.yaml:2:12: yaml-syntax: an escape beyond Unicode (the largest is \\U0010FFFF)"
+        ]
+        assert expected == _problems(error)
+
     @pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
     def test_an_endless_file_is_read_only_to_the_size_limit(self) -> None:
         stdout, stderr = io.StringIO(), io.StringIO()

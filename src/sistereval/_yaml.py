@@ -289,7 +289,14 @@ def _compose(text: str, limits: Limits) -> list[yaml.Node]:
             return list(_iter_compose(_FastLoader(text, limits)))  # type: ignore[call-arg]
         except (yaml.YAMLError, UnicodeError, ValueError):
             pass  # parsed again below, for PyYAML's message and position
-    return list(_iter_compose(_Loader(text, limits)))
+    loader = _Loader(text, limits)
+    try:
+        return list(_iter_compose(loader))
+    except (ValueError, OverflowError):  # PyYAML's scanner on "\UFFFFFFFF"
+        raise yaml.scanner.ScannerError(
+            problem="an escape beyond Unicode (the largest is \\U0010FFFF)",
+            problem_mark=loader.get_mark(),
+        ) from None
 
 
 def read_file(target: Traversable, *, file: str, limits: Limits | None = None) -> str:
