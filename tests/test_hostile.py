@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -362,3 +363,23 @@ class TestStrings:
         status = run(["validate", "/dev/zero"], stdout, stderr)
         expected = "/dev/zero: limit-size: the file is larger than 5242880 bytes\n"
         assert (2, expected) == (status, stdout.getvalue())
+
+
+class TestNothingIsExecutedOrFetched:
+    """No module of sistereval can run what it reads or reach the network."""
+
+    FORBIDDEN = re.compile(
+        r"\b(eval|exec)\(|\b__import__\(|\bpickle\b|\bmarshal\b|\byaml\.(load|unsafe_load|full_load)\("
+        r"|^\s*(import|from)\s+(socket|urllib|http|requests|ftplib|smtplib|subprocess)\b"
+        r"|\bos\.(system|popen|exec\w*)\(",
+        re.MULTILINE,
+    )
+
+    def test_no_source_calls_an_evaluator_a_loader_of_code_or_the_network(self) -> None:
+        found = [
+            f"{file.name}:{text[: match.start()].count(chr(10)) + 1}: {match.group().strip()}"
+            for file in sorted((ROOT / "src" / "sistereval").glob("*.py"))
+            for text in [file.read_text(encoding="utf-8")]
+            for match in self.FORBIDDEN.finditer(text)
+        ]
+        assert [] == found
