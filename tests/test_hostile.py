@@ -27,7 +27,7 @@ import pytest
 from sistereval import ir
 from sistereval.cases import load_case
 from sistereval.cli import run
-from sistereval.errors import DocumentError, LimitError, RuleError, SisterevalError
+from sistereval.errors import CaseError, DocumentError, LimitError, RuleError, SisterevalError
 from sistereval.evaluation import evaluate
 from sistereval.language import load_rules, parse_expression
 
@@ -356,6 +356,14 @@ class TestStrings:
             "c.yaml:2:12: yaml-syntax: an escape beyond Unicode (the largest is \\U0010FFFF)"
         ]
         assert expected == _problems(error)
+
+    def test_a_timestamp_tag_on_what_is_no_date(self) -> None:
+        # found by benchmarks/fuzz.py: PyYAML's constructor raised AttributeError
+        text = (ROOT / "examples" / "bandung-namur.yaml").read_text(encoding="utf-8")
+        text = text.replace('date: "2016-03-17"', "date: !!timestamp 17 March 2016", 1)
+        with pytest.raises(CaseError) as error:
+            load_case(text, file="c.yaml")
+        assert ["bad-date"] == [problem.code for problem in error.value.problems]
 
     @pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
     def test_an_endless_file_is_read_only_to_the_size_limit(self) -> None:

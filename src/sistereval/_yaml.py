@@ -167,7 +167,8 @@ class _Builder:
             return node.value
         try:
             value = self._constructor.construct_object(node, deep=True)
-        except (yaml.YAMLError, ValueError, OverflowError) as exc:
+        # AttributeError: PyYAML's timestamp constructor on "!!timestamp x", which is no date
+        except (yaml.YAMLError, ValueError, OverflowError, AttributeError) as exc:
             if node.tag == "tag:yaml.org,2002:timestamp":
                 return node.value  # an impossible date (2017-02-30): its reader says why
             self._problem("yaml-value", f"cannot read {node.value!r}: {exc}", node, path)
