@@ -28,9 +28,18 @@ from hypothesis import strategies as st
 from fuzz_inputs import Failure, FuzzInput, Workspace, cli_inputs
 
 
+def save(item: FuzzInput, failure: Failure, stem: Path) -> None:
+    """The input as a file, and beside it a note of what failed."""
+    stem.with_suffix(item.suffix).write_bytes(item.text.encode("utf-8", "surrogatepass"))
+    stem.with_suffix(".txt").write_text(
+        f"{item.describe()}\nfailed in {failure.where}\n\n{failure.detail}\n", encoding="utf-8"
+    )
+
+
 def fuzz(inputs: int, seed_value: int, failures_dir: Path) -> int:
     """Run ``inputs`` inputs; return the number that failed."""
-    failed: list[tuple[FuzzInput, Failure]] = []
+    failures_dir.mkdir(parents=True, exist_ok=True)
+    failed = 0
     tried = 0
     with tempfile.TemporaryDirectory() as tmp:
         workspace = Workspace(Path(tmp))
@@ -46,30 +55,24 @@ def fuzz(inputs: int, seed_value: int, failures_dir: Path) -> int:
         )
         @given(item=cli_inputs(), command=st.integers(min_value=0, max_value=3))
         def one(item: FuzzInput, command: int) -> None:
-            nonlocal tried
+            nonlocal tried, failed
             tried += 1
             for failure in (workspace.check_api(item), workspace.check_cli(item, command)):
                 if failure is not None:
-                    failed.append((item, failure))
+                    save(item, failure, failures_dir / f"failure-{seed_value}-{failed:04d}")
+                    failed += 1
             if tried % 1000 == 0:
-                print(f"  {tried} inputs, {len(failed)} failures", flush=True)
+                print(f"  {tried} inputs, {failed} failures", flush=True)
 
         start = time.perf_counter()
         one()
         elapsed = time.perf_counter() - start
         outcomes = workspace.outcomes
-    failures_dir.mkdir(parents=True, exist_ok=True)
-    for n, (item, failure) in enumerate(failed):
-        stem = failures_dir / f"failure-{seed_value}-{n:04d}"
-        stem.with_suffix(item.suffix).write_bytes(item.text.encode("utf-8", "surrogatepass"))
-        stem.with_suffix(".txt").write_text(
-            f"{item.describe()}\nfailed in {failure.where}\n\n{failure.detail}\n", encoding="utf-8"
-        )
     print(f"inputs tried: {tried} in {elapsed:.0f} s (seed {seed_value})")
     for outcome, count in sorted(outcomes.items(), key=lambda kv: -kv[1]):
         print(f"  {count:6d}  {outcome}")
-    print(f"failures: {len(failed)}" + (f" (saved in {failures_dir})" if failed else ""))
-    return len(failed)
+    print(f"failures: {failed}" + (f" (saved in {failures_dir})" if failed else ""))
+    return failed
 
 
 def main() -> None:
