@@ -219,7 +219,8 @@ class TestCommandTable:
             [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
         )
         modules = set(done.stdout.split())
-        commands = {"sistereval.explain", "sistereval.whatif", "sistereval.batch"}
+        commands = {"sistereval.explanation", "sistereval.whatif", "sistereval.batch"}
+        commands |= {"sistereval.report", "sistereval.reporting", "sistereval.counterfactual"}
         commands |= {"sistereval.check", "sistereval.ruletest", "sistereval.rulediff"}
         assert set() == modules & commands
 

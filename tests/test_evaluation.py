@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -235,6 +237,22 @@ class TestPublicApi:
         assert sorted(sistereval.__all__, key=style) == sistereval.__all__
         for name in sistereval.__all__:
             assert getattr(sistereval, name) is not None
+
+    def test_explain_stays_the_function_once_its_module_is_imported(self) -> None:
+        # found by tests/test_fuzz.py: the import system bound the submodule
+        # sistereval.explain on the package, over the function; the module is
+        # now sistereval.explanation, and every command module is imported here
+        code = (
+            "import sistereval.explanation, sistereval\n"
+            "from sistereval.explanation import render_explanation\n"
+            "for m in ('whatif', 'report', 'check', 'ruletest', 'rulediff', 'batch'):\n"
+            "    __import__('sistereval.' + m)\n"
+            "print(sistereval.explain.__name__, callable(sistereval.explain))\n"
+        )
+        done = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        )
+        assert "explain True\n" == done.stdout
 
     def test_unknown_attribute(self) -> None:
         with pytest.raises(AttributeError):

@@ -59,6 +59,8 @@ class TestCheckExpression:
             'not fired("far-apart") and fields.agreed > 1',
             'any(activities, field matches "eco*")',
             'count(activities, field matches "eco*") >= 1',
+            'not count(activities, field matches "eco*") >= 2',
+            'not not partnership.name matches "B*"',
             "-fields.agreed < 0",
             "true",
         ],
@@ -207,6 +209,22 @@ class TestCheckExpression:
             (
                 'all(activities, field matches "eco*")',
                 "23: negated-match: matches cannot be negated (under 'not', 'none' or 'all')"
+                " (match what should be there, or list the values with 'not in')",
+            ),
+            # found by the fuzzer: each passed the check and crashed the engine
+            (
+                'all(activities, not field matches "eco*")',
+                "27: negated-match: matches cannot be negated (under 'not', 'none' or 'all')"
+                " (match what should be there, or list the values with 'not in')",
+            ),
+            (
+                'not any(activities, not field matches "eco*")',
+                "31: negated-match: matches cannot be negated (under 'not', 'none' or 'all')"
+                " (match what should be there, or list the values with 'not in')",
+            ),
+            (
+                'count(activities, not field matches "eco*") >= 1',
+                "29: negated-match: matches cannot be negated (under 'not', 'none' or 'all')"
                 " (match what should be there, or list the values with 'not in')",
             ),
             (

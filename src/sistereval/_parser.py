@@ -5,6 +5,12 @@ Precedence, loosest first: ``or``, ``and``, ``not``, comparisons (``< <= > >=
 ``* /``, unary minus, primaries.  Every node's ``loc`` is the position of the
 token that makes it: the operator of a binary node, the name of a call.
 Offsets become file positions through ``locate``, which the caller provides.
+
+A condition is bounded before and while it is parsed, so that every later
+step (type checking, normal forms, compiling), all recursive, stays far from
+Python's recursion limit and any slow path: at most :data:`MAX_LENGTH`
+characters, :data:`MAX_NESTING` levels and a pattern of :data:`MAX_PATTERN`
+characters.  Each breach is one ``limit-*`` problem at the place it happens.
 """
 
 from __future__ import annotations
@@ -14,16 +20,33 @@ from collections.abc import Callable
 from . import ir
 from ._lexer import KEYWORDS, LexError, Token, describe, tokenize
 from ._suggest import suggest_value
-from .errors import Location, Problem, RuleError
+from .errors import LimitError, Location, Problem, RuleError
 from .model import PartialDate
 
-__all__ = ["FUNCTIONS", "QUANTIFIERS", "Locator", "parse", "plain_locator"]
+__all__ = [
+    "FUNCTIONS",
+    "MAX_LENGTH",
+    "MAX_NESTING",
+    "MAX_PATTERN",
+    "QUANTIFIERS",
+    "Locator",
+    "parse",
+    "plain_locator",
+]
 
 Locator = Callable[[int], tuple[int, int]]
 
 QUANTIFIERS = ("any", "all", "none", "count")
 FUNCTIONS = (*QUANTIFIERS, "known", "missing", "fired", "date")
 _COMPARE = ("<", "<=", ">", ">=", "==", "!=")
+
+#: The longest condition, in characters (the longest core condition has about 200).
+MAX_LENGTH = 2000
+#: The deepest nesting of a condition: parentheses, ``not``, quantifiers, calls,
+#: unary minus and each operator of a chain of arithmetic add a level.
+MAX_NESTING = 32
+#: The longest pattern after ``matches`` or ``imatches``, in characters.
+MAX_PATTERN = 100
 
 
 def plain_locator(text: str, line: int, column: int) -> Locator:
@@ -41,6 +64,16 @@ def plain_locator(text: str, line: int, column: int) -> Locator:
 
 def parse(text: str, *, locate: Locator, file: str | None, path: str) -> ir.Expr:
     """Parse one condition; raise :class:`RuleError` with one problem on a syntax error."""
+    if len(text) > MAX_LENGTH:
+        line, column = locate(0)
+        loc = Location(file=file, line=line, column=column, path=path)
+        problem = Problem(
+            code="limit-condition",
+            message=f"the condition is longer than {MAX_LENGTH} characters",
+            location=loc,
+            suggestion="split it into rules that derive facts",
+        )
+        raise LimitError([problem])
     try:
         tokens = tokenize(text)
     except LexError as exc:
@@ -54,7 +87,8 @@ def parse(text: str, *, locate: Locator, file: str | None, path: str) -> ir.Expr
     try:
         return parser.condition()
     except _Failure as failure:
-        raise RuleError([failure.problem]) from None
+        limit = failure.problem.code.startswith("limit-")
+        raise (LimitError if limit else RuleError)([failure.problem]) from None
 
 
 class _Failure(Exception):
@@ -70,6 +104,7 @@ class _Parser:
         self.locate = locate
         self.file = file
         self.path = path
+        self.depth = 0
 
     # ------------------------------------------------------------ helpers
 
@@ -93,6 +128,20 @@ class _Parser:
         )
         return _Failure(problem)
 
+    def enter(self, token: Token, levels: int = 1) -> None:
+        """One level deeper (undone by :meth:`leave`); a ``limit-nesting`` failure beyond."""
+        self.depth += levels
+        if self.depth > MAX_NESTING:
+            raise self.fail(
+                token,
+                f"the condition nests deeper than {MAX_NESTING} levels",
+                code="limit-nesting",
+                suggestion="split it into rules that derive facts",
+            )
+
+    def leave(self, levels: int = 1) -> None:
+        self.depth -= levels
+
     def expect(self, op: str, context: str = "") -> Token:
         token = self.peek()
         if not token.is_op(op):
@@ -113,7 +162,11 @@ class _Parser:
         return expr
 
     def or_(self, coll: str | None) -> ir.Expr:
-        return self._chain("or", ir.Or, self.and_, coll)
+        self.enter(self.peek())
+        try:
+            return self._chain("or", ir.Or, self.and_, coll)
+        finally:
+            self.leave()
 
     def and_(self, coll: str | None) -> ir.Expr:
         return self._chain("and", ir.And, self.not_, coll)
@@ -138,7 +191,11 @@ class _Parser:
     def not_(self, coll: str | None) -> ir.Expr:
         if self.peek().is_keyword("not"):
             token = self.take()
-            return ir.Not(self.not_(coll), loc=self.loc(token))
+            self.enter(token)
+            try:
+                return ir.Not(self.not_(coll), loc=self.loc(token))
+            finally:
+                self.leave()
         return self.comparison(coll)
 
     def _comparison_ahead(self) -> bool:
@@ -164,6 +221,13 @@ class _Parser:
                 raise self.fail(
                     pattern,
                     f"expected a pattern in quotes after {token.text!r}, found {describe(pattern)}",
+                )
+            if len(str(pattern.value)) > MAX_PATTERN:
+                raise self.fail(
+                    pattern,
+                    f"the pattern is longer than {MAX_PATTERN} characters",
+                    code="limit-pattern",
+                    suggestion="match a shorter part of the value, with '*' for the rest",
                 )
             node = ir.Match(left, str(pattern.value), token.text == "imatches", loc=loc)
         else:
@@ -196,25 +260,37 @@ class _Parser:
         return ir.ListLiteral(tuple(items), loc=self.loc(open_))
 
     def additive(self, coll: str | None) -> ir.Expr:
-        left = self.multiplicative(coll)
-        while self.peek().is_op("+", "-"):
-            token = self.take()
-            left = ir.Arith(token.text, left, self.multiplicative(coll), loc=self.loc(token))
-        return left
+        return self._arithmetic(("+", "-"), self.multiplicative, coll)
 
     def multiplicative(self, coll: str | None) -> ir.Expr:
-        left = self.unary(coll)
-        while self.peek().is_op("*", "/"):
-            token = self.take()
-            left = ir.Arith(token.text, left, self.unary(coll), loc=self.loc(token))
-        return left
+        return self._arithmetic(("*", "/"), self.unary, coll)
+
+    def _arithmetic(
+        self, ops: tuple[str, ...], operand: Callable[[str | None], ir.Expr], coll: str | None
+    ) -> ir.Expr:
+        """A left-nested chain: each operator is a level of the tree it builds."""
+        left = operand(coll)
+        levels = 0
+        try:
+            while self.peek().is_op(*ops):
+                token = self.take()
+                self.enter(token)
+                levels += 1
+                left = ir.Arith(token.text, left, operand(coll), loc=self.loc(token))
+            return left
+        finally:
+            self.leave(levels)
 
     def unary(self, coll: str | None) -> ir.Expr:
         if not self.peek().is_op("-"):
             return self.primary(coll)
         token = self.take()
         loc = self.loc(token)
-        operand = self.unary(coll)
+        self.enter(token)
+        try:
+            operand = self.unary(coll)
+        finally:
+            self.leave()
         if (
             isinstance(operand, ir.Literal)
             and isinstance(operand.value, int | float)

@@ -25,13 +25,16 @@ from ._rulefile import RawRule, RuleFile, Verdicts, read_rule_file
 from ._shape import At
 from ._suggest import did_you_mean, suggest_value
 from ._typecheck import Context, check_condition, with_findings
-from ._yaml import read_document
-from .errors import DocumentError, Location, Problem, RuleError
+from ._yaml import read_document, read_file
+from .errors import DocumentError, LimitError, Location, Problem, RuleError
 from .schema import FactSchema
 
 __all__ = ["Entry", "Ref", "Resolved", "find_source", "resolve", "shipped_names"]
 
 _NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")
+#: What ``extends:`` may not name: a home directory (``~``), a URL or a drive
+#: (``scheme:``), a Windows absolute or network path.
+_FOREIGN = re.compile(r"~|[A-Za-z][A-Za-z0-9+.-]*:|[\\/]")
 _DEFAULT_LANGUAGES = ("en", "id")
 _DEFAULT_SCALE = ("success", "partial", "failure")
 T = TypeVar("T")
@@ -133,7 +136,9 @@ class _Loader:
 
     def load(self, ref: Ref, chain: tuple[Ref, ...]) -> Resolved:
         try:
-            text = ref.target.read_text(encoding="utf-8")
+            text = read_file(ref.target, file=ref.display)
+        except LimitError as exc:
+            return _failed(ref, exc.problems)
         except (OSError, UnicodeDecodeError) as exc:
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
             unreadable = Problem(
@@ -170,6 +175,21 @@ class _Loader:
                     location=extends.loc,
                     suggestion=hint,
                 )
+        elif _FOREIGN.match(target) or os.path.isabs(target):
+            return None, Problem(
+                code="bad-extends",
+                message=f"{target!r} is not a path relative to this rule file",
+                location=extends.loc,
+                suggestion="extend a shipped rule set by name, or a file by a path relative"
+                " to this one (such as ../base.yaml); absolute paths, '~' and URLs are refused",
+            )
+        elif not target.lower().endswith((".yaml", ".yml", ".json")):
+            return None, Problem(
+                code="bad-extends",
+                message=f"{target!r} is not the name of a rule file",
+                location=extends.loc,
+                suggestion="a rule file's name ends in .yaml, .yml or .json",
+            )
         else:
             display = os.path.normpath(os.path.join(os.path.dirname(child.display), target))
             ref = Ref(display, Path(display))

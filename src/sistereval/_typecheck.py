@@ -211,9 +211,15 @@ class _Checker:
             "not-boolean", f"{what} is {_NAMES[found.kind]}, not a condition", expr.loc, hint
         )
 
-    def polarity(self, expr: ir.Expr, *, positive: bool) -> None:
-        """Report ``matches`` where the engine would have to negate it."""
-        if isinstance(expr, ir.Match) and not positive:
+    def polarity(self, expr: ir.Expr, *, positive: bool, refusing: bool = False) -> None:
+        """Report ``matches`` where the engine would have to negate it.
+
+        That is under an odd number of ``not``, or anywhere inside a quantifier
+        that holds when items are absent (``refusing``): ``none``, ``all`` (no
+        item fails) and a negated ``any`` (which is ``none``), whatever the
+        ``not`` inside it, since the engine evaluates those by negation.
+        """
+        if isinstance(expr, ir.Match) and (refusing or not positive):
             self.report(
                 "negated-match",
                 f"{'imatches' if expr.ignore_case else 'matches'} cannot be negated"
@@ -222,13 +228,17 @@ class _Checker:
                 "match what should be there, or list the values with 'not in'",
             )
         elif isinstance(expr, ir.Not):
-            self.polarity(expr.operand, positive=not positive)
+            self.polarity(expr.operand, positive=not positive, refusing=refusing)
         elif isinstance(expr, ir.And | ir.Or):
             for item in expr.items:
-                self.polarity(item, positive=positive)
+                self.polarity(item, positive=positive, refusing=refusing)
         elif isinstance(expr, ir.Quantifier) and expr.where is not None:
-            flips = expr.kind in ("none", "all")
-            self.polarity(expr.where, positive=positive != flips)
+            refuses = expr.kind in ("none", "all") or (expr.kind == "any" and not positive)
+            # count's condition keeps its sense under 'not': the comparison flips instead
+            self.polarity(expr.where, positive=True, refusing=refusing or refuses)
+        elif isinstance(expr, ir.Compare | ir.Arith):  # count(...) stands in comparisons
+            self.polarity(expr.left, positive=True, refusing=refusing)
+            self.polarity(expr.right, positive=True, refusing=refusing)
 
     # ------------------------------------------------------------ types
 

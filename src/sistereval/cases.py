@@ -54,7 +54,7 @@ from cattrs.gen import make_dict_unstructure_fn, override
 
 from ._countries import COUNTRY_CODES
 from ._suggest import closest
-from ._yaml import Document, Path, format_path, read_document
+from ._yaml import Document, Path, format_path, read_document, read_file
 from .errors import CaseError, Location, Problem, UsageError
 from .facts import claim_problems
 from .model import (
@@ -674,7 +674,7 @@ def _file_problem(label: str, message: str) -> CaseError:
 
 def _read_file(path: FilePath, label: str) -> str:
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_file(path, file=label)
     except FileNotFoundError:
         raise _file_problem(label, "no such file") from None
     except IsADirectoryError:

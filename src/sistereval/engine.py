@@ -71,7 +71,8 @@ How it works (DESIGN §6 lists the durable traps each step avoids):
   (no ``*``, or one trailing ``*``); its DFA construction is wrong for a ``*``
   followed by more pattern (``*aa`` does not match ``"aaa"``) and fails to
   compile some such patterns, so those matches are computed in Python when
-  the facts are encoded and tested as a boolean property.
+  the facts are encoded (by :class:`~sistereval._glob.Glob`, which cannot
+  backtrack catastrophically) and tested as a boolean property.
 * **Rulesets and threads.** Each engine creates its ruleset under a unique
   name (names cannot be reused) from JSON serialized here, and deletes it in
   :meth:`Engine.close`.  One process-wide lock serializes every call into the
@@ -96,6 +97,7 @@ import attrs
 from durable import engine as _durable
 
 from . import ir, reference
+from ._glob import Glob
 from .errors import EvaluationError
 from .model import PartialDate
 from .schema import CollectionDef, FactDef, FactSchema, FactType
@@ -244,12 +246,6 @@ def _month(date: PartialDate) -> int:
     return date.year * 12 + date.month - 1
 
 
-def _glob_regex(pattern: str) -> re.Pattern[str]:
-    """Python's reading of a glob, for the matches durable cannot do."""
-    parts = (".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
-    return re.compile("".join(parts), re.DOTALL)
-
-
 # ---------------------------------------------------------------- compiled form
 
 # A slot is one source of properties on an asserted fact:
@@ -291,7 +287,7 @@ class _MatchAtom:
 
     source: Slot  # ("s", i) or ("a", i)
     collection: str | None  # the collection of ("a", i)
-    regex: re.Pattern[str]
+    glob: Glob
     ignore_case: bool
 
 
@@ -675,14 +671,14 @@ class _Compiler:
         if subject.is_literal:
             text = str(subject.literal)
             text = text.lower() if expr.ignore_case else text
-            return _TRUE if _glob_regex(pattern).fullmatch(text) else _FALSE
+            return _TRUE if Glob(pattern).fullmatch(text) else _FALSE
         assert subject.prop is not None
         slot = self.prop_slot[subject.prop]
         stem, star = (pattern[:-1], True) if pattern.endswith("*") else (pattern, False)
         if "*" in stem or len(pattern) > _MAX_REGEX:  # beyond durable's regex engine
             n = len(self.atoms)
             collection = self.scope if slot[0] == "a" else None
-            self.atoms.append(_MatchAtom(slot, collection, _glob_regex(pattern), expr.ignore_case))
+            self.atoms.append(_MatchAtom(slot, collection, Glob(pattern), expr.ignore_case))
             return [(self.test({f"g{n}": True}, ("g", n), slot),)]
         prop = subject.prop
         if expr.ignore_case:
@@ -1362,7 +1358,7 @@ def _item_index(messages: str) -> int:
 
 def _match(n: int, atom: _MatchAtom, value: str) -> str:
     subject = value.lower() if atom.ignore_case else value
-    return f'"g{n}":{"true" if atom.regex.fullmatch(subject) else "false"}'
+    return f'"g{n}":{"true" if atom.glob.fullmatch(subject) else "false"}'
 
 
 def _what(what: object) -> str:

@@ -30,7 +30,6 @@ Semantics, beyond the summary in :mod:`sistereval.ir`:
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from typing import Final
@@ -38,6 +37,7 @@ from typing import Final
 import attrs
 
 from . import ir
+from ._glob import Glob
 from .errors import EvaluationError
 from .model import PartialDate
 from .schema import CollectionDef, FactDef, FactSchema, FactType
@@ -273,9 +273,8 @@ def _compare_values(op: str, left: Value | Unknown, right: Value | Unknown) -> b
 
 
 @lru_cache(maxsize=1024)
-def _glob(pattern: str) -> re.Pattern[str]:
-    parts = (".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
-    return re.compile("".join(parts), re.DOTALL)
+def _glob(pattern: str) -> Glob:
+    return Glob(pattern)
 
 
 def _cond(expr: ir.Expr, env: Env) -> bool:
@@ -297,8 +296,8 @@ def _cond(expr: ir.Expr, env: Env) -> bool:
         if not isinstance(subject, str):
             return False
         if expr.ignore_case:
-            return _glob(expr.pattern.lower()).fullmatch(subject.lower()) is not None
-        return _glob(expr.pattern).fullmatch(subject) is not None
+            return _glob(expr.pattern.lower()).fullmatch(subject.lower())
+        return _glob(expr.pattern).fullmatch(subject)
     if isinstance(expr, ir.Quantifier) and expr.kind != "count":
         hits = len(matching_items(expr, env))
         return hits > 0 if expr.kind == "any" else hits == 0
