@@ -257,3 +257,44 @@ class TestPublicApi:
     def test_unknown_attribute(self) -> None:
         with pytest.raises(AttributeError):
             sistereval.nonexistent  # noqa: B018
+
+
+class TestEngineCache:
+    """Compiled engines are bounded: a long process with many rule sets stays small."""
+
+    def rule_set(self, folder: Path, number: int) -> Any:
+        path = folder / f"cache-{number}.yaml"
+        path.write_text(
+            f"""format: sistereval/rules@1
+id: cache-{number}
+version: "1.0.0"
+title: Rule set {number}
+languages: [en]
+verdicts: {{scale: [success, failure], policy: worst}}
+rules:
+  - id: many-fields
+    title: Many fields
+    when: fields.agreed >= {number}
+    then: {{verdict: success}}
+    because: {{en: "Many fields."}}
+    source: test
+""",
+            encoding="utf-8",
+        )
+        return rule_set(path)
+
+    def test_engines_beyond_the_bound_are_closed_once_released(self, tmp_path: Path) -> None:
+        from sistereval.facts import derive
+
+        module = evaluation_module
+        facts = derive(sistereval.load_case(EXAMPLES / "bandung-namur.yaml"))
+        held = module._engine(self.rule_set(tmp_path, 1))
+        for number in range(2, module.MAX_ENGINES + 6):
+            module._engine(self.rule_set(tmp_path, number))
+        assert module.MAX_ENGINES == len(module._engines)
+        assert any(engine is held for engine in module._retired)  # held: retired, not closed
+        assert ("many-fields",) == held.evaluate(facts).fired  # and still usable
+        identity = id(held)
+        del held
+        module._engine(self.rule_set(tmp_path, 2))
+        assert [] == [engine for engine in module._retired if id(engine) == identity]

@@ -9,10 +9,12 @@ policy, its confidence, the rules that did not fire, and the disputes.
 
 from __future__ import annotations
 
+import collections
 import functools
 import hashlib
 import json
 import os
+import sys
 import threading
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
@@ -39,7 +41,11 @@ __all__ = ["Backend", "evaluate", "rule_set"]
 Backend = Literal["durable", "reference"]
 LANGUAGES = ("en", "id")
 
-_engines: dict[tuple[str, int], Any] = {}
+#: The most compiled engines kept at once; the least recently used beyond are
+#: retired, and freed as soon as nothing else holds them.
+MAX_ENGINES = 16
+_engines: collections.OrderedDict[tuple[str, int], Any] = collections.OrderedDict()
+_retired: list[Any] = []
 _engines_lock = threading.Lock()
 _rule_sets: dict[str, ir.RuleSet] = {}
 
@@ -58,7 +64,12 @@ def rule_set(rules: ir.RuleSet | str | os.PathLike[str] | None = None) -> ir.Rul
 
 
 def _engine(ruleset: ir.RuleSet) -> Any:
-    """One compiled engine (one durable host) per rule set, kept for the process."""
+    """The compiled engine of a rule set: the last :data:`MAX_ENGINES` are kept.
+
+    An engine pushed out is retired, not closed, because a caller (another
+    thread) may still hold it; it is closed by a later call once the retired
+    list holds the only reference, which no caller can then regain.
+    """
     from .engine import Engine  # the only door to durable_rules
 
     key = (ruleset.sha256, id(FACT_SCHEMA))
@@ -67,7 +78,25 @@ def _engine(ruleset: ir.RuleSet) -> Any:
         if engine is None:
             engine = Engine(ruleset, FACT_SCHEMA)
             _engines[key] = engine
+            while len(_engines) > MAX_ENGINES:
+                _retired.append(_engines.popitem(last=False)[1])
+        else:
+            _engines.move_to_end(key)
+        _free_retired()
         return engine
+
+
+def _free_retired() -> None:
+    """Close the retired engines nobody holds (under ``_engines_lock``)."""
+    kept = []
+    while _retired:
+        engine = _retired.pop()
+        # references: the local name and getrefcount's own argument
+        if sys.getrefcount(engine) <= 2:
+            engine.close()
+        else:
+            kept.append(engine)
+    _retired.extend(kept)
 
 
 def _as_case(case: Case | str | os.PathLike[str] | Mapping[str, Any]) -> Case:
