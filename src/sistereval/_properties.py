@@ -1,0 +1,212 @@
+"""The properties ``sistereval check`` tests on each generated case, one function each.
+
+Each check first draws what it needs from ``data`` (an ordering of the case,
+another case, an edit), then, when asked to ``run``, evaluates and raises
+:class:`Defect` if the property fails.  A check draws even when it does not
+run, so the draws of a case never depend on which checks run: hypothesis
+requires that, and :mod:`sistereval.checkprops` runs only the failing check
+while hypothesis shrinks its case to a minimal one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import attrs
+from hypothesis import strategies as st
+
+from . import ir
+from ._monotone import moves
+from .evaluation import evaluate
+from .model import Case
+from .strategies import case_permutations
+from .verdict import Evaluation
+
+__all__ = ["Check", "Defect", "Invariant", "Subject", "checks_for"]
+
+#: What a check is given: the case under test, its first evaluation, and the draws.
+Subject = tuple[Case, Evaluation, st.DataObject]
+#: A check: ``check(subject, run)`` draws, and evaluates only when ``run``.
+Check = Callable[[Subject, bool], None]
+
+
+class Defect(Exception):
+    """A property failed on ``cases`` (``(role, case)``: ``""``, ``"before"``, ...)."""
+
+    def __init__(
+        self,
+        *,
+        key: str,
+        code: str,
+        message: str,
+        rules: Sequence[str],
+        cases: Sequence[tuple[str, Case]],
+        expected: str,
+        actual: str,
+    ) -> None:
+        super().__init__(message)
+        self.key = key
+        self.code = code
+        self.message = message
+        self.rules = tuple(rules)
+        self.cases = tuple(cases)
+        self.expected = expected
+        self.actual = actual
+
+
+@attrs.frozen
+class Invariant:
+    fact: str
+    direction: str  # "up" or "down"
+
+    @property
+    def key(self) -> str:
+        return f"monotone {self.fact} {self.direction}"
+
+
+def fired(evaluation: Evaluation) -> list[str]:
+    return [finding.rule for finding in evaluation.findings]
+
+
+def _outcome(evaluation: Evaluation) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """What must not depend on how a case is written: the verdict, rules and messages."""
+    findings = sorted((f.rule, f.message) for f in evaluation.findings)
+    return evaluation.verdict, tuple(findings)
+
+
+def _differing(first: Evaluation, second: Evaluation) -> list[str]:
+    """The rules whose firing or finding differs between two evaluations, in first-seen order."""
+    one = {(f.rule, f.message) for f in first.findings}
+    two = {(f.rule, f.message) for f in second.findings}
+    rules = [rule for rule, _ in sorted(one ^ two)]
+    return list(dict.fromkeys(rules)) or list(first.deciding or second.deciding)
+
+
+def _summary(evaluation: Evaluation) -> str:
+    return f"verdict {evaluation.verdict}; fired: {', '.join(fired(evaluation)) or 'none'}"
+
+
+def checks_for(
+    ruleset: ir.RuleSet,
+    *,
+    other: ir.RuleSet | None,
+    others: st.SearchStrategy[Case],
+    invariants: Sequence[Invariant],
+) -> dict[str, Check]:
+    """The checks for ``ruleset`` by key; ``others`` draws the second case of isolation."""
+
+    def determinism(subject: Subject, run: bool) -> None:
+        case, first, _ = subject
+        if not run:
+            return
+        second = evaluate(case, ruleset)
+        if second.to_dict() != first.to_dict():
+            raise Defect(
+                key="determinism",
+                code="nondeterministic",
+                message="evaluating the same case twice gave different results",
+                rules=_differing(first, second),
+                cases=[("", case)],
+                expected=_summary(first),
+                actual=_summary(second),
+            )
+
+    def backends(subject: Subject, run: bool) -> None:
+        case, first, _ = subject
+        if not run:
+            return
+        ref = evaluate(case, ruleset, backend="reference")
+        if (ref.verdict, fired(ref)) != (first.verdict, fired(first)):
+            raise Defect(
+                key="backends",
+                code="backend-mismatch",
+                message="the durable engine and the reference evaluator disagree",
+                rules=_differing(first, ref),
+                cases=[("", case)],
+                expected=f"reference evaluator: {_summary(ref)}",
+                actual=f"durable engine: {_summary(first)}",
+            )
+
+    def order(subject: Subject, run: bool) -> None:
+        case, first, data = subject
+        permuted = data.draw(case_permutations(case), label="permuted")
+        if not run:
+            return
+        again = evaluate(permuted, ruleset)
+        if _outcome(again) != _outcome(first):
+            raise Defect(
+                key="order",
+                code="order-dependent",
+                message="the same case with its lists in another order was evaluated differently",
+                rules=_differing(first, again),
+                cases=[("", case), ("permuted", permuted)],
+                expected=_summary(first),
+                actual=f"in the other order: {_summary(again)}",
+            )
+
+    def isolation(subject: Subject, run: bool) -> None:
+        case, first, data = subject
+        between = data.draw(others, label="between")
+        if not run:
+            return
+        evaluate(between, ruleset)
+        if other is not None:
+            evaluate(between, other)
+        again = evaluate(case, ruleset)
+        if again.to_dict() != first.to_dict():
+            also = f" and {other.id!r}" if other is not None else ""
+            raise Defect(
+                key="isolation",
+                code="not-isolated",
+                message=f"evaluating another case in between (with {ruleset.id!r}{also}) "
+                "changed the evaluation of this one",
+                rules=_differing(first, again),
+                cases=[("", case), ("between", between)],
+                expected=_summary(first),
+                actual=f"after the other case: {_summary(again)}",
+            )
+
+    def monotone(invariant: Invariant) -> Check:
+        def check(subject: Subject, run: bool) -> None:
+            case, first, data = subject
+            candidates = moves(case, invariant.fact, invariant.direction)
+            if not candidates:
+                return
+            move = data.draw(st.sampled_from(candidates), label="edit")
+            if not run:
+                return
+            after = evaluate(move.case, ruleset)
+            if not _worse(ruleset, first.verdict, after.verdict):
+                return
+            before_set = set(fired(first))
+            gained = [rule for rule in after.deciding if rule not in before_set]
+            gained += [rule for rule in fired(after) if rule not in before_set]
+            verb = "raising" if invariant.direction == "up" else "lowering"
+            raise Defect(
+                key=invariant.key,
+                code="invariant-broken",
+                message=f"monotone {invariant.fact} ({invariant.direction}): {verb} it from "
+                f"{move.before} to {move.after} ({move.change}) made the verdict worse, "
+                f"{first.verdict} -> {after.verdict}",
+                rules=list(dict.fromkeys(gained)) or _differing(first, after),
+                cases=[("before", case), ("after", move.case)],
+                expected=f"a verdict no worse than {first.verdict} ({_summary(first)})",
+                actual=_summary(after),
+            )
+
+        return check
+
+    found: dict[str, Check] = {
+        "determinism": determinism,
+        "backends": backends,
+        "order": order,
+        "isolation": isolation,
+    }
+    found.update((invariant.key, monotone(invariant)) for invariant in invariants)
+    return found
+
+
+def _worse(ruleset: ir.RuleSet, before: str, after: str) -> bool:
+    """``after`` is lower on the scale than ``before`` (``not_assessable`` is off it)."""
+    scale = ruleset.scale
+    return before in scale and after in scale and scale.index(after) > scale.index(before)
