@@ -13,6 +13,9 @@ from __future__ import annotations
 
 import io
 import json
+import re
+import shlex
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -28,7 +31,8 @@ from sistereval.evaluation import evaluate, rule_set
 from sistereval.facts import derive
 from sistereval.language import shipped_rule_sets
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "props"
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures" / "props"
 PLANTED = str(FIXTURES / "planted.yaml")
 TIDY = str(FIXTURES / "tidy.yaml")
 #: Few cases keep these tests fast; the planted defects are found with them.
@@ -292,6 +296,41 @@ class TestCommand:
     def test_examples_must_be_positive(self) -> None:
         with pytest.raises(UsageError):
             check_properties(TIDY, examples=0)
+
+
+class TestWorkedExample:
+    """The worked example of docs/checking.md prints what the page shows."""
+
+    def test_check_and_evaluate_print_what_the_page_shows(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        page = (ROOT / "docs" / "checking.md").read_text(encoding="utf-8")
+        blocks = re.findall(r"```console\n\$ (sistereval .*?)\n```", page, re.DOTALL)
+        shutil.copy(FIXTURES / "analyst.yaml", tmp_path)
+        monkeypatch.chdir(tmp_path)
+
+        for block in blocks[:2]:
+            command, expected = _command_and_output(block)
+            code, out, _ = run(*command[1:])
+            if "--format" in command:  # the page pipes JSON through jq
+                out = "".join(
+                    json.dumps(
+                        {"verdict": d["verdict"], "deciding_rules": d["deciding_rules"]},
+                        separators=(",", ":"),
+                    )
+                    + "\n"
+                    for d in map(json.loads, out.splitlines())
+                )
+            assert (expected, code) == (out, 0 if "evaluate" in command else 1)
+
+
+def _command_and_output(block: str) -> tuple[list[str], str]:
+    """A console block's command (continued lines joined, the jq pipe cut) and output."""
+    lines = block.split("\n")
+    command = lines.pop(0)
+    while command.endswith("\\"):
+        command = command[:-1] + lines.pop(0)
+    return shlex.split(command.split("|")[0]), "".join(f"{line}\n" for line in lines)
 
 
 class TestShippedRuleSets:

@@ -16,13 +16,16 @@ import attrs
 from hypothesis import strategies as st
 
 from . import ir
-from ._monotone import moves
+from ._monotone import Move, moves
 from .evaluation import evaluate
 from .model import Case
 from .strategies import case_permutations
 from .verdict import Evaluation
 
-__all__ = ["Check", "Defect", "Invariant", "Subject", "checks_for"]
+__all__ = ["STEPS", "Check", "Defect", "Invariant", "Subject", "checks_for"]
+
+#: How many edits in a row a monotone check makes, comparing each with the last.
+STEPS = 3
 
 #: What a check is given: the case under test, its first evaluation, and the draws.
 Subject = tuple[Case, Evaluation, st.DataObject]
@@ -168,31 +171,16 @@ def checks_for(
 
     def monotone(invariant: Invariant) -> Check:
         def check(subject: Subject, run: bool) -> None:
-            case, first, data = subject
-            candidates = moves(case, invariant.fact, invariant.direction)
-            if not candidates:
-                return
-            move = data.draw(st.sampled_from(candidates), label="edit")
-            if not run:
-                return
-            after = evaluate(move.case, ruleset)
-            if not _worse(ruleset, first.verdict, after.verdict):
-                return
-            before_set = set(fired(first))
-            gained = [rule for rule in after.deciding if rule not in before_set]
-            gained += [rule for rule in fired(after) if rule not in before_set]
-            verb = "raising" if invariant.direction == "up" else "lowering"
-            raise Defect(
-                key=invariant.key,
-                code="invariant-broken",
-                message=f"monotone {invariant.fact} ({invariant.direction}): {verb} it from "
-                f"{move.before} to {move.after} ({move.change}) made the verdict worse, "
-                f"{first.verdict} -> {after.verdict}",
-                rules=list(dict.fromkeys(gained)) or _differing(first, after),
-                cases=[("before", case), ("after", move.case)],
-                expected=f"a verdict no worse than {first.verdict} ({_summary(first)})",
-                actual=_summary(after),
-            )
+            case, before, data = subject
+            for _ in range(STEPS):
+                candidates = moves(case, invariant.fact, invariant.direction)
+                if not candidates:
+                    return
+                move = data.draw(st.sampled_from(candidates), label="edit")
+                after = evaluate(move.case, ruleset) if run else before
+                if run and _worse(ruleset, before.verdict, after.verdict):
+                    raise _broken(invariant, case, before, move, after)
+                case, before = move.case, after
 
         return check
 
@@ -204,6 +192,26 @@ def checks_for(
     }
     found.update((invariant.key, monotone(invariant)) for invariant in invariants)
     return found
+
+
+def _broken(
+    invariant: Invariant, case: Case, before: Evaluation, move: Move, after: Evaluation
+) -> Defect:
+    fired_before = set(fired(before))
+    gained = [rule for rule in after.deciding if rule not in fired_before]
+    gained += [rule for rule in fired(after) if rule not in fired_before]
+    verb = "raising" if invariant.direction == "up" else "lowering"
+    return Defect(
+        key=invariant.key,
+        code="invariant-broken",
+        message=f"monotone {invariant.fact} ({invariant.direction}): {verb} it from "
+        f"{move.before} to {move.after} ({move.change}) made the verdict worse, "
+        f"{before.verdict} -> {after.verdict}",
+        rules=list(dict.fromkeys(gained)) or _differing(before, after),
+        cases=[("before", case), ("after", move.case)],
+        expected=f"a verdict no worse than {before.verdict} ({_summary(before)})",
+        actual=_summary(after),
+    )
 
 
 def _worse(ruleset: ir.RuleSet, before: str, after: str) -> bool:
