@@ -16,6 +16,7 @@ import json
 import re
 import shlex
 import shutil
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -48,8 +49,9 @@ def run(*argv: str) -> tuple[int, str, str]:
 @pytest.fixture(scope="module")
 def planted(tmp_path_factory: pytest.TempPathFactory) -> tuple[PropertyReport, Path]:
     directory = tmp_path_factory.mktemp("counterexamples")
+    # not shrunk, which is quicker: TestWorkedExample shows a shrunk counterexample
     report = check_properties(
-        PLANTED, examples=EXAMPLES, save_to=directory, dead=["mid-sized-agreement"]
+        PLANTED, examples=EXAMPLES, save_to=directory, dead=["mid-sized-agreement"], shrink=False
     )
     return report, directory
 
@@ -164,8 +166,9 @@ class TestBrokenEvaluators:
         def wrap(real: Evaluate) -> Evaluate:
             def by_order(case: Any, rules: Any, **kwargs: Any) -> Any:
                 result = real(case, rules, **kwargs)
-                names = [field.name for field in case.fields]
-                return attrs.evolve(result, verdict="failure") if names != sorted(names) else result
+                names = "|".join(field.name for field in case.fields)
+                verdict = ("success", "partial", "failure")[zlib.crc32(names.encode()) % 3]
+                return attrs.evolve(result, verdict=verdict)
 
             return by_order
 

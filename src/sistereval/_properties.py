@@ -95,8 +95,10 @@ def checks_for(
     other: ir.RuleSet | None,
     others: st.SearchStrategy[Case],
     invariants: Sequence[Invariant],
+    seen: Callable[[str, Case, Evaluation], None],
 ) -> dict[str, Check]:
-    """The checks for ``ruleset`` by key; ``others`` draws the second case of isolation."""
+    """The checks for ``ruleset`` by key; ``others`` draws the second case of isolation,
+    and ``seen(origin, case, evaluation)`` is told of each new case a check evaluates."""
 
     def determinism(subject: Subject, run: bool) -> None:
         case, first, _ = subject
@@ -178,6 +180,8 @@ def checks_for(
                     return
                 move = data.draw(st.sampled_from(candidates), label="edit")
                 after = evaluate(move.case, ruleset) if run else before
+                if run:
+                    seen(f"an edit of a case ({move.change})", move.case, after)
                 if run and _worse(ruleset, before.verdict, after.verdict):
                     raise _broken(invariant, case, before, move, after)
                 case, before = move.case, after

@@ -15,15 +15,17 @@ examples (:func:`sistereval.strategies.case_variations`):
 * ``not-isolated``: evaluating another case in between, with this rule set
   and with ``core``, does not change a case's evaluation;
 * ``invariant-broken``: every ``monotone`` invariant the rule set declares
-  holds: moving the fact its way by one record edit (:mod:`sistereval._monotone`)
-  never makes the verdict worse on the scale (``not_assessable`` is off the
-  scale and never counts as worse or better);
+  holds: moving the fact its way by a record edit (:mod:`sistereval._monotone`;
+  up to three edits in a row) never makes the verdict worse on the scale
+  (``not_assessable`` is off the scale and never counts as worse or better);
 * ``no-witness``: every rule fires for at least one case tried (its
-  *witness*).  Rules the static check shows dead are left to it; for the
-  others, when the search finds no witness a search aimed at the rule (with
-  hypothesis ``target()`` on how many of its top-level clauses hold) follows,
-  and a rule still without one is reported as "no witness found in N cases":
-  it may fire for a case nobody tried.
+  *witness*).  The search starts from the cases the rule set's tests name and
+  the shipped examples.  Rules the static check shows dead are left to it;
+  for each other rule still without a witness, a search aimed at it follows
+  (variations of the cases closest to firing it, with hypothesis
+  ``target()`` on how close its condition comes to holding), and a rule
+  still without one is reported as "no witness found in N cases": it may
+  fire for a case nobody tried.
 
 All properties are checked together over the same cases.  When one fails,
 hypothesis shrinks the case to a minimal one, which is reported with the
@@ -36,6 +38,7 @@ derandomized, ``seed`` picks another reproducible search.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib.resources
 import os
 import re
@@ -51,6 +54,7 @@ from hypothesis import strategies as st
 from . import ir, reference
 from ._monotone import EDITS
 from ._properties import Check, Defect, Invariant, checks_for, fired
+from ._ruletests import read_test_file, test_file_for
 from .cases import dump_case, load_case
 from .check import CheckReport  # sistereval.check imports this module only when it runs
 from .errors import EvaluationError, Location, Problem, SisterevalError, UsageError
@@ -223,9 +227,15 @@ class _Found(Exception):
 
 
 def _seeds(ruleset: ir.RuleSet) -> list[tuple[str, Case]]:
-    """The cases the rule set's tests name, and the shipped examples (each once)."""
+    """The cases the rule set's tests name (in the rule file and in its test file), and
+    the shipped examples (each once)."""
+    tests = list(ruleset.tests)
+    beside = None if ruleset.file is None else test_file_for(ruleset.file)
+    if beside is not None:
+        with contextlib.suppress(SisterevalError):  # `sistereval test` reports its problems
+            tests.extend(read_test_file(beside, ruleset, FACT_SCHEMA))
     paths: list[tuple[str, Any]] = [
-        (f"test {test.name!r}", Path(test.case)) for test in ruleset.tests if test.case
+        (f"test {test.name!r}", Path(test.case)) for test in tests if test.case
     ]
     shipped = importlib.resources.files("sistereval") / "examples"
     if shipped.is_dir():
@@ -272,6 +282,7 @@ class _Search:
             if seeds
             else cases(max_items=MAX_ITEMS),
             invariants=[inv for inv in invariants if (inv.fact, inv.direction) in EDITS],
+            seen=self.witness,
         )
         generated = st.one_of(
             cases(max_items=MAX_ITEMS).map(lambda case: ("a generated case", case)),
@@ -309,10 +320,14 @@ class _Search:
                 expected="an evaluation",
                 actual=str(exc),
             ) from None
+        self.witness(origin, case, result)
+        return result
+
+    def witness(self, origin: str, case: Case, result: Evaluation) -> None:
+        """Record ``case`` as the witness of the rules it is the first to fire."""
         for rule in fired(result):
             if rule not in self.witnesses:
                 self.witnesses[rule] = Witness(rule=rule, origin=origin, case_id=case.id, case=case)
-        return result
 
     def run(self, body: Callable[[st.DataObject], None], *, shrink: bool = True) -> None:
         phases = [Phase.explicit, Phase.reuse, Phase.generate, Phase.target]
