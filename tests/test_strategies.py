@@ -157,6 +157,7 @@ class TestCaseVariations:
 
 
 class TestSignedCases:
+    @settings(max_examples=25)  # a few show it: drawing a case is slow
     @given(cases(max_items=1, signed=True))
     def test_every_case_is_signed_before_it_is_dated(self, case: m.Case) -> None:
         signed = [ms.date.year for ms in case.milestones if ms.type is m.MilestoneType.MOU]
@@ -167,6 +168,7 @@ class TestSignedCases:
 
 
 class TestCasePermutations:
+    @settings(max_examples=25)  # a few show it: drawing a case is slow
     @given(st.data())
     def test_a_permutation_holds_the_same_items(self, data: st.DataObject) -> None:
         case = data.draw(cases(max_items=2))
@@ -185,6 +187,7 @@ class TestCasePermutations:
 
         assert sorted(sectors) == sorted(permuted.activities[0].participants)
 
+    @settings(max_examples=25)  # a few show it: drawing a case is slow
     @given(st.data())
     def test_permutations_are_valid_cases(self, data: st.DataObject) -> None:
         permuted = data.draw(case_permutations(data.draw(cases(max_items=2))))
