@@ -2,7 +2,7 @@
 
 Each check first draws what it needs from ``data`` (an ordering of the case,
 another case, an edit), then, when asked to ``run``, evaluates and raises
-:class:`Defect` if the property fails.  A check draws even when it does not
+:class:`Failed` if the property fails.  A check draws even when it does not
 run, so the draws of a case never depend on which checks run: hypothesis
 requires that, and :mod:`sistereval.checkprops` runs only the failing check
 while hypothesis shrinks its case to a minimal one.
@@ -22,7 +22,7 @@ from .model import Case
 from .strategies import case_permutations
 from .verdict import Evaluation
 
-__all__ = ["STEPS", "Check", "Defect", "Invariant", "Subject", "checks_for"]
+__all__ = ["STEPS", "Check", "Failed", "Invariant", "Subject", "checks_for", "probe_monotone"]
 
 #: How many edits in a row a monotone check makes, comparing each with the last.
 STEPS = 3
@@ -33,7 +33,7 @@ Subject = tuple[Case, Evaluation, st.DataObject]
 Check = Callable[[Subject, bool], None]
 
 
-class Defect(Exception):
+class Failed(Exception):
     """A property failed on ``cases`` (``(role, case)``: ``""``, ``"before"``, ...)."""
 
     def __init__(
@@ -106,7 +106,7 @@ def checks_for(
             return
         second = evaluate(case, ruleset)
         if second.to_dict() != first.to_dict():
-            raise Defect(
+            raise Failed(
                 key="determinism",
                 code="nondeterministic",
                 message="evaluating the same case twice gave different results",
@@ -122,7 +122,7 @@ def checks_for(
             return
         ref = evaluate(case, ruleset, backend="reference")
         if (ref.verdict, fired(ref)) != (first.verdict, fired(first)):
-            raise Defect(
+            raise Failed(
                 key="backends",
                 code="backend-mismatch",
                 message="the durable engine and the reference evaluator disagree",
@@ -139,7 +139,7 @@ def checks_for(
             return
         again = evaluate(permuted, ruleset)
         if _outcome(again) != _outcome(first):
-            raise Defect(
+            raise Failed(
                 key="order",
                 code="order-dependent",
                 message="the same case with its lists in another order was evaluated differently",
@@ -160,7 +160,7 @@ def checks_for(
         again = evaluate(case, ruleset)
         if again.to_dict() != first.to_dict():
             also = f" and {other.id!r}" if other is not None else ""
-            raise Defect(
+            raise Failed(
                 key="isolation",
                 code="not-isolated",
                 message=f"evaluating another case in between (with {ruleset.id!r}{also}) "
@@ -198,14 +198,38 @@ def checks_for(
     return found
 
 
+def probe_monotone(
+    ruleset: ir.RuleSet,
+    invariant: Invariant,
+    case: Case,
+    first: Evaluation,
+    seen: Callable[[str, Case, Evaluation], None],
+) -> Failed | None:
+    """Every edit of ``case`` that moves the invariant's fact, then every edit of the
+    first edited case, and so on for :data:`STEPS` edits: the first that makes the
+    verdict worse (a walk the checker makes from each seed case, before generating)."""
+    before = first
+    for _ in range(STEPS):
+        candidates = moves(case, invariant.fact, invariant.direction)
+        if not candidates:
+            return None
+        results = [(move, evaluate(move.case, ruleset)) for move in candidates]
+        for move, after in results:
+            seen(f"an edit of a case ({move.change})", move.case, after)
+            if _worse(ruleset, before.verdict, after.verdict):
+                return _broken(invariant, case, before, move, after)
+        case, before = results[0][0].case, results[0][1]
+    return None
+
+
 def _broken(
     invariant: Invariant, case: Case, before: Evaluation, move: Move, after: Evaluation
-) -> Defect:
+) -> Failed:
     fired_before = set(fired(before))
     gained = [rule for rule in after.deciding if rule not in fired_before]
     gained += [rule for rule in fired(after) if rule not in fired_before]
     verb = "raising" if invariant.direction == "up" else "lowering"
-    return Defect(
+    return Failed(
         key=invariant.key,
         code="invariant-broken",
         message=f"monotone {invariant.fact} ({invariant.direction}): {verb} it from "

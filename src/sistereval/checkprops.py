@@ -53,10 +53,10 @@ from hypothesis import strategies as st
 
 from . import ir, reference
 from ._monotone import EDITS
-from ._properties import Check, Defect, Invariant, checks_for, fired
+from ._properties import Check, Failed, Invariant, checks_for, fired, probe_monotone
 from ._ruletests import read_test_file, test_file_for
 from .cases import dump_case, load_case
-from .check import CheckReport  # sistereval.check imports this module only when it runs
+from .check import CheckReport, Defect  # sistereval.check imports this module when it runs
 from .errors import EvaluationError, Location, Problem, SisterevalError, UsageError
 from .evaluation import evaluate, rule_set, stratum_env
 from .facts import FACT_SCHEMA, derive
@@ -216,10 +216,14 @@ def _directory(path: str | os.PathLike[str]) -> Path:
 
 #: The most items of each list in a generated case: small cases are quick to
 #: generate, evaluate and shrink.
-MAX_ITEMS = 2
+MAX_ITEMS = 3
 
 #: How many of the closest cases an aimed witness search varies.
 POOL = 4
+
+#: An aimed witness search tries this many times ``examples`` cases (it ends
+#: as soon as it finds the witness).
+AIMED = 2
 
 
 class _Found(Exception):
@@ -298,12 +302,19 @@ class _Search:
         else:
             self.strategy = generated
         self.seeds = seeds
-        self.defects: list[Defect] = []
+        self.defects: list[Failed] = []
+        self.probed: list[Failed] = []
+        checked = [inv for inv in invariants if (inv.fact, inv.direction) in EDITS]
         for origin, case in seeds:
             try:
-                self.evaluate(origin, case)
-            except Defect as defect:
+                first = self.evaluate(origin, case)
+            except Failed as defect:
                 self.defects.append(defect)
+                continue
+            for invariant in checked:
+                found = probe_monotone(ruleset, invariant, case, first, self.witness)
+                if found is not None and invariant.key not in {d.key for d in self.probed}:
+                    self.probed.append(found)
 
     def evaluate(self, origin: str, case: Case, *, counted: bool = False) -> Evaluation:
         """Evaluate ``case``, record the witnesses it gives (and count it, unless ``counted``)."""
@@ -311,7 +322,7 @@ class _Search:
         try:
             result = evaluate(case, self.ruleset)
         except SisterevalError as exc:
-            raise Defect(
+            raise Failed(
                 key="evaluation",
                 code="evaluation-error",
                 message=f"evaluating a case failed: {exc}",
@@ -329,10 +340,12 @@ class _Search:
             if rule not in self.witnesses:
                 self.witnesses[rule] = Witness(rule=rule, origin=origin, case_id=case.id, case=case)
 
-    def run(self, body: Callable[[st.DataObject], None], *, shrink: bool = True) -> None:
+    def run(
+        self, body: Callable[[st.DataObject], None], *, shrink: bool = True, scale: int = 1
+    ) -> None:
         phases = [Phase.explicit, Phase.reuse, Phase.generate, Phase.target]
         test = settings(
-            max_examples=self.examples,
+            max_examples=self.examples * scale,
             database=None,
             deadline=None,
             derandomize=self.seed is None,
@@ -346,12 +359,14 @@ class _Search:
             test = hypothesis.seed(self.seed)(test)
         test()
 
-    def properties(self) -> list[Defect]:
+    def properties(self) -> list[Failed]:
         """Run the checks until a search passes; one defect per failed check."""
-        active: dict[str, Check] = dict(self.checks)
         defects = list(self.defects)
         if defects:
             return defects  # a test's case cannot be evaluated: nothing else can run
+        defects.extend(self.probed)  # found on a seed case itself: reported as it is
+        probed = {defect.key for defect in self.probed}
+        active: dict[str, Check] = {k: c for k, c in self.checks.items() if k not in probed}
 
         focus: list[str] = []  # the failing check, the only one run while shrinking
 
@@ -362,7 +377,7 @@ class _Search:
                 run = key in active and (not focus or focus[0] == key)
                 try:
                     check((case, first, data), run)
-                except Defect:
+                except Failed:
                     focus[:] = [key]
                     raise
 
@@ -423,7 +438,7 @@ class _Search:
             target(score)
 
         try:
-            self.run(body, shrink=False)
+            self.run(body, shrink=False, scale=AIMED)
         except _Found:
             pass
         except Exception as exc:
@@ -431,8 +446,8 @@ class _Search:
                 raise
         return rule.id in self.witnesses
 
-    def no_witness(self, rule: ir.Rule) -> Defect:
-        return Defect(
+    def no_witness(self, rule: ir.Rule) -> Failed:
+        return Failed(
             key="witness",
             code="no-witness",
             message=f"rule {rule.id!r} fired for none of the {self.cases} cases tried: no "
@@ -465,9 +480,9 @@ def _number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def _defect(exc: BaseException) -> Defect | None:
-    """The :class:`Defect` inside what hypothesis raised (a flaky failure is a group)."""
-    if isinstance(exc, Defect):
+def _defect(exc: BaseException) -> Failed | None:
+    """The :class:`Failed` inside what hypothesis raised (a flaky failure is a group)."""
+    if isinstance(exc, Failed):
         return exc
     if isinstance(exc, BaseExceptionGroup):
         for inner in exc.exceptions:
@@ -481,7 +496,7 @@ def _defect(exc: BaseException) -> Defect | None:
 # reporting
 
 
-def _property(defect: Defect) -> str:
+def _property(defect: Failed) -> str:
     return defect.key.replace(" ", "-").removesuffix("-up").removesuffix("-down")
 
 
@@ -495,7 +510,7 @@ def _location(ruleset: ir.RuleSet, rules: Iterable[str]) -> Location:
     return Location(file=ruleset.file)
 
 
-def _finding(ruleset: ir.RuleSet, defect: Defect, directory: Path | None) -> Finding:
+def _finding(ruleset: ir.RuleSet, defect: Failed, directory: Path | None) -> Finding:
     files = [] if directory is None else _save(ruleset, defect, directory)
     message = defect.message
     if defect.rules and defect.code != "no-witness":
@@ -513,7 +528,7 @@ def _finding(ruleset: ir.RuleSet, defect: Defect, directory: Path | None) -> Fin
     )
 
 
-def _save(ruleset: ir.RuleSet, defect: Defect, directory: Path) -> list[str]:
+def _save(ruleset: ir.RuleSet, defect: Failed, directory: Path) -> list[str]:
     """Write the defect's cases as case files named by property and rule; their paths."""
     stem = f"{_property(defect)}-{defect.rules[0] if defect.rules else ruleset.id}"
     names = [f"{stem}-{role}.yaml" if role else f"{stem}.yaml" for role, _ in defect.cases]
@@ -591,9 +606,6 @@ def _seed(text: str) -> int:
     return int(text)
 
 
-_DEAD = re.compile(r"rule '([^']+)' can never fire")
-
-
 def with_properties(
     name: str, report: CheckReport, args: argparse.Namespace, stdout: IO[str]
 ) -> CheckReport:
@@ -604,9 +616,10 @@ def with_properties(
     if args.no_properties:
         return report
     dead = [
-        match.group(1)
-        for problem in report.problems
-        if problem.code == "dead-rule" and (match := _DEAD.match(problem.message))
+        rule
+        for defect in report.defects
+        if defect.problem.code == "dead-rule"
+        for rule in defect.rules
     ]
     found = check_properties(
         report.ruleset,
@@ -631,10 +644,13 @@ class WithProperties(CheckReport):
 
 
 def _combined(report: CheckReport, found: PropertyReport) -> CheckReport:
-    problems = sorted(
-        (*report.problems, *found.problems),
-        key=lambda p: (p.location.sort_key(), p.code, p.message),
+    static = report.defects or tuple(Defect(problem=p) for p in report.problems)
+    dynamic = (Defect(problem=f.problem, rules=f.rules) for f in found.findings)
+    defects = sorted(
+        (*static, *dynamic),
+        key=lambda d: (d.problem.location.sort_key(), d.problem.code, d.problem.message),
     )
     fields = {field.name: getattr(report, field.name) for field in attrs.fields(CheckReport)}
-    fields["problems"] = tuple(problems)
+    fields["problems"] = tuple(defect.problem for defect in defects)
+    fields["defects"] = tuple(defects)
     return WithProperties(**fields, properties=found)
