@@ -325,7 +325,13 @@ class TestWorkedExample:
                     + "\n"
                     for d in map(json.loads, out.splitlines())
                 )
-            assert (expected, code) == (out, 0 if "evaluate" in command else 1)
+            assert (_counts(expected), code) == (_counts(out), 0 if "evaluate" in command else 1)
+
+
+def _counts(text: str) -> str:
+    """``text`` without the number of cases tried: inside the test process it differs
+    a little from a fresh command's (the findings do not)."""
+    return re.sub(r"(over|of the) \d+ cases", r"\1 N cases", text)
 
 
 def _command_and_output(block: str) -> tuple[list[str], str]:

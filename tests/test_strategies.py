@@ -137,6 +137,14 @@ class TestCaseVariations:
                     != [x.participants for x in b.activities]
                 ),
             ),
+            (
+                "initiator",
+                lambda a, b: (
+                    len(a.activities) == len(b.activities)
+                    and [x.initiated_by for x in a.activities]
+                    != [x.initiated_by for x in b.activities]
+                ),
+            ),
             ("more milestones", lambda a, b: len(b.milestones) > len(a.milestones)),
             ("fewer milestones", lambda a, b: len(b.milestones) < len(a.milestones)),
             ("signed and dated", lambda a, b: a.as_of != b.as_of),

@@ -401,6 +401,14 @@ def _set_participants(draw: st.DrawFn, case: Case) -> Case:
     return attrs.evolve(case, activities=_replace(case.activities, i, changed))
 
 
+def _set_initiator(draw: st.DrawFn, case: Case) -> Case:
+    i = draw(st.integers(0, len(case.activities) - 1))
+    activity = case.activities[i]
+    partners = [p.id for p in case.partners if p.id != activity.initiated_by]
+    changed = attrs.evolve(activity, initiated_by=draw(st.sampled_from(partners)))
+    return attrs.evolve(case, activities=_replace(case.activities, i, changed))
+
+
 def _add_milestone(draw: st.DrawFn, case: Case) -> Case:
     milestone = Milestone(
         type=draw(st.sampled_from(MilestoneType)),
@@ -459,6 +467,7 @@ _CHANGES: tuple[_Change, ...] = (
     (_always, _sign_agreement),
     (lambda case: bool(case.activities), _remove_activity),
     (lambda case: bool(case.activities), _set_participants),
+    (lambda case: bool(case.activities), _set_initiator),
 )
 
 
@@ -477,9 +486,9 @@ def case_variations(case: Case, *, max_changes: int = 3) -> st.SearchStrategy[Ca
     change, changes its ``continuity``, toggles a budget line's
     ``earmarked`` or ``adequate``, adds a budget line, changes the rating
     of a success factor, adds or removes an activity, changes the sectors
-    that took part in one, adds or removes a milestone, or adds an MoU and
-    dates the case (``as_of``) up to 25 years after it.  Partners, sources
-    and the case id stay the same.
+    that took part in one or the partner that initiated it, adds or removes a
+    milestone, or adds an MoU and dates the case (``as_of``) up to 25 years
+    after it.  Partners, sources and the case id stay the same.
     """
     if max_changes < 1:
         raise InvalidArgument(f"max_changes must be at least 1, got {max_changes}")
