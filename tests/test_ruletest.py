@@ -11,7 +11,7 @@ import pytest
 
 from sistereval import cli
 from sistereval.errors import RuleError
-from sistereval.ruletest import inline_facts, run_tests
+from sistereval.ruletest import inline_facts, rule_files, run_tests
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -144,16 +144,123 @@ class TestRunTests:
         reference = run_tests(rules, backend="reference")
         assert durable.to_dict() == reference.to_dict()
 
-    def test_separate_test_file_is_noted(self, tiny: str) -> None:
-        Path("tiny_test.yaml").write_text("tests: []\n", encoding="utf-8")
-        assert (
-            "tiny_test.yaml: separate test files are not read yet; only inline tests ran",
-        ) == run_tests(tiny).notes
-
     def test_invalid_rule_file_raises(self, tiny: str) -> None:
         Path(tiny).write_text(TINY.replace("fields.agreed >= 100", "fields.agred >= 100"))
         with pytest.raises(RuleError):
             run_tests(tiny)
+
+
+TEST_FILE = """\
+format: sistereval/tests@1
+rules: tiny.yaml
+tests:
+  - name: many
+    facts: {fields.agreed: 120, fields.implemented: 0}
+    verdict: failure
+    fires: [never, nothing-done]
+"""
+
+CHILD = """\
+format: sistereval/rules@1
+id: child
+version: "1"
+title: Tiny, and one more rule
+extends: tiny.yaml
+rules:
+  - id: half-done
+    title: Half of the fields were implemented
+    when: fields.implementation_ratio >= 0.5
+    then: {finding: strength, factor: long_term_vision, severity: medium}
+    because: {en: "Half done.", id: "Separuh terlaksana."}
+    source: "a test"
+tests:
+  - name: half
+    facts: {fields.implementation_ratio: 0.5}
+    fires: [half-done]
+"""
+
+
+class TestTestFiles:
+    def test_the_tests_beside_a_rule_file_run(self, tiny: str) -> None:
+        Path("tiny_test.yaml").write_text(TEST_FILE, encoding="utf-8")
+
+        report = run_tests(tiny)
+
+        expected = (["some", "none", "many"], True, 100.0, ("1 test(s) from tiny_test.yaml",))
+        actual = (
+            [r.name for r in report.results],
+            report.passed,
+            report.rule_coverage,
+            report.notes,
+        )
+        assert expected == actual
+
+    def test_the_command_counts_the_test_file(self, tiny: str) -> None:
+        Path("tiny_test.yaml").write_text(TEST_FILE, encoding="utf-8")
+
+        status, out, _ = call("test", "tiny.yaml")
+
+        assert (0, "rule coverage: 100.0% (3/3)") == (status, out.splitlines()[3])
+
+    @pytest.mark.parametrize(
+        ("change", "expected"),
+        [
+            (("rules: tiny.yaml", "rules: other.yaml"), [("wrong-rule-file", 2)]),
+            (("tests@1", "rules@1"), [("bad-format", 1)]),
+            (("fires: [never,", "fires: [nevr,"), [("unknown-rule", 7)]),
+            (("verdict: failure", "verdict: failed"), [("unknown-verdict", 6)]),
+            (("name: many", "name: some"), [("duplicate-test", 4)]),
+            (("rules: tiny.yaml\n", ""), [("missing-key", 1)]),
+        ],
+    )
+    def test_problems_of_a_test_file(
+        self, tiny: str, change: tuple[str, str], expected: list[tuple[str, int]]
+    ) -> None:
+        Path("tiny_test.yaml").write_text(TEST_FILE.replace(*change), encoding="utf-8")
+
+        with pytest.raises(RuleError) as raised:
+            run_tests(tiny)
+
+        actual = [(p.code, p.location.line) for p in raised.value.problems]
+        assert expected == actual
+
+    def test_an_extending_rule_set_is_tested_for_what_it_adds(self, tiny: str) -> None:
+        Path("child.yaml").write_text(CHILD, encoding="utf-8")
+
+        report = run_tests("child.yaml")
+
+        expected = (
+            ["half"],
+            ("half-done",),
+            100.0,
+            ("some-done", "nothing-done", "never"),
+            "3 inherited rule(s) not counted and their tests not run again: "
+            "run the tests of tiny.yaml for them",
+        )
+        actual = (
+            [r.name for r in report.results],
+            report.covered_rules,
+            report.rule_coverage,
+            report.inherited,
+            report.notes[0],
+        )
+        assert expected == actual
+
+    def test_a_directory_tests_its_rule_files(self, tiny: str) -> None:
+        Path("tiny_test.yaml").write_text(TEST_FILE, encoding="utf-8")
+        Path("child.yaml").write_text(CHILD, encoding="utf-8")
+        Path("messages.yaml").write_text("en: {hello: Hello}\n", encoding="utf-8")
+        Path("notes.txt").write_text("not a rule file\n", encoding="utf-8")
+
+        status, out, _ = call("test", ".")
+
+        expected = (0, ["child.yaml:", "tiny.yaml:"])
+        assert expected == (status, [line for line in out.splitlines() if line.endswith(":")])
+
+    def test_rule_files_lists_unreadable_yaml_so_its_errors_show(self, tiny: str) -> None:
+        Path("broken.yaml").write_text("format: [unclosed\n", encoding="utf-8")
+
+        assert ["broken.yaml", "tiny.yaml"] == [Path(f).name for f in rule_files(".")]
 
 
 class TestInlineFacts:
@@ -276,6 +383,12 @@ tests:
 
 
 class TestShippedRuleSets:
+    def test_the_rules_directory_passes_with_full_coverage(self) -> None:
+        status, out, _ = call("test", str(ROOT / "rules"))
+
+        coverage = [line for line in out.splitlines() if line.startswith("rule coverage")]
+        assert (0, ["rule coverage: 100.0% (35/35)"]) == (status, coverage)
+
     def test_every_shipped_rule_set_passes_with_full_coverage(self) -> None:
         from sistereval.language import shipped_rule_sets
 

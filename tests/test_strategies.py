@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
+import attrs
 import pytest
 from hypothesis import Phase, find, given, settings
 from hypothesis import strategies as st
@@ -16,7 +17,7 @@ from sistereval import model as m
 from sistereval import strategies
 from sistereval.cases import case_to_dict, load_case
 from sistereval.facts import claim_problems
-from sistereval.strategies import case_variations, cases, partial_dates
+from sistereval.strategies import case_permutations, case_variations, cases, partial_dates
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "cases"
 
@@ -126,6 +127,27 @@ class TestCaseVariations:
             ),
             ("more budget", lambda a, b: len(b.budget) > len(a.budget)),
             ("ratings", lambda a, b: a.assessments != b.assessments),
+            ("more activities", lambda a, b: len(b.activities) > len(a.activities)),
+            ("fewer activities", lambda a, b: len(b.activities) < len(a.activities)),
+            (
+                "participants",
+                lambda a, b: (
+                    len(a.activities) == len(b.activities)
+                    and [x.participants for x in a.activities]
+                    != [x.participants for x in b.activities]
+                ),
+            ),
+            (
+                "initiator",
+                lambda a, b: (
+                    len(a.activities) == len(b.activities)
+                    and [x.initiated_by for x in a.activities]
+                    != [x.initiated_by for x in b.activities]
+                ),
+            ),
+            ("more milestones", lambda a, b: len(b.milestones) > len(a.milestones)),
+            ("fewer milestones", lambda a, b: len(b.milestones) < len(a.milestones)),
+            ("signed and dated", lambda a, b: a.as_of != b.as_of),
         ],
     )
     def test_every_kind_of_change_happens(
@@ -140,6 +162,56 @@ class TestCaseVariations:
     def test_bad_arguments(self) -> None:
         with pytest.raises(InvalidArgument):
             case_variations(load_case(GOLDEN / "valid" / "minimal.yaml"), max_changes=0)
+
+
+class TestSignedCases:
+    @settings(max_examples=25)  # a few show it: drawing a case is slow
+    @given(cases(max_items=1, signed=True))
+    def test_every_case_is_signed_before_it_is_dated(self, case: m.Case) -> None:
+        signed = [ms.date.year for ms in case.milestones if ms.type is m.MilestoneType.MOU]
+
+        assert case.as_of is not None
+        expected = True
+        assert expected == any(year <= case.as_of.year <= year + 25 for year in signed)
+
+
+class TestCasePermutations:
+    @settings(max_examples=25)  # a few show it: drawing a case is slow
+    @given(st.data())
+    def test_a_permutation_holds_the_same_items(self, data: st.DataObject) -> None:
+        case = data.draw(cases(max_items=2))
+
+        permuted = data.draw(case_permutations(case))
+
+        assert _canonical(case) == _canonical(permuted)
+
+    def test_lists_inside_items_are_permuted_too(self) -> None:
+        base = load_case(GOLDEN / "valid" / "minimal.yaml")
+        sectors = (m.Sector.GOVERNMENT, m.Sector.BUSINESS, m.Sector.YOUTH)
+        activity = m.Activity(date="2020", kind="visit", participants=sectors)
+        case = attrs.evolve(base, activities=(activity,))
+
+        permuted = first(case_permutations(case), lambda p: p.activities[0].participants != sectors)
+
+        assert sorted(sectors) == sorted(permuted.activities[0].participants)
+
+    @settings(max_examples=25)  # a few show it: drawing a case is slow
+    @given(st.data())
+    def test_permutations_are_valid_cases(self, data: st.DataObject) -> None:
+        permuted = data.draw(case_permutations(data.draw(cases(max_items=2))))
+
+        assert permuted == load_case(case_to_dict(permuted))
+
+
+def _canonical(value: object) -> object:
+    """``value`` with every tuple in it sorted: equal for two orderings of one case."""
+    if isinstance(value, tuple):
+        return tuple(sorted((_canonical(item) for item in value), key=repr))
+    if attrs.has(type(value)) and not isinstance(value, m.PartialDate):
+        return tuple(
+            (f.name, _canonical(getattr(value, f.name))) for f in attrs.fields(type(value))
+        )
+    return value
 
 
 class TestDocstring:

@@ -1,14 +1,20 @@
-"""Reading the ``invariants`` and ``tests`` of a rule file.
+"""Reading the ``invariants`` and ``tests`` of a rule file, and separate test files.
 
-Tests name a case file (resolved against the rule file's directory) or give
-the facts inline; inline facts are checked against the fact schema.
-Whether the verdicts and rule ids a test names exist is checked once the
-rule set is resolved (:mod:`sistereval._resolve`).
+Tests name a case file (resolved against the directory of the file that
+declares them) or give the facts inline; inline facts are checked against
+the fact schema.  Whether the verdicts and rule ids a rule file's own tests
+name exist is checked once the rule set is resolved
+(:mod:`sistereval._resolve`).  A test file ``NAME_test.yaml`` beside
+``NAME.yaml`` (``format: sistereval/tests@1``, ``rules: NAME.yaml``,
+``tests: [...]``) is read by :func:`read_test_file` against the resolved
+rule set.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
+from pathlib import Path as Path_
 from typing import Any
 
 import attrs
@@ -16,11 +22,20 @@ import attrs
 from . import ir
 from ._shape import RULE_ID, At, ShapeReader
 from ._suggest import did_you_mean, suggest_value
-from ._yaml import Path, format_path
+from ._yaml import Path, format_path, read_document
+from .errors import Location, Problem, RuleError
 from .model import PartialDate
 from .schema import FactDef, FactSchema, FactType
 
-__all__ = ["TYPE_NAMES", "RawTest", "read_invariants", "read_tests"]
+__all__ = [
+    "TEST_FORMAT",
+    "TYPE_NAMES",
+    "RawTest",
+    "read_invariants",
+    "read_test_file",
+    "read_tests",
+    "test_file_for",
+]
 
 _TEST_KEYS = ("case", "facts", "verdict", "fires", "not_fires")
 
@@ -218,3 +233,81 @@ def _fits(fact: FactDef, value: object) -> str | None:
     except ValueError:
         return "a date (YYYY, YYYY-MM or YYYY-MM-DD)"
     return None
+
+
+# --------------------------------------------------------------------------
+# separate test files
+
+
+TEST_FORMAT = "sistereval/tests@1"
+
+
+def test_file_for(rule_file: str) -> Path_ | None:
+    """The test file beside ``rule_file`` (``core.yaml`` -> ``core_test.yaml``), if any."""
+    path = Path_(rule_file)
+    beside = path.with_name(f"{path.stem}_test{path.suffix}")
+    return beside if beside.is_file() else None
+
+
+def read_test_file(path: Path_, ruleset: ir.RuleSet, schema: FactSchema) -> tuple[ir.RuleTest, ...]:
+    """The tests of a ``format: sistereval/tests@1`` file for ``ruleset``.
+
+    Its ``rules:`` must name the rule file of ``ruleset`` (relative to the
+    test file); its tests are read and checked as a rule file's own.  Raises
+    :class:`~sistereval.errors.RuleError` with every problem found.
+    """
+    file = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        problem = Problem(
+            code="read-error",
+            message=f"cannot read the test file: {reason}",
+            location=Location(file=file),
+        )
+        raise RuleError([problem]) from None
+    reader = ShapeReader(read_document(text, file=file))
+    reader.root_hint = f"a test file is a mapping that starts with 'format: {TEST_FORMAT}'"
+    data = reader.mapping((), reader.doc.data, ("format", "rules", "tests")) or {}
+    if "format" in data and data["format"] != TEST_FORMAT:
+        reader.report(
+            "bad-format",
+            f"expected {TEST_FORMAT!r}, got {data['format']!r}",
+            reader.loc(("format",)),
+        )
+    target = reader.text(("rules",), data["rules"]) if "rules" in data else None
+    if target is not None and not _same_file(path.parent / target, ruleset.file):
+        reader.report(
+            "wrong-rule-file",
+            f"the tests are for {target!r}, but this file is beside {ruleset.file!r}",
+            reader.loc(("rules",)),
+            f"write 'rules: {Path_(ruleset.file or '').name}'",
+        )
+    raw = read_tests(reader, schema, data.get("tests", []), file)
+    _check_references(reader, raw, ruleset)
+    if reader.problems:
+        raise RuleError(reader.problems)
+    return tuple(item.test for item in raw)
+
+
+def _same_file(path: Path_, other: str | None) -> bool:
+    return other is not None and os.path.realpath(path) == os.path.realpath(other)
+
+
+def _check_references(reader: ShapeReader, raw: Sequence[RawTest], ruleset: ir.RuleSet) -> None:
+    """Report verdicts and rule ids the rule set does not have, and names its own tests use."""
+    verdicts = (*ruleset.scale, "not_assessable")
+    ids = [rule.id for rule in ruleset.rules]
+    inline = {test.name for test in ruleset.tests}
+    for item in raw:
+        if item.test.name in inline:
+            message = f"the rule file already has a test named {item.test.name!r}"
+            reader.report("duplicate-test", message, item.test.loc)
+        if item.verdict is not None and item.verdict.value not in verdicts:
+            closest = suggest_value(item.verdict.value, verdicts)
+            reader.report("unknown-verdict", f"{item.verdict.value!r}", item.verdict.loc, closest)
+        for rule in item.fires:
+            if rule.value not in ids:
+                hint = did_you_mean(rule.value, ids)
+                reader.report("unknown-rule", f"{rule.value!r}", rule.loc, hint)

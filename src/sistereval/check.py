@@ -399,14 +399,20 @@ def add_check_command(commands: Commands) -> None:
         default="text",
         help="text for reading, json for one report object per rule file and line",
     )
+    from .checkprops import add_property_options  # late: checkprops builds on this module
+
+    add_property_options(parser)
     parser.set_defaults(handler=_check)
 
 
 def _check(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
+    from .checkprops import with_properties
+
     status = OK
     for name in args.rules:
         try:
             report = check_rules(name)
+            report = with_properties(name, report, args, stdout)
         except SisterevalError as exc:
             stderr.write(f"{exc}\n")
             status = INVALID

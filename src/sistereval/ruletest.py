@@ -14,8 +14,16 @@ The report also says how much of the rule set the tests exercise:
 Inline ``facts:`` are taken as given: facts the case pipeline would derive
 from them (``fields.implementation_ratio`` from ``fields.agreed`` and
 ``fields.implemented``) are not derived, so a test gives every fact its
-rules read.  Separate ``NAME_test.yaml`` files are not read yet: a report
-notes one that exists beside the rule file.
+rules read.
+
+Tests live in the rule file (``tests:``) or in a test file beside it,
+``NAME_test.yaml`` for ``NAME.yaml`` (``format: sistereval/tests@1``,
+``rules: NAME.yaml``, ``tests: [...]``); both run.  A rule set that
+``extends`` another is tested for what it adds: coverage counts the rules
+the file itself defines or overrides, and the parent's tests are not run
+again (the report says so; run the parent's tests for its rules).
+``sistereval test DIR`` tests every rule file in a directory, that is every
+``*.yaml`` or ``*.yml`` file whose ``format:`` is ``sistereval/rules@1``.
 """
 
 from __future__ import annotations
@@ -30,6 +38,9 @@ from typing import IO, Any, TypeAlias
 import attrs
 
 from . import ir, reference
+from ._rulefile import FORMAT
+from ._ruletests import read_test_file, test_file_for
+from ._yaml import read_document
 from .cases import load_case
 from .errors import Location, SisterevalError
 from .evaluation import Backend, _engine, evaluate, rule_set, stratum_env
@@ -44,6 +55,7 @@ __all__ = [
     "TestReport",
     "TestResult",
     "add_test_command",
+    "rule_files",
     "run_tests",
 ]
 
@@ -144,9 +156,16 @@ class TestReport:
 
     ruleset: ir.RuleSet = attrs.field(eq=False, repr=False)
     results: tuple[TestResult, ...]
-    covered_rules: tuple[str, ...]  # rules that fired in at least one test, in rule order
+    covered_rules: tuple[str, ...]  # counted rules that fired in a test, in rule order
     clauses: tuple[ClauseCoverage, ...]
     notes: tuple[str, ...] = ()
+    inherited: tuple[str, ...] = ()  # rules from a parent rule set, not counted
+
+    @property
+    def counted_rules(self) -> tuple[ir.Rule, ...]:
+        """The rules coverage counts: those the rule file itself defines or overrides."""
+        inherited = set(self.inherited)
+        return tuple(rule for rule in self.ruleset.rules if rule.id not in inherited)
 
     @property
     def passed(self) -> bool:
@@ -156,12 +175,12 @@ class TestReport:
     @property
     def uncovered_rules(self) -> tuple[ir.Rule, ...]:
         covered = set(self.covered_rules)
-        return tuple(rule for rule in self.ruleset.rules if rule.id not in covered)
+        return tuple(rule for rule in self.counted_rules if rule.id not in covered)
 
     @property
     def rule_coverage(self) -> float:
-        """The percentage of rules that fired in at least one test (100 without rules)."""
-        return _percent(len(self.covered_rules), len(self.ruleset.rules))
+        """The percentage of counted rules that fired in a test (100 without rules)."""
+        return _percent(len(self.covered_rules), len(self.counted_rules))
 
     @property
     def condition_coverage(self) -> float:
@@ -178,7 +197,8 @@ class TestReport:
                 "rules": {
                     "percent": self.rule_coverage,
                     "covered": len(self.covered_rules),
-                    "total": len(ruleset.rules),
+                    "total": len(self.counted_rules),
+                    "inherited": list(self.inherited),
                     "uncovered": [
                         {"rule": rule.id, "location": _rule_location(rule)}
                         for rule in self.uncovered_rules
@@ -210,9 +230,11 @@ def run_tests(
     exception.
     """
     ruleset = rule_set(rules)
+    separate = None if ruleset.file is None else test_file_for(ruleset.file)
+    extra = () if separate is None else read_test_file(separate, ruleset, FACT_SCHEMA)
     results: list[TestResult] = []
     runs: list[tuple[Facts, tuple[str, ...]]] = []
-    for test in ruleset.tests:
+    for test in (*ruleset.tests, *extra):
         try:
             facts, fired, verdict = _run(test, ruleset, backend)
         except SisterevalError as exc:
@@ -223,13 +245,28 @@ def run_tests(
         runs.append((facts, fired))
         results.append(_check(test, fired, verdict))
     fired_any = {rid for _, fired in runs for rid in fired}
+    inherited = [rule for rule in ruleset.rules if not _own(rule, ruleset)]
+    own = [rule for rule in ruleset.rules if _own(rule, ruleset)]
+    notes = [] if separate is None else [f"{len(extra)} test(s) from {separate}"]
+    if inherited:
+        parents = ", ".join(dict.fromkeys(rule.origin for rule in inherited))
+        notes.append(
+            f"{len(inherited)} inherited rule(s) not counted and their tests not run again: "
+            f"run the tests of {parents} for them"
+        )
     return TestReport(
         ruleset=ruleset,
         results=tuple(results),
-        covered_rules=tuple(rule.id for rule in ruleset.rules if rule.id in fired_any),
-        clauses=_clause_coverage(ruleset, runs),
-        notes=_notes(ruleset),
+        covered_rules=tuple(rule.id for rule in own if rule.id in fired_any),
+        clauses=_clause_coverage(ruleset, own, runs),
+        notes=tuple(notes),
+        inherited=tuple(rule.id for rule in inherited),
     )
+
+
+def _own(rule: ir.Rule, ruleset: ir.RuleSet) -> bool:
+    """Whether the rule file of ``ruleset`` itself defines or overrides ``rule``."""
+    return not rule.origin or ruleset.file is None or rule.origin == ruleset.file
 
 
 def _run(
@@ -266,14 +303,16 @@ def _check(test: ir.RuleTest, fired: tuple[str, ...], verdict: str) -> TestResul
 
 
 def _clause_coverage(
-    ruleset: ir.RuleSet, runs: Sequence[tuple[Facts, tuple[str, ...]]]
+    ruleset: ir.RuleSet,
+    rules: Sequence[ir.Rule],
+    runs: Sequence[tuple[Facts, tuple[str, ...]]],
 ) -> tuple[ClauseCoverage, ...]:
     out: list[ClauseCoverage] = []
     envs = [
         {k: stratum_env(ruleset, facts, fired, k) for k in {r.stratum for r in ruleset.rules}}
         for facts, fired in runs
     ]
-    for rule in ruleset.rules:
+    for rule in rules:
         condition = ir.to_nnf(rule.when)
         clauses = condition.items if isinstance(condition, ir.And) else (condition,)
         for index, clause in enumerate(clauses):
@@ -288,16 +327,6 @@ def _clause_coverage(
                 )
             )
     return tuple(out)
-
-
-def _notes(ruleset: ir.RuleSet) -> tuple[str, ...]:
-    if ruleset.file is None:
-        return ()
-    path = Path(ruleset.file)
-    beside = path.with_name(f"{path.stem}_test{path.suffix}")
-    if beside.is_file():
-        return (f"{beside}: separate test files are not read yet; only inline tests ran",)
-    return ()
 
 
 def inline_facts(name: str, given: Mapping[str, object]) -> Facts:
@@ -333,6 +362,23 @@ def _typed(fact: FactDef, value: object) -> ir.FactValue:
     return value
 
 
+def rule_files(directory: str | os.PathLike[str]) -> list[str]:
+    """The rule files in ``directory``: ``*.yaml``/``*.yml`` files whose ``format:`` is
+    ``sistereval/rules@1`` (a file that is not readable YAML counts, so its errors show)."""
+    found: list[str] = []
+    for path in sorted(Path(directory).iterdir()):
+        if path.suffix not in (".yaml", ".yml") or not path.is_file():
+            continue
+        try:
+            data = read_document(path.read_text(encoding="utf-8"), file=str(path)).data
+        except (OSError, UnicodeDecodeError, SisterevalError):
+            found.append(str(path))
+            continue
+        if isinstance(data, dict) and data.get("format") == FORMAT:
+            found.append(str(path))
+    return found
+
+
 # --------------------------------------------------------------------------
 # the command
 
@@ -347,7 +393,10 @@ def add_test_command(commands: Commands) -> None:
         "test fails or coverage is below it, 2 when a rule file is invalid.",
     )
     parser.add_argument(
-        "rules", nargs="+", metavar="RULES", help="a rule file, or the name of a shipped rule set"
+        "rules",
+        nargs="+",
+        metavar="RULES",
+        help="a rule file, a directory of rule files, or the name of a shipped rule set",
     )
     parser.add_argument(
         "--threshold",
@@ -377,7 +426,12 @@ def _threshold(text: str) -> float:
 
 def _test(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
     status = OK
-    for name in args.rules:
+    names = [
+        found
+        for name in args.rules
+        for found in (rule_files(name) if Path(name).is_dir() else [name])
+    ]
+    for name in names:
         try:
             report = run_tests(name)
         except SisterevalError as exc:
@@ -393,7 +447,7 @@ def _test(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
             data["ok"] = report.passed and not below
             stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
         else:
-            if len(args.rules) > 1:
+            if len(names) > 1:
                 stdout.write(f"{name}:\n")
             stdout.write(render_report(report, args.threshold))
     return status
@@ -407,7 +461,7 @@ def render_report(report: TestReport, threshold: float = 0.0) -> str:
             lines.append(f"PASS {result.name}")
         else:
             lines.append(f"FAIL {result.name} ({result.location}): {result.reason}")
-    rules = report.ruleset.rules
+    rules = report.counted_rules
     lines.append(
         f"rule coverage: {report.rule_coverage:.1f}% ({len(report.covered_rules)}/{len(rules)})"
     )

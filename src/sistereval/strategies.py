@@ -5,7 +5,8 @@ cross references hold (every cited source, partner and field exists; ids and
 field names are unique; claims name claimable facts with values of the
 fact's type).  Lists are short so tests stay fast.  :func:`case_variations`
 generates valid variations of one case (field statuses changed, leadership
-changes added or removed, budget earmarking or continuity toggled, ...), and
+changes added or removed, budget earmarking or continuity toggled, ...),
+:func:`case_permutations` the same case with its lists in other orders, and
 :func:`partial_dates` generates dates known to the year, month or day.
 
 An example test: every case survives a trip through a YAML file.
@@ -61,7 +62,7 @@ from .model import (
 )
 from .schema import FactDef, FactType
 
-__all__ = ["case_variations", "cases", "partial_dates"]
+__all__ = ["case_permutations", "case_variations", "cases", "partial_dates"]
 
 T = TypeVar("T")
 
@@ -169,7 +170,7 @@ def _partners(max_partners: int) -> st.SearchStrategy[list[Partner]]:
 
 
 @st.composite
-def _cases(draw: st.DrawFn, max_partners: int, max_items: int) -> Case:
+def _cases(draw: st.DrawFn, max_partners: int, max_items: int, signed: bool) -> Case:
     sources = draw(_sources(max_items))
     source_ids = [s.id for s in sources]
     refs = _refs(source_ids)
@@ -209,19 +210,7 @@ def _cases(draw: st.DrawFn, max_partners: int, max_items: int) -> Case:
             )
         ),
         fields=fields,
-        activities=items(
-            st.builds(
-                Activity,
-                date=dates,
-                kind=st.sampled_from(ActivityKind),
-                description=_optional_text,
-                field=_pick(field_names),
-                initiated_by=_pick(partner_ids),
-                participants=st.lists(st.sampled_from(Sector), max_size=3, unique=True).map(tuple),
-                outputs=st.lists(_text, max_size=2).map(tuple),
-                sources=refs,
-            )
-        ),
+        activities=items(_activities(partner_ids, field_names, refs)),
         leadership_changes=items(_leadership_changes(partner_ids, refs)),
         budget=items(_budget_lines(partner_ids, refs)),
         distance=draw(
@@ -253,11 +242,33 @@ def _cases(draw: st.DrawFn, max_partners: int, max_items: int) -> Case:
         ),
         sources=sources,
     )
-    return attrs.evolve(case, claims=items(_claims(case, refs)))
+    case = attrs.evolve(case, claims=items(_claims(case, refs)))
+    return _sign_agreement(draw, case) if signed else case
 
 
 def _assessments(refs: st.SearchStrategy[tuple[str, ...]]) -> st.SearchStrategy[Assessment]:
     return st.builds(Assessment, rating=st.sampled_from(Rating), note=_optional_text, sources=refs)
+
+
+_participants = st.lists(st.sampled_from(Sector), max_size=3, unique=True).map(tuple)
+
+
+def _activities(
+    partner_ids: Sequence[str],
+    field_names: Sequence[str],
+    refs: st.SearchStrategy[tuple[str, ...]],
+) -> st.SearchStrategy[Activity]:
+    return st.builds(
+        Activity,
+        date=partial_dates(min_year=1950, max_year=2030),
+        kind=st.sampled_from(ActivityKind),
+        description=_optional_text,
+        field=_pick(field_names),
+        initiated_by=_pick(partner_ids),
+        participants=_participants,
+        outputs=st.lists(_text, max_size=2).map(tuple),
+        sources=refs,
+    )
 
 
 def _leadership_changes(
@@ -292,15 +303,22 @@ def _budget_lines(
     )
 
 
-def cases(*, max_partners: int = 3, max_items: int = 3) -> st.SearchStrategy[Case]:
-    """Valid cases with 2..``max_partners`` partners and at most ``max_items`` of each list."""
+def cases(
+    *, max_partners: int = 3, max_items: int = 3, signed: bool = False
+) -> st.SearchStrategy[Case]:
+    """Valid cases with 2..``max_partners`` partners and at most ``max_items`` of each list.
+
+    With ``signed``, each case also has an MoU and is dated (``as_of``) up to 25
+    years after it, so the stages after signing (``mou``, ``active``, ``ended``)
+    come up far more often.
+    """
     if max_partners < 2:
         raise InvalidArgument(
             f"a case needs at least two partners, got max_partners={max_partners}"
         )
     if max_items < 0:
         raise InvalidArgument(f"max_items must be at least 0, got {max_items}")
-    return _cases(max_partners, max_items)
+    return _cases(max_partners, max_items, signed)
 
 
 # --------------------------------------------------------------------------
@@ -363,6 +381,57 @@ def _add_budget_line(draw: st.DrawFn, case: Case) -> Case:
     return attrs.evolve(case, budget=(*case.budget, line))
 
 
+def _add_activity(draw: st.DrawFn, case: Case) -> Case:
+    refs = _refs([s.id for s in case.sources])
+    fields = [f.name for f in case.fields]
+    activity = draw(_activities([p.id for p in case.partners], fields, refs))
+    return attrs.evolve(case, activities=(*case.activities, activity))
+
+
+def _remove_activity(draw: st.DrawFn, case: Case) -> Case:
+    i = draw(st.integers(0, len(case.activities) - 1))
+    return attrs.evolve(case, activities=_drop(case.activities, i))
+
+
+def _set_participants(draw: st.DrawFn, case: Case) -> Case:
+    i = draw(st.integers(0, len(case.activities) - 1))
+    activity = case.activities[i]
+    participants = draw(_participants.filter(lambda p: p != activity.participants))
+    changed = attrs.evolve(activity, participants=participants)
+    return attrs.evolve(case, activities=_replace(case.activities, i, changed))
+
+
+def _set_initiator(draw: st.DrawFn, case: Case) -> Case:
+    i = draw(st.integers(0, len(case.activities) - 1))
+    activity = case.activities[i]
+    partners = [p.id for p in case.partners if p.id != activity.initiated_by]
+    changed = attrs.evolve(activity, initiated_by=draw(st.sampled_from(partners)))
+    return attrs.evolve(case, activities=_replace(case.activities, i, changed))
+
+
+def _add_milestone(draw: st.DrawFn, case: Case) -> Case:
+    milestone = Milestone(
+        type=draw(st.sampled_from(MilestoneType)),
+        date=draw(partial_dates(min_year=1950, max_year=2030)),
+    )
+    return attrs.evolve(case, milestones=(*case.milestones, milestone))
+
+
+def _sign_agreement(draw: st.DrawFn, case: Case) -> Case:
+    """Add an MoU and date the case some years after it (no later than 2030)."""
+    signed = draw(partial_dates(min_year=1950, max_year=2025))
+    years = draw(st.integers(0, min(25, 2030 - signed.year)))
+    mou = Milestone(type=MilestoneType.MOU, date=signed)
+    return attrs.evolve(
+        case, milestones=(*case.milestones, mou), as_of=PartialDate(signed.year + years)
+    )
+
+
+def _remove_milestone(draw: st.DrawFn, case: Case) -> Case:
+    i = draw(st.integers(0, len(case.milestones) - 1))
+    return attrs.evolve(case, milestones=_drop(case.milestones, i))
+
+
 def _rate_factor(draw: st.DrawFn, case: Case) -> Case:
     name = draw(st.sampled_from([f.name for f in attrs.fields(Assessments)]))
     current = getattr(case.assessments, name)
@@ -392,6 +461,13 @@ _CHANGES: tuple[_Change, ...] = (
     (lambda case: bool(case.budget), _toggle_adequate),
     (_always, _add_budget_line),
     (_always, _rate_factor),
+    (_always, _add_activity),
+    (_always, _add_milestone),
+    (lambda case: bool(case.milestones), _remove_milestone),
+    (_always, _sign_agreement),
+    (lambda case: bool(case.activities), _remove_activity),
+    (lambda case: bool(case.activities), _set_participants),
+    (lambda case: bool(case.activities), _set_initiator),
 )
 
 
@@ -408,9 +484,50 @@ def case_variations(case: Case, *, max_changes: int = 3) -> st.SearchStrategy[Ca
 
     A change sets a field's status to another, adds or removes a leadership
     change, changes its ``continuity``, toggles a budget line's
-    ``earmarked`` or ``adequate``, adds a budget line, or changes the rating
-    of a success factor.  Partners, sources and the case id stay the same.
+    ``earmarked`` or ``adequate``, adds a budget line, changes the rating
+    of a success factor, adds or removes an activity, changes the sectors
+    that took part in one or the partner that initiated it, adds or removes a
+    milestone, or adds an MoU and dates the case (``as_of``) up to 25 years
+    after it.  Partners, sources and the case id stay the same.
     """
     if max_changes < 1:
         raise InvalidArgument(f"max_changes must be at least 1, got {max_changes}")
     return _variations(case, max_changes)
+
+
+# --------------------------------------------------------------------------
+# The same case in another order.
+
+
+def _permute(draw: st.DrawFn, value: Any) -> Any:
+    """``value`` with every tuple in it (and in the attrs instances in it) in some order."""
+    if isinstance(value, tuple):
+        items = [_permute(draw, item) for item in value]
+        return tuple(draw(st.permutations(items)) if len(items) > 1 else items)
+    if attrs.has(type(value)) and not isinstance(value, PartialDate):
+        changes = {}
+        for field in attrs.fields(type(value)):
+            current = getattr(value, field.name)
+            if isinstance(current, tuple) or attrs.has(type(current)):
+                changed = _permute(draw, current)
+                if changed != current:
+                    changes[field.name] = changed
+        return attrs.evolve(value, **changes) if changes else value
+    return value
+
+
+@st.composite
+def _permuted(draw: st.DrawFn, case: Case) -> Case:
+    permuted: Case = _permute(draw, case)
+    return permuted
+
+
+def case_permutations(case: Case) -> st.SearchStrategy[Case]:
+    """``case`` with every list in some order: partners, milestones, fields, activities,
+    leadership changes, budget lines, institutions, claims, sources, and the lists inside
+    them (cited sources, participants, outputs).
+
+    What a case says does not depend on the order it is written in, so an evaluation
+    should not either; ``sistereval check`` tests that with this strategy.
+    """
+    return _permuted(case)
