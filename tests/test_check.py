@@ -84,11 +84,16 @@ def dead(when: str, tmp_path: Path) -> list[tuple[str, str]]:
     return messages(HEADER + rule("r", when), tmp_path)
 
 
-def run(*argv: str) -> tuple[int, str, str]:
+def run(*argv: str, warnings: bool = False) -> tuple[int, str, str]:
+    """``check --no-properties``; the fixtures' English-only titles make missing-translation
+    warnings, which only TestMissingTranslations keeps."""
     stdout, stderr = io.StringIO(), io.StringIO()
     # the static checks only: tests/test_checkprops.py tests the properties
     status = cli.run(["check", "--no-properties", *argv], stdout, stderr)
-    return status, stdout.getvalue(), stderr.getvalue()
+    out = stdout.getvalue()
+    if not warnings:
+        out = "".join(line for line in out.splitlines(True) if not line.startswith("warning: "))
+    return status, out, stderr.getvalue()
 
 
 class TestCheckRules:
@@ -237,7 +242,9 @@ class TestCommand:
         status, out, _ = run(name, "core", "--format", "json")
         planted, core = (json.loads(line) for line in out.splitlines())
         assert 1 == status
-        assert {"rules", "ruleset", "ok", "problems", "skipped", "notes"} == set(planted)
+        assert {"rules", "ruleset", "ok", "problems", "skipped", "notes", "warnings"} == set(
+            planted
+        )
         assert {"id": "planted", "version": "1", "file": name} == planted["ruleset"]
         assert (False, True) == (planted["ok"], core["ok"])
         assert {
@@ -890,3 +897,43 @@ class TestSoundness:
                     assert set(rules) <= fires, case
                 elif code == "verdict-when-undecided" and inside:
                     assert (True, True) == (rules[0] in fires, undecided), case
+
+
+class TestMissingTranslations:
+    """A title or message missing in a language is a warning, never a defect."""
+
+    RULES = """format: sistereval/rules@1
+id: en-titles
+version: "1.0.0"
+title: English titles only
+extends: core
+rules:
+  - id: youth
+    title: Youth took part
+    when: any(activities, "youth" in participants)
+    then: {finding: strength, factor: community_participation, severity: low}
+    because: {en: "Young people took part.", id: "Pemuda ikut serta."}
+    source: test
+"""
+
+    def test_the_shipped_rules_have_every_translation(self) -> None:
+        assert () == check_rules("core").warnings
+
+    def test_a_missing_title_is_a_warning(self, tmp_path: Path) -> None:
+        path = tmp_path / "en-titles.yaml"
+        path.write_text(self.RULES, encoding="utf-8")
+        code, out, err = run(str(path), warnings=True)
+        expected = (
+            f"warning: {path}:7:5: missing-translation: the rule 'youth' has no 'id' title "
+            "in rules[0] (the English text is shown instead)\n"
+            f"{path}: ok\n"
+        )
+        assert (0, expected, "") == (code, out, err)
+
+    def test_warnings_in_json(self, tmp_path: Path) -> None:
+        path = tmp_path / "en-titles.yaml"
+        path.write_text(self.RULES, encoding="utf-8")
+        code, out, _ = run(str(path), "--format", "json")
+        report = json.loads(out)
+        assert (0, True) == (code, report["ok"])
+        assert ["missing-translation"] == [w["code"] for w in report["warnings"]]

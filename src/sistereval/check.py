@@ -46,7 +46,7 @@ from . import ir
 from ._regions import BOOLEANS, MAX_ALTERNATIVES, Operand, Types, dnf
 from ._verdictrules import MAX_CELLS, MAX_REGIONS, Defect, check_verdicts, rule_location
 from .errors import Problem, SisterevalError
-from .language import format_expression
+from .language import format_expression, missing_translations
 from .schema import FactSchema, FactType
 
 __all__ = [
@@ -74,7 +74,8 @@ class CheckReport:
     with the rule ids involved and, for gaps and overlaps, the regions of the
     fact space they hold in.  ``skipped`` are the rules whose condition was
     too large to expand, ``notes`` say what else was not analysed (no claim
-    is made about either).
+    is made about either).  ``warnings`` are not defects: rule titles and
+    messages missing in a language (the English text is shown instead).
     """
 
     ruleset: ir.RuleSet = attrs.field(eq=False, repr=False)
@@ -82,6 +83,7 @@ class CheckReport:
     skipped: tuple[str, ...] = ()
     defects: tuple[Defect, ...] = ()
     notes: tuple[str, ...] = ()
+    warnings: tuple[Problem, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -96,6 +98,7 @@ class CheckReport:
             "problems": [defect.to_dict() for defect in defects],
             "skipped": list(self.skipped),
             "notes": list(self.notes),
+            "warnings": [warning.to_dict() for warning in self.warnings],
         }
 
 
@@ -136,6 +139,7 @@ def check_rules(
         skipped=tuple(skipped),
         defects=tuple(defects),
         notes=tuple(notes),
+        warnings=tuple(missing_translations(ruleset)),
     )
 
 
@@ -384,11 +388,13 @@ def add_check_command(commands: Commands) -> None:
     """Declare ``sistereval check RULES... [--format text|json]``."""
     parser = commands.add_parser(
         "check",
-        help="find defects in rule sets without evaluating any case",
-        description="Check each rule set statically: rules that can never fire, derived "
-        "facts no rule reads, verdict rules that never decide or that overlap (when the rule "
-        "set declares its verdicts unique), and cases no verdict rule covers. Exit 0 when no "
-        "defect is found, 1 when one is, 2 when a rule file is invalid.",
+        help="find defects in rule sets: contradictions, gaps, dead rules, broken invariants",
+        description="Check each rule set statically (rules that can never fire, derived "
+        "facts no rule reads, verdict rules that never decide or that overlap when the rule "
+        "set declares its verdicts unique, cases no verdict rule covers, missing translations "
+        "as warnings) and then on generated cases (determinism, order independence, "
+        "isolation, declared invariants, a witness for every rule). Exit 0 when no defect is "
+        "found (warnings allowed), 1 when one is, 2 when a rule file is invalid.",
     )
     parser.add_argument(
         "rules", nargs="+", metavar="RULES", help="a rule file, or the name of a shipped rule set"
@@ -422,10 +428,11 @@ def _check(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
         if args.format == "json":
             data = {"rules": name, **report.to_dict()}
             stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
-        elif report.ok:
+            continue
+        stdout.writelines(f"warning: {warning}\n" for warning in report.warnings)
+        if report.ok:
             stdout.write(f"{name}: ok\n")
         else:
             stdout.writelines(f"{problem}\n" for problem in report.problems)
-        if args.format != "json":
-            stdout.writelines(f"{name}: note: {note}\n" for note in report.notes)
+        stdout.writelines(f"{name}: note: {note}\n" for note in report.notes)
     return status
