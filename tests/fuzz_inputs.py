@@ -750,7 +750,9 @@ class Workspace:
         else:
             argvs = (
                 ["evaluate", self.example, "--rules", path],
-                ["check", path],
+                # the static checks: the property checks evaluate hundreds of cases
+                # (seconds of CPU per rule set), and tests/test_checkprops.py runs them
+                ["check", path, "--no-properties"],
                 ["test", path],
                 ["explain", self.example, "--rules", path],
             )

@@ -23,6 +23,8 @@ from typing import Any
 
 import attrs
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sistereval import _properties, checkprops, cli, ir, reference
 from sistereval.cases import load_case
@@ -350,3 +352,16 @@ class TestShippedRuleSets:
 
         expected = (0, f"{name}: ok")
         assert expected == (code, out.splitlines()[-1])
+
+
+class TestInsideAHypothesisTest:
+    """check_properties runs its own search, even when called from a user's @given test."""
+
+    @settings(max_examples=2, deadline=None)
+    @given(st.just("tidy.yaml"))
+    def test_called_from_given(self, name: str) -> None:
+        out = io.StringIO()
+        path = ROOT / "tests" / "fixtures" / "props" / name
+        code = cli.run(["check", str(path), "--examples", "3"], out, io.StringIO())
+        assert code in (0, 1)
+        assert "cases (derandomized)" in out.getvalue()  # the search ran

@@ -42,6 +42,7 @@ import contextlib
 import importlib.resources
 import os
 import re
+import threading
 from collections.abc import Callable, Collection, Iterable
 from pathlib import Path
 from typing import IO, Any
@@ -50,6 +51,7 @@ import attrs
 import hypothesis
 from hypothesis import HealthCheck, Phase, Verbosity, given, settings, target
 from hypothesis import strategies as st
+from hypothesis.control import currently_in_test_context
 
 from . import ir, reference
 from ._monotone import EDITS
@@ -344,20 +346,42 @@ class _Search:
         self, body: Callable[[st.DataObject], None], *, shrink: bool = True, scale: int = 1
     ) -> None:
         phases = [Phase.explicit, Phase.reuse, Phase.generate, Phase.target]
-        test = settings(
-            max_examples=self.examples * scale,
-            database=None,
-            deadline=None,
-            derandomize=self.seed is None,
-            suppress_health_check=list(HealthCheck),
-            phases=[*phases, Phase.shrink] if shrink and self.shrink else phases,
-            report_multiple_bugs=False,
-            print_blob=False,
-            verbosity=Verbosity.quiet,
-        )(given(st.data())(body))
-        if self.seed is not None:
-            test = hypothesis.seed(self.seed)(test)
-        test()
+
+        def search() -> None:
+            test = settings(
+                max_examples=self.examples * scale,
+                database=None,
+                deadline=None,
+                derandomize=self.seed is None,
+                suppress_health_check=list(HealthCheck),
+                phases=[*phases, Phase.shrink] if shrink and self.shrink else phases,
+                report_multiple_bugs=False,
+                print_blob=False,
+                verbosity=Verbosity.quiet,
+            )(given(st.data())(body))
+            if self.seed is not None:
+                test = hypothesis.seed(self.seed)(test)
+            test()
+
+        if not currently_in_test_context():
+            search()
+            return
+        # Called from inside a hypothesis test (a user's own, or the fuzz tests):
+        # the search is independent of it, so it runs in its own thread, where
+        # hypothesis sees no outer test (its test context is thread-local).
+        errors: list[BaseException] = []
+
+        def in_thread() -> None:
+            try:
+                search()
+            except BaseException as error:  # re-raised in the calling thread
+                errors.append(error)
+
+        worker = threading.Thread(target=in_thread, name="sistereval-check-properties")
+        worker.start()
+        worker.join()
+        if errors:
+            raise errors[0]
 
     def properties(self) -> list[Failed]:
         """Run the checks until a search passes; one defect per failed check."""
