@@ -377,7 +377,7 @@ class _Search:
             except BaseException as error:  # re-raised in the calling thread
                 errors.append(error)
 
-        worker = threading.Thread(target=in_thread, name="sistereval-check-properties")
+        worker = threading.Thread(target=in_thread)
         worker.start()
         worker.join()
         if errors:
