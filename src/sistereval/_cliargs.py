@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import argparse
 
-__all__ = ["add_lang_option", "add_rules_option"]
+__all__ = ["add_case_argument", "add_lang_option", "add_rules_option"]
+
+
+def add_case_argument(parser: argparse.ArgumentParser) -> None:
+    """``CASE``: the one case file a command reads."""
+    parser.add_argument("case", metavar="CASE", help="a case file (.yaml, .yml, .json)")
 
 
 def add_rules_option(parser: argparse.ArgumentParser) -> None:

@@ -44,7 +44,7 @@ from typing import IO, TYPE_CHECKING, Any
 import attrs
 
 from . import ir, reference
-from ._cliargs import add_lang_option, add_rules_option
+from ._cliargs import add_case_argument, add_lang_option, add_rules_option
 from ._suggest import did_you_mean
 from .cases import load_case
 from .counterfactual import (
@@ -651,7 +651,7 @@ def add_explain_command(commands: Commands) -> None:
         "its condition evaluated clause by clause, nearest misses first. "
         "Exit 0 when explained, 2 when the case, the rule set or --rule is invalid.",
     )
-    parser.add_argument("case", metavar="CASE", help="a case file (.yaml, .yml, .json)")
+    add_case_argument(parser)
     add_rules_option(parser)
     parser.add_argument("--rule", metavar="ID", help="explain this rule only (fired or not)")
     add_lang_option(parser)

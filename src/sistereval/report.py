@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
-from ._cliargs import add_lang_option, add_rules_option
+from ._cliargs import add_case_argument, add_lang_option, add_rules_option
 from .verdict import NOT_ASSESSABLE, Evaluation, Finding
 
 if TYPE_CHECKING:
@@ -193,7 +193,7 @@ def add_report_command(commands: Commands) -> None:
         "and the bibliography. Exit 0 when written, 2 when the case, the rule set or the "
         "output file is invalid.",
     )
-    parser.add_argument("case", metavar="CASE", help="a case file (.yaml, .yml, .json)")
+    add_case_argument(parser)
     add_rules_option(parser)
     add_lang_option(parser)
     parser.add_argument(

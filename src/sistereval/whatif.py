@@ -33,7 +33,7 @@ import attrs
 
 from . import _casepath, ir
 from ._casepath import CasePathError, show_value
-from ._cliargs import add_lang_option, add_rules_option
+from ._cliargs import add_case_argument, add_lang_option, add_rules_option
 from ._suggest import closest
 from ._yaml import read_document
 from .cases import case_to_dict, load_case
@@ -435,7 +435,7 @@ def add_whatif_command(commands: Commands) -> None:
         "and show how the verdict, findings, factor scores and confidence move. "
         "Exit 0 when compared, 2 when the case, a change or the rule set is invalid.",
     )
-    parser.add_argument("case", metavar="CASE", help="a case file (.yaml, .yml, .json)")
+    add_case_argument(parser)
     parser.add_argument(
         "--set",
         dest="changes",
