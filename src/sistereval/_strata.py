@@ -81,27 +81,26 @@ def _topological(
     order: list[int] = []
     problems: list[Problem] = []
     ready = [i for i, count in enumerate(waiting) if count == 0]
+
+    def take(i: int) -> None:
+        """Order rule ``i`` and release the rules that waited only for it."""
+        done[i] = True
+        order.append(i)
+        for user in users[i]:
+            waiting[user] -= 1
+            if waiting[user] == 0 and not done[user]:
+                ready.append(user)
+
     while True:
         while ready:
-            i = ready.pop()
-            done[i] = True
-            order.append(i)
-            for user in users[i]:
-                waiting[user] -= 1
-                if waiting[user] == 0 and not done[user]:
-                    ready.append(user)
+            take(ready.pop())
         stuck = [i for i in range(len(rules)) if not done[i]]
         if not stuck:
             return order, problems
         cycle = _cycle(stuck[0], deps, done)
         problems.append(_cycle_problem(rules, cycle, derivers))
         for i in cycle:  # cut the cycle loose so the rest can be ordered
-            done[i] = True
-            order.append(i)
-            for user in users[i]:
-                waiting[user] -= 1
-                if waiting[user] == 0 and not done[user]:
-                    ready.append(user)
+            take(i)
 
 
 def _cycle(start: int, deps: list[list[int]], done: list[bool]) -> list[int]:

@@ -108,16 +108,7 @@ class _Type:
 
 
 def _type_of_fact(fact: FactDef) -> _Type:
-    kind = {
-        FactType.NUMBER: _NUMBER,
-        FactType.INTEGER: _NUMBER,
-        FactType.BOOLEAN: _BOOLEAN,
-        FactType.STRING: _STRING,
-        FactType.ENUM: _STRING,
-        FactType.DATE: _DATE,
-        FactType.LIST: _LIST,
-    }[fact.type]
-    return _Type(kind, fact.values)
+    return _Type(ir.FACT_VALUE_TYPES[fact.type], fact.values)
 
 
 def _type_of_literal(value: ir.LiteralValue) -> _Type:

@@ -1172,17 +1172,6 @@ class Engine:
         self.close()
 
 
-_KINDS: Final = {
-    FactType.NUMBER: ir.ValueType.NUMBER,
-    FactType.INTEGER: ir.ValueType.NUMBER,
-    FactType.BOOLEAN: ir.ValueType.BOOLEAN,
-    FactType.STRING: ir.ValueType.STRING,
-    FactType.ENUM: ir.ValueType.STRING,
-    FactType.DATE: ir.ValueType.DATE,
-    FactType.LIST: ir.ValueType.LIST,
-}
-
-
 @attrs.frozen
 class _Field:
     """How one fact (or item attribute) of the schema is encoded."""
@@ -1212,7 +1201,7 @@ def _fields(
         _Field(
             slot=(kind, i),
             name=fact.name,
-            vtype=_KINDS[fact.type],
+            vtype=ir.FACT_VALUE_TYPES[fact.type],
             declared=fact.type,
             carried=(kind, i) in slots,
             lowered=(f"{kind}l", i) in slots,

@@ -42,8 +42,10 @@ import attrs
 
 from .errors import Location
 from .model import PartialDate
+from .schema import FactType
 
 __all__ = [
+    "FACT_VALUE_TYPES",
     "And",
     "Arith",
     "Changeable",
@@ -88,6 +90,18 @@ class ValueType(enum.StrEnum):
     STRING = "string"
     DATE = "date"
     LIST = "list"
+
+
+#: The static type of each type of fact: integers are numbers, enums strings.
+FACT_VALUE_TYPES: Mapping[FactType, ValueType] = {
+    FactType.NUMBER: ValueType.NUMBER,
+    FactType.INTEGER: ValueType.NUMBER,
+    FactType.BOOLEAN: ValueType.BOOLEAN,
+    FactType.STRING: ValueType.STRING,
+    FactType.ENUM: ValueType.STRING,
+    FactType.DATE: ValueType.DATE,
+    FactType.LIST: ValueType.LIST,
+}
 
 
 def _loc() -> Location:

@@ -98,15 +98,6 @@ FINDINGS: Final = CollectionDef(
     ),
 )
 
-_TYPES: Final = {
-    FactType.NUMBER: ir.ValueType.NUMBER,
-    FactType.INTEGER: ir.ValueType.NUMBER,
-    FactType.BOOLEAN: ir.ValueType.BOOLEAN,
-    FactType.STRING: ir.ValueType.STRING,
-    FactType.ENUM: ir.ValueType.STRING,
-    FactType.DATE: ir.ValueType.DATE,
-    FactType.LIST: ir.ValueType.LIST,
-}
 _COMPARE_OPS: Final = frozenset({"<", "<=", ">", ">=", "==", "!="})
 _ARITH_OPS: Final = frozenset({"+", "-", "*", "/"})
 _QUANTIFIERS: Final = frozenset({"any", "all", "none", "count"})
@@ -395,7 +386,7 @@ def check_facts(facts: ir.FactsLike, schema: FactSchema) -> None:
 def _check_value(fact: FactDef, value: object, where: str) -> None:
     if value is None:
         return
-    kind = _TYPES[fact.type]
+    kind = ir.FACT_VALUE_TYPES[fact.type]
     ok: bool
     if kind is ir.ValueType.NUMBER:
         ok = _is_number(value) and _finite(value)
@@ -465,7 +456,7 @@ def expr_type(expr: ir.Expr, schema: FactSchema, *, collection: str | None = Non
         fact = schema.scalar(expr.name)
         if fact is None:
             raise EvaluationError(f"unknown fact {expr.name!r}")
-        return _TYPES[fact.type]
+        return ir.FACT_VALUE_TYPES[fact.type]
     if isinstance(expr, ir.ItemRef):
         if collection is None or expr.collection != collection:
             raise EvaluationError(f"item attribute {expr.name!r} outside a quantifier over it")
@@ -473,7 +464,7 @@ def expr_type(expr: ir.Expr, schema: FactSchema, *, collection: str | None = Non
         item = None if coll is None else coll.item(expr.name)
         if item is None:
             raise EvaluationError(f"unknown attribute {expr.name!r} of {collection!r}")
-        return _TYPES[item.type]
+        return ir.FACT_VALUE_TYPES[item.type]
     if isinstance(expr, (ir.FiredRef, ir.DerivedRef)):
         return vt.BOOLEAN
     if isinstance(expr, ir.Compare):
