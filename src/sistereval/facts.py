@@ -1132,7 +1132,7 @@ def _great_circle(ctx: _Context) -> _Out:
     recorded = ctx.case.distance
     agreeing = recorded is not None and recorded.method is DistanceMethod.GREAT_CIRCLE
     if recorded is not None and agreeing and not ctx.distance_disputed:
-        return _Out(ctx.great_circle_km, tuple(sorted(set(recorded.sources))))
+        return _Out(ctx.great_circle_km, _ids([recorded]))
     return _Out(ctx.great_circle_km)
 
 
@@ -1146,7 +1146,7 @@ def _reported_km(ctx: _Context) -> _Out:
     recorded = ctx.case.distance
     if recorded is None or recorded.method is DistanceMethod.GREAT_CIRCLE:
         return _Out(None)
-    return _Out(recorded.km, tuple(sorted(set(recorded.sources))))
+    return _Out(recorded.km, _ids([recorded]))
 
 
 @_scalar(
@@ -1159,7 +1159,7 @@ def _reported_method(ctx: _Context) -> _Out:
     recorded = ctx.case.distance
     if recorded is None or recorded.method is DistanceMethod.GREAT_CIRCLE:
         return _Out(None)
-    return _Out(str(recorded.method), tuple(sorted(set(recorded.sources))))
+    return _Out(str(recorded.method), _ids([recorded]))
 
 
 @_scalar(
@@ -1170,7 +1170,7 @@ def _reported_method(ctx: _Context) -> _Out:
 )
 def _distance_disputed(ctx: _Context) -> _Out:
     recorded = ctx.case.distance
-    return _Out(ctx.distance_disputed, tuple(sorted(set(recorded.sources))) if recorded else ())
+    return _Out(ctx.distance_disputed, _ids([recorded]) if recorded else ())
 
 
 # --------------------------------------------------------------------------
@@ -1196,7 +1196,7 @@ def _assessment_measure(factor: str, text: str) -> None:
         assessment = getattr(ctx.case.assessments, factor)
         if assessment is None:
             return _Out(None)
-        return _Out(str(assessment.rating), tuple(sorted(set(assessment.sources))))
+        return _Out(str(assessment.rating), _ids([assessment]))
 
 
 for _factor in _FACTOR_TEXT.items():
@@ -1310,8 +1310,7 @@ def _partner_items(ctx: _Context) -> list[_Item]:
 )
 def _milestone_items(ctx: _Context) -> list[_Item]:
     return [
-        ({"type": str(m.type), "date": m.date, "party": m.party}, tuple(sorted(set(m.sources))))
-        for m in ctx.milestones
+        ({"type": str(m.type), "date": m.date, "party": m.party}, _ids([m])) for m in ctx.milestones
     ]
 
 
@@ -1342,7 +1341,7 @@ def _field_items(ctx: _Context) -> list[_Item]:
             "status": str(f.status),
             "activity_count": max(named, len(f.activities)),
         }
-        out.append((item, tuple(sorted(set(f.sources)))))
+        out.append((item, _ids([f])))
     return out
 
 
@@ -1380,7 +1379,7 @@ def _activity_items(ctx: _Context) -> list[_Item]:
             "after_agreement": _after(a.date, ctx.signed),
             "after_leadership_change": ctx.after_first_change(a),
         }
-        out.append((item, tuple(sorted(set(a.sources)))))
+        out.append((item, _ids([a])))
     return out
 
 
@@ -1426,7 +1425,7 @@ def _change_items(ctx: _Context) -> list[_Item]:
             "continuity": c.continuity,
             "months_after_agreement": None if signed is None else _months(signed, c.date),
         }
-        out.append((item, tuple(sorted(set(c.sources)))))
+        out.append((item, _ids([c])))
     return out
 
 
@@ -1456,7 +1455,7 @@ def _budget_items(ctx: _Context) -> list[_Item]:
                 "earmarked": b.earmarked,
                 "adequate": b.adequate,
             },
-            tuple(sorted(set(b.sources))),
+            _ids([b]),
         )
         for b in ctx.budget
     ]
@@ -1479,7 +1478,7 @@ def _institution_items(ctx: _Context) -> list[_Item]:
                 "partner": i.partner,
                 "anchor": i.kind in ANCHOR_KINDS,
             },
-            tuple(sorted(set(i.sources))),
+            _ids([i]),
         )
         for i in ctx.institutions
     ]
