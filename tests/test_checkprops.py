@@ -16,6 +16,8 @@ import json
 import re
 import shlex
 import shutil
+import subprocess
+import sys
 import zlib
 from collections.abc import Callable
 from pathlib import Path
@@ -365,3 +367,32 @@ class TestInsideAHypothesisTest:
         code = cli.run(["check", str(path), "--examples", "3"], out, io.StringIO())
         assert code in (0, 1)
         assert "cases (derandomized)" in out.getvalue()  # the search ran
+
+
+class TestReproducible:
+    """A derandomized search gives the same cases whatever was imported before it."""
+
+    @pytest.mark.parametrize("before", ["", "import sistereval.batch, sistereval.reporting"])
+    def test_the_same_cases_whatever_ran_before(self, before: str) -> None:
+        script = (
+            f"{before}\n"
+            "from sistereval.checkprops import check_properties\n"
+            "print(check_properties('core', examples=20).cases)\n"
+        )
+        result = subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, check=True
+        )
+        fresh = subprocess.run(
+            [sys.executable, "-c", script.split("\n", 1)[1]],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        assert fresh.stdout == result.stdout
+
+    def test_local_constants_are_restored(self) -> None:
+        from hypothesis.internal.conjecture import providers
+
+        original = providers._get_local_constants
+        check_properties("core", examples=2, shrink=False)
+        assert original is providers._get_local_constants

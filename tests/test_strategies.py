@@ -29,8 +29,16 @@ T = TypeVar("T")
 
 
 def first(strategy: st.SearchStrategy[T], condition: Callable[[T], bool]) -> T:
-    """The first generated example that meets ``condition`` (not shrunk: that is slow here)."""
-    return find(strategy, condition, settings=settings(phases=[Phase.generate], database=None))
+    """The first generated example that meets ``condition`` (not shrunk: that is slow here).
+
+    The search is derandomized and long enough for rare kinds of example, whatever the
+    profile: these tests say that something *can* be generated, which a random search of
+    the ``dev`` profile's 50 examples missed now and then (a flaky test, not a finding).
+    """
+    search = settings(
+        phases=[Phase.generate], database=None, derandomize=True, max_examples=1000
+    )
+    return find(strategy, condition, settings=search)
 
 
 class TestCases:

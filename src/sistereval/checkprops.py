@@ -43,7 +43,7 @@ import importlib.resources
 import os
 import re
 import threading
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -361,7 +361,8 @@ class _Search:
             )(given(st.data())(body))
             if self.seed is not None:
                 test = hypothesis.seed(self.seed)(test)
-            test()
+            with _builtin_constants_only():
+                test()
 
         if not currently_in_test_context():
             search()
@@ -482,6 +483,39 @@ class _Search:
             expected="a case it fires for",
             actual=f"no witness found in {self.cases} cases",
         )
+
+
+@contextlib.contextmanager
+def _builtin_constants_only() -> Iterator[None]:
+    """Let hypothesis draw only its own constants while the search runs.
+
+    Now and then hypothesis draws a constant it found in the source of the
+    "local" modules that happen to be loaded (those outside site-packages), so a
+    derandomized search would depend on what was imported before it and on where
+    sistereval is installed: ``check core`` found 242 or 274 cases depending on
+    which commands ran first in the process.  This pins the pool to hypothesis'
+    built-in constants (through its internals: where they differ in another
+    hypothesis version, nothing is pinned and nothing breaks).
+    """
+    try:
+        from hypothesis.internal.conjecture import providers
+        from hypothesis.internal.constants_ast import Constants
+    except ImportError:  # pragma: no cover - another hypothesis
+        yield
+        return
+    cache = getattr(providers, "CONSTANTS_CACHE", None)
+    original = getattr(providers, "_get_local_constants", None)
+    if original is None or cache is None or not hasattr(cache, "cache"):  # pragma: no cover
+        yield
+        return
+    empty = Constants()
+    cache.cache.clear()  # entries computed with the local constants
+    providers._get_local_constants = lambda: empty
+    try:
+        yield
+    finally:
+        providers._get_local_constants = original
+        cache.cache.clear()
 
 
 def _closeness(expr: ir.Expr, env: reference.Env) -> float:
