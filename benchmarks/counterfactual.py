@@ -3,14 +3,14 @@
 Run: ``python benchmarks/counterfactual.py [REPEAT]`` (default 3; the median is used).
 
 For each bundled example it prints the search of
-:func:`sistereval.counterfactual.counterfactuals` with the defaults (up to 3
+:func:`sistereval.explanation.counterfactual.counterfactuals` with the defaults (up to 3
 changes, at most 5,000 sets): the sets searched, the solutions, the wall time
 and the sets evaluated per second.  Then, on the sets of Bandung–Namur's
 search, the ratio between the two ways of evaluating one set:
 
 * ``fast``: the change set on the model (``attrs.evolve``), facts derived, rules
   fired on the engine, verdict by the policy (what the search does);
-* ``full``: :func:`sistereval.whatif.apply_changes` (through the case data and
+* ``full``: :func:`sistereval.explanation.whatif.apply_changes` (through the case data and
   :func:`~sistereval.cases.load_case`) and :func:`sistereval.evaluate` (what a
   user running ``whatif`` for every set would do; the search does it once per
   solution).
@@ -27,12 +27,12 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from sistereval._quick import quick_verdict
+from sistereval.evaluation import quick_verdict
 from sistereval.cases import load_case
-from sistereval.counterfactual import _changed, candidate_changes, counterfactuals
+from sistereval.explanation.counterfactual import _changed, candidate_changes, counterfactuals
 from sistereval.evaluation import evaluate, rule_set
 from sistereval.facts import derive
-from sistereval.whatif import apply_changes
+from sistereval.explanation.whatif import apply_changes
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))

@@ -5,7 +5,7 @@ cases of ~14 facts, the rate of
 
 * ``engine``: :meth:`sistereval.engine.Engine.evaluate` (encoding + durable + bookkeeping),
 * ``raw durable``: the same compiled ruleset fed pre-encoded facts (durable's own cost),
-* ``reference``: :func:`sistereval.reference.evaluate`,
+* ``reference``: :func:`sistereval.engine.reference.evaluate`,
 
 and checks that the engine and the reference agree on every case.
 """
@@ -24,8 +24,9 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from ir_strategies import SCHEMA, Facts, rule
-from sistereval import ir, reference
-from sistereval.engine import SESSION_FACTS, Engine
+from sistereval import ir
+from sistereval.engine import reference
+from sistereval.engine.durable import SESSION_FACTS, Engine
 from sistereval.model import PartialDate
 
 F, L = ir.FactRef, ir.Literal
@@ -179,7 +180,7 @@ def raw_rate(engine: Engine, cases: Sequence[ir.FactsLike]) -> float:
 
 def record(engine: Engine, cases: Iterable[ir.FactsLike]) -> list[list[str]]:
     """The fact JSON :meth:`Engine.evaluate` asserts for each case, in order."""
-    from sistereval import engine as engine_module
+    from sistereval.engine import durable as engine_module
 
     recorded: list[list[str]] = []
     original = engine_module._dre.assert_fact
@@ -206,7 +207,7 @@ def replay(engine: Engine, sessions: Sequence[tuple[Sequence[str], str]]) -> int
     """Assert re-keyed facts (:func:`rekey`) straight into durable's C extension, running
     every action and parsing none, then delete each session: durable's own cost.
     Returns how many actions ran."""
-    from sistereval import engine as engine_module
+    from sistereval.engine import durable as engine_module
 
     dre = engine_module._dre
     handle = engine._handle

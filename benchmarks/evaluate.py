@@ -10,7 +10,7 @@ every core rule has cases that fire it.  Measured in one run on this machine:
 * ``engine``: :meth:`sistereval.engine.Engine.evaluate` on derived facts;
 * ``raw durable``: the same compiled durable ruleset fed the fact JSON the engine
   produced, with no sistereval code in the loop;
-* ``reference``: :func:`sistereval.reference.evaluate` on the same facts;
+* ``reference``: :func:`sistereval.engine.reference.evaluate` on the same facts;
 
 and the ratios between them.  It also checks that both backends give the same
 verdicts on every case.
@@ -33,7 +33,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from engine_raw import raw_rate  # noqa: E402
 
-from sistereval import FACT_SCHEMA, derive, load_case, reference  # noqa: E402
+from sistereval import FACT_SCHEMA, derive, load_case  # noqa: E402
+
+from sistereval.engine import reference
 from sistereval.engine import Engine  # noqa: E402
 from sistereval.evaluation import evaluate, rule_set  # noqa: E402
 from sistereval.model import (  # noqa: E402

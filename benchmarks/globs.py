@@ -1,9 +1,9 @@
-"""Glob matching: the backtracking regular expression against ``sistereval._glob.Glob``.
+"""Glob matching: the backtracking regular expression against ``sistereval.engine.glob.Glob``.
 
 Run: ``python benchmarks/globs.py``.  For patterns with more and more stars
 against a text that almost matches (``a`` repeated, pattern ending in
 ``b``), prints the time the regular expression a glob used to become takes,
-the time :class:`~sistereval._glob.Glob` takes, and their ratio; then Glob
+the time :class:`~sistereval.engine.glob.Glob` takes, and their ratio; then Glob
 alone on a 100,000-character text (the longest string a file may hold) with
 a 100-character pattern (the longest a rule may hold), none of which match:
 the worst cases, where every piece is searched through the whole text.
@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import time
 
-from sistereval._glob import Glob
+from sistereval.engine.glob import Glob
 
 
 def backtracking(pattern: str) -> re.Pattern[str]:

@@ -4,7 +4,7 @@ Run: ``python benchmarks/report.py [N] [SEED]`` (defaults: 200 cases, seed 1).
 
 On the seeded variations of the bundled examples that ``benchmarks/evaluate.py``
 uses, measured in one run on this machine: :func:`sistereval.evaluate` alone,
-:func:`sistereval.reporting.build_report` (an evaluation, an explanation and the
+:func:`sistereval.report.build_report` (an evaluation, an explanation and the
 report model), and each renderer on the built reports; printed as reports per
 second and as ratios to the evaluation alone.
 """
@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from evaluate import variations
 
 from sistereval.evaluation import evaluate, rule_set
-from sistereval.reporting import (
+from sistereval.report import (
     build_report,
     render_html,
     render_markdown,

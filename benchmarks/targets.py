@@ -49,8 +49,10 @@ from engine_memory import rss_kib  # noqa: E402
 from engine_raw import record, rekey, replay  # noqa: E402
 from evaluate import variations  # noqa: E402
 
-from sistereval import FACT_SCHEMA, derive, reference  # noqa: E402
-from sistereval.engine import SESSION_FACTS, Engine  # noqa: E402
+from sistereval import FACT_SCHEMA, derive  # noqa: E402
+
+from sistereval.engine import reference
+from sistereval.engine.durable import SESSION_FACTS, Engine  # noqa: E402
 from sistereval.evaluation import evaluate, rule_set  # noqa: E402
 
 ONE = "engine.evaluate, 1 session/case"
@@ -82,7 +84,7 @@ def durable_api(engine: Engine, recorded: Sequence[Sequence[str]]) -> Callable[[
     """The same compiled rules and facts through durable's own Python ``Host``: facts as
     dicts (it writes their JSON), one session per case, an action per rule that records
     it; the host's timer threads are not started."""
-    from sistereval import engine as engine_module
+    from sistereval.engine import durable as engine_module
 
     durable = engine_module._durable  # the module engine.py imports
 

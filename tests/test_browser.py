@@ -20,10 +20,10 @@ from typing import Any
 
 import pytest
 
-from sistereval.reporting import build_report, render_html
-from sistereval.reporting.chart import CHART_ID
-from sistereval.reporting.svg import COLOURS
-from sistereval.reporting.timeline import TIMELINE_ID
+from sistereval.report import build_report, render_html
+from sistereval.report.chart import CHART_ID
+from sistereval.report.svg import COLOURS
+from sistereval.report.timeline import TIMELINE_ID
 
 NAMUR = Path(__file__).resolve().parents[1] / "examples" / "bandung-namur.yaml"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

@@ -11,8 +11,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sistereval import cli, ir, reference
-from sistereval.check import MAX_ALTERNATIVES, MAX_CELLS, MAX_REGIONS, check_rules
+from sistereval import cli, ir
+
+from sistereval.engine import reference
+from sistereval.check import check_rules
+from sistereval.check.static import MAX_ALTERNATIVES, MAX_CELLS, MAX_REGIONS
 from sistereval.errors import RuleError
 from sistereval.language import format_expression, load_rules, parse_expression
 from sistereval.schema import CollectionDef, FactDef, FactSchema, FactType

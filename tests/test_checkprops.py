@@ -1,4 +1,4 @@
-"""Tests for :mod:`sistereval.checkprops`: the properties ``sistereval check`` tests.
+"""Tests for :mod:`sistereval.check.properties`: the properties ``sistereval check`` tests.
 
 The planted defects of ``fixtures/props/planted.yaml`` (a rule against a
 declared invariant, a rule no case makes fire) are found with the rules
@@ -28,9 +28,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sistereval import _properties, checkprops, cli, ir, reference
+from sistereval import cli, ir
+
+from sistereval.check import propertychecks as _properties
+
+from sistereval.check import properties as checkprops
+
+from sistereval.engine import reference
 from sistereval.cases import load_case
-from sistereval.checkprops import PropertyReport, check_properties
+from sistereval.check.properties import PropertyReport, check_properties
 from sistereval.errors import UsageError
 from sistereval.evaluation import evaluate, rule_set
 from sistereval.facts import derive
@@ -372,11 +378,11 @@ class TestInsideAHypothesisTest:
 class TestReproducible:
     """A derandomized search gives the same cases whatever was imported before it."""
 
-    @pytest.mark.parametrize("before", ["", "import sistereval.batch, sistereval.reporting"])
+    @pytest.mark.parametrize("before", ["", "import sistereval.batch, sistereval.report"])
     def test_the_same_cases_whatever_ran_before(self, before: str) -> None:
         script = (
             f"{before}\n"
-            "from sistereval.checkprops import check_properties\n"
+            "from sistereval.check.properties import check_properties\n"
             "print(check_properties('core', examples=20).cases)\n"
         )
         result = subprocess.run(

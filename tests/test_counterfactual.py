@@ -15,10 +15,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sistereval.messages import COUNTERFACTUAL
 from sistereval import cli
 from sistereval.cases import load_case
-from sistereval.counterfactual import (
-    STRINGS,
+from sistereval.explanation.counterfactual import (
     Change,
     Counterfactual,
     _changed,
@@ -30,7 +30,7 @@ from sistereval.errors import UsageError
 from sistereval.evaluation import evaluate, rule_set
 from sistereval.model import Case
 from sistereval.strategies import case_variations
-from sistereval.whatif import apply_changes
+from sistereval.explanation.whatif import apply_changes
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
@@ -224,7 +224,7 @@ def test_every_solution_reaches_the_target_and_no_strict_subset_does(case: Case)
 
 class TestText:
     def test_strings_have_the_same_keys_in_every_language(self) -> None:
-        assert set(STRINGS["en"]) == set(STRINGS["id"])
+        assert set(COUNTERFACTUAL["en"]) == set(COUNTERFACTUAL["id"])
 
     def test_english(self, namur: Counterfactual) -> None:
         text = render_counterfactual(namur, case_file="namur.yaml", limit=1)
@@ -334,7 +334,7 @@ def test_change_argument() -> None:
 
 class TestDocumentation:
     def test_examples_run(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        from sistereval import counterfactual
+        from sistereval.explanation import counterfactual
 
         monkeypatch.chdir(ROOT)
         module = doctest.testmod(counterfactual)

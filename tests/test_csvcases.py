@@ -1,4 +1,4 @@
-"""Tests for :mod:`sistereval._csvcases`: cases from the rows of a CSV register."""
+"""Tests for :mod:`sistereval.cases.register`: cases from the rows of a CSV register."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from sistereval import evaluate, load_case
-from sistereval._csvcases import COLUMNS, REQUIRED, CsvRow, load_row, read_rows
+from sistereval.cases.register import COLUMNS, REQUIRED, CsvRow, load_row, read_rows
 from sistereval.errors import CaseError
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -10,7 +10,8 @@ from hypothesis import assume, given, note, settings
 from hypothesis import strategies as st
 
 from ir_strategies import SCHEMA, Facts, facts, rulesets
-from sistereval import ir, reference
+from sistereval import ir
+from sistereval.engine import reference
 from sistereval.engine import Engine
 from sistereval.errors import EvaluationError
 

@@ -11,11 +11,11 @@ import pytest
 
 from sistereval import cli
 from sistereval.cases import load_case
-from sistereval.disputes import STRINGS, DisputeVerdicts, dispute_verdicts, render_disputes
+from sistereval.explanation.disputes import DisputeVerdicts, dispute_verdicts, render_disputes
 from sistereval.evaluation import evaluate
 from sistereval.explanation import explain, render_explanation
 from sistereval.model import Case
-from sistereval.report import LABELS
+from sistereval.messages import DISPUTES, LABELS
 
 ROOT = Path(__file__).resolve().parents[1]
 NAMUR = ROOT / "examples" / "bandung-namur.yaml"
@@ -139,7 +139,7 @@ class TestDependsOnIt:
 
 class TestText:
     def test_strings_have_the_same_keys_in_every_language(self) -> None:
-        assert set(STRINGS["en"]) == set(STRINGS["id"])
+        assert set(DISPUTES["en"]) == set(DISPUTES["id"])
 
     def test_english_and_indonesian(self) -> None:
         disputes = dispute_verdicts(ENDED)

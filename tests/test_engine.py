@@ -18,9 +18,10 @@ from typing import Any
 import pytest
 
 from ir_strategies import SCHEMA, Facts, rule
-from sistereval import engine as engine_module
-from sistereval import ir, reference
-from sistereval.engine import MAX_RULES, Engine
+from sistereval.engine import durable as engine_module
+from sistereval import ir
+from sistereval.engine import reference
+from sistereval.engine.durable import MAX_RULES, Engine
 from sistereval.errors import EvaluationError
 from sistereval.model import PartialDate
 from sistereval.schema import FactDef, FactSchema, FactType

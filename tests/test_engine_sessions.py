@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 
 from ir_strategies import SCHEMA, Facts, facts, rule, rulesets
 from sistereval import FACT_SCHEMA, ir, strategies
-from sistereval import evaluation as evaluation_module
-from sistereval.engine import SESSION_FACTS, Engine
+from sistereval.engine import cache as engine_cache
+from sistereval.engine.durable import SESSION_FACTS, Engine
 from sistereval.errors import EvaluationError
 from sistereval.evaluation import evaluate, rule_set
 from sistereval.model import Case
@@ -79,7 +79,7 @@ class TestSharedSessions:
     ) -> None:
         rules = core_one_per_case.ruleset
         key = (rules.sha256, id(FACT_SCHEMA))
-        with mock.patch.dict(evaluation_module._engines, {key: core_one_per_case}):
+        with mock.patch.dict(engine_cache._engines, {key: core_one_per_case}):
             expected = [evaluate(case, rules).to_dict() for case in cases]
         assert expected == [evaluate(case, rules).to_dict() for case in cases]
 

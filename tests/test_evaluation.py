@@ -245,7 +245,7 @@ class TestPublicApi:
         code = (
             "import sistereval.explanation, sistereval\n"
             "from sistereval.explanation import render_explanation\n"
-            "for m in ('whatif', 'report', 'check', 'ruletest', 'rulediff', 'batch'):\n"
+            "for m in ('explanation.whatif', 'report', 'check.static', 'check.ruletest', 'check.diff', 'batch', 'cli.explain'):\n"
             "    __import__('sistereval.' + m)\n"
             "print(sistereval.explain.__name__, callable(sistereval.explain))\n"
         )
@@ -284,17 +284,17 @@ rules:
         return rule_set(path)
 
     def test_engines_beyond_the_bound_are_closed_once_released(self, tmp_path: Path) -> None:
-        from sistereval.facts import derive
+        from sistereval.engine import cache as module
+        from sistereval.facts import FACT_SCHEMA, derive
 
-        module = evaluation_module
         facts = derive(sistereval.load_case(EXAMPLES / "bandung-namur.yaml"))
-        held = module._engine(self.rule_set(tmp_path, 1))
+        held = module.engine_for(self.rule_set(tmp_path, 1), FACT_SCHEMA)
         for number in range(2, module.MAX_ENGINES + 6):
-            module._engine(self.rule_set(tmp_path, number))
+            module.engine_for(self.rule_set(tmp_path, number), FACT_SCHEMA)
         assert module.MAX_ENGINES == len(module._engines)
         assert any(engine is held for engine in module._retired)  # held: retired, not closed
         assert ("many-fields",) == held.evaluate(facts).fired  # and still usable
         identity = id(held)
         del held
-        module._engine(self.rule_set(tmp_path, 2))
+        module.engine_for(self.rule_set(tmp_path, 2), FACT_SCHEMA)
         assert [] == [engine for engine in module._retired if id(engine) == identity]

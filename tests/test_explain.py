@@ -11,14 +11,14 @@ from typing import Any
 
 import pytest
 
+from sistereval.messages import EXPLAIN
 from sistereval import cli
 from sistereval.errors import UsageError
+from sistereval.cli.explain import declare
 from sistereval.explanation import (
-    STRINGS,
     Clause,
     Explanation,
     Miss,
-    add_explain_command,
     explain,
     render_explanation,
 )
@@ -284,7 +284,7 @@ class TestRuleOption:
 
 class TestLanguage:
     def test_catalogue_complete(self) -> None:
-        assert set(STRINGS["en"]) == set(STRINGS["id"])
+        assert set(EXPLAIN["en"]) == set(EXPLAIN["id"])
 
     def test_indonesian(self) -> None:
         result = explain(NAMUR, language="id", backend="reference")
@@ -342,6 +342,6 @@ class TestCommand:
 
     def test_declares_a_handler(self) -> None:
         parser = argparse.ArgumentParser()
-        add_explain_command(parser.add_subparsers())
+        declare(parser.add_subparsers())
         args = parser.parse_args(["explain", "x.yaml", "--rule", "r"])
         assert ("x.yaml", "r", "en", "text") == (args.case, args.rule, args.lang, args.format)

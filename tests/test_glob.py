@@ -1,4 +1,4 @@
-"""``sistereval._glob.Glob``: globs matched without catastrophic backtracking."""
+"""``sistereval.engine.glob.Glob``: globs matched without catastrophic backtracking."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sistereval._glob import Glob
+from sistereval.engine.glob import Glob
 
 
 def backtracking(pattern: str) -> re.Pattern[str]:

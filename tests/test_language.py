@@ -11,9 +11,9 @@ import pytest
 
 from language_schema import SCHEMA
 from sistereval import ir
-from sistereval._finish import engine_limits
-from sistereval._srcmap import scalar_locator
-from sistereval._strata import assign_strata
+from sistereval.language.assemble import engine_limits
+from sistereval.language.srcmap import scalar_locator
+from sistereval.language.strata import assign_strata
 from sistereval.errors import DocumentError, LimitError, RuleError
 from sistereval.language import (
     MAX_RULES,

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sistereval import ir
-from sistereval._lexer import KEYWORDS
+from sistereval.language.lexer import KEYWORDS
 from sistereval.errors import RuleError
 from sistereval.language import format_expression, parse_expression
 from sistereval.model import PartialDate

@@ -11,7 +11,7 @@ from ir_strategies import SCHEMA, Facts, facts, rule, rulesets
 from sistereval import ir
 from sistereval.errors import EvaluationError
 from sistereval.model import PartialDate
-from sistereval.reference import (
+from sistereval.engine.reference import (
     UNKNOWN,
     Env,
     check_facts,

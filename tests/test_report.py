@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from sistereval.evaluation import evaluate
-from sistereval.report import LABELS, render_text
+from sistereval.messages import LABELS
+from sistereval.report import render_text
 
 NAMUR = Path(__file__).resolve().parents[1] / "examples" / "bandung-namur.yaml"
 

@@ -20,7 +20,7 @@ from sistereval.cli import run
 from sistereval.evaluation import evaluate
 from sistereval.language import load_rules
 from sistereval.model import Case, MilestoneType, SourceKind
-from sistereval.reporting import (
+from sistereval.report import (
     Report,
     build_report,
     make_report,
@@ -28,7 +28,7 @@ from sistereval.reporting import (
     render_markdown,
     render_terminal,
 )
-from sistereval.reporting.strings import STRINGS
+from sistereval.messages import REPORT
 
 ROOT = Path(__file__).resolve().parents[1]
 NAMUR = ROOT / "examples" / "bandung-namur.yaml"
@@ -354,7 +354,7 @@ class TestLanguages:
 
 class TestStrings:
     def test_every_language_has_every_key(self) -> None:
-        assert set(STRINGS["en"]) == set(STRINGS["id"])
+        assert set(REPORT["en"]) == set(REPORT["id"])
 
     def test_every_shipped_name_is_in_the_catalogue(self) -> None:
         core = load_rules("core")
@@ -366,7 +366,7 @@ class TestStrings:
             *(f"severity.{s}" for s in ("low", "medium", "high")),
         ]
         for language in ("en", "id"):
-            assert [] == [n for n in names if n not in STRINGS[language]]
+            assert [] == [n for n in names if n not in REPORT[language]]
 
 
 class TestCommand:

@@ -6,12 +6,12 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from sistereval.model import PartialDate
-from sistereval.reporting import build_report
-from sistereval.reporting.chart import score_chart, score_text
-from sistereval.reporting.model import Event, Score
-from sistereval.reporting.strings import strings
-from sistereval.reporting.svg import COLOURS
-from sistereval.reporting.timeline import event_label, timeline_chart
+from sistereval.report import build_report
+from sistereval.report.chart import score_chart, score_text
+from sistereval.report.model import Event, Score
+from sistereval.report.strings import strings
+from sistereval.report.svg import COLOURS
+from sistereval.report.timeline import event_label, timeline_chart
 
 NAMUR = Path(__file__).resolve().parents[1] / "examples" / "bandung-namur.yaml"
 SVG = "{http://www.w3.org/2000/svg}"

@@ -10,7 +10,7 @@ import pytest
 
 from sistereval import cli
 from sistereval.errors import CaseError, RuleError
-from sistereval.rulediff import Cause, diff_rule_sets, render_diff
+from sistereval.check.diff import Cause, diff_rule_sets, render_diff
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"

@@ -1,4 +1,4 @@
-"""Tests for :mod:`sistereval.ruletest`: ``sistereval test`` and its coverage."""
+"""Tests for :mod:`sistereval.check.ruletest`: ``sistereval test`` and its coverage."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 
 from sistereval import cli
 from sistereval.errors import RuleError
-from sistereval.ruletest import inline_facts, rule_files, run_tests
+from sistereval.check.ruletest import inline_facts, rule_files, run_tests
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"

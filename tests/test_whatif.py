@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from sistereval.messages import WHATIF
 from sistereval import cli
 from sistereval.cases import case_to_dict, load_case
 from sistereval.errors import CaseError, UsageError
 from sistereval.model import Case
-from sistereval.whatif import (
-    STRINGS,
+from sistereval.explanation.whatif import (
     WhatIf,
     apply_changes,
     parse_change,
@@ -210,7 +210,7 @@ class TestWhatIf:
 
 class TestText:
     def test_strings_have_the_same_keys_in_every_language(self) -> None:
-        assert set(STRINGS["en"]) == set(STRINGS["id"])
+        assert set(WHATIF["en"]) == set(WHATIF["id"])
 
     def test_english(self, rescued: WhatIf) -> None:
         text = render_whatif(rescued)

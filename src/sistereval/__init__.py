@@ -11,9 +11,7 @@ sistereval`` stays cheap.
 
 from __future__ import annotations
 
-import importlib
-from importlib.metadata import PackageNotFoundError, version
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .errors import (
     CaseError,
@@ -26,6 +24,8 @@ from .errors import (
     SisterevalError,
     UsageError,
 )
+from .lazy import exports
+from .version import __version__
 
 if TYPE_CHECKING:
     from .cases import case_schema, dump_case, load_case
@@ -36,11 +36,6 @@ if TYPE_CHECKING:
     from .language import load_rules
     from .model import Case
     from .verdict import Evaluation, Finding
-
-try:
-    __version__ = version("sistereval")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0.0.0"
 
 _LAZY = {
     "FACT_SCHEMA": "facts",
@@ -58,16 +53,7 @@ _LAZY = {
     "load_case": "cases",
     "load_rules": "language",
 }
-
-
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'sistereval' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
-    globals()[name] = value
-    return value
-
+__getattr__, __dir__ = exports(__name__, _LAZY)
 
 __all__ = [
     "FACT_SCHEMA",

@@ -13,7 +13,6 @@ current (same input, same case content, same rule set) and skips those cases.
 
 from __future__ import annotations
 
-import argparse
 import collections
 import concurrent.futures
 import contextlib
@@ -25,18 +24,19 @@ import os
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import IO, Any, Literal, NamedTuple, TypeAlias
+from typing import IO, Any, Literal, NamedTuple
 
 import attrs
 
 from . import ir
-from ._cliargs import add_lang_option, add_rules_option
-from ._csvcases import CsvRow, load_row, read_rows
-from .cases import load_case
+from .cases import case_sha256, load_case
+from .cases.register import CsvRow, load_row, read_rows
 from .errors import CaseError, Location, Problem, SisterevalError, UsageError
-from .evaluation import LANGUAGES, case_sha256, evaluate, rule_set
+from .evaluation import evaluate
+from .language import rule_set
+from .messages import LANGUAGES
 
-__all__ = ["BatchSummary", "add_batch_command", "default_jobs", "run_batch", "worker_count"]
+__all__ = ["FORMATS", "BatchSummary", "default_jobs", "run_batch", "worker_count"]
 
 Format = Literal["jsonl", "csv"]
 FORMATS: tuple[Format, ...] = ("jsonl", "csv")
@@ -509,61 +509,3 @@ def _atomic(target: Path) -> Iterator[IO[str]]:
         with contextlib.suppress(OSError):
             os.unlink(name)
         raise
-
-
-# --------------------------------------------------------------------------
-# The command.
-
-Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
-
-
-def add_batch_command(commands: Commands) -> None:
-    """Declare ``sistereval batch`` (for :data:`sistereval.cli._COMMANDS`)."""
-    parser = commands.add_parser(
-        "batch",
-        help="evaluate a directory, CSV register or JSON Lines file of cases in parallel",
-        description="Evaluate every case of INPUT (a directory of case files, a CSV register "
-        "with one partnership per row, or a JSON Lines file with one case mapping per line) "
-        "and write one decision record per case to "
-        "--out, in input order. Failed cases are recorded, not fatal. Records of an existing "
-        "--out that are still current are kept and their cases skipped. Exit 0 when the run "
-        "completed, 2 when INPUT or the rule set cannot be used. A progress bar is drawn on stderr "
-        "when it is a terminal.",
-    )
-    parser.add_argument(
-        "input", metavar="INPUT", help="a directory of case files, a .csv register or a .jsonl file"
-    )
-    parser.add_argument("--out", required=True, metavar="FILE", help="the output file")
-    add_rules_option(parser)
-    parser.add_argument(
-        "--jobs",
-        type=int,
-        default=None,
-        metavar="N",
-        help="the most worker processes (default: the CPUs this process may use), one per "
-        "100 cases at the most; 1 runs in-process",
-    )
-    parser.add_argument(
-        "--format", choices=FORMATS, default="jsonl", help="output format (default: jsonl)"
-    )
-    add_lang_option(parser)
-    parser.set_defaults(handler=_batch_command)
-
-
-def _batch_command(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
-    isatty: Callable[[], bool] = getattr(stderr, "isatty", lambda: False)
-    try:
-        summary = run_batch(
-            args.input,
-            args.out,
-            rules=args.rules,
-            jobs=args.jobs,
-            fmt=args.format,
-            language=args.lang,
-            progress=stderr if isatty() else None,
-        )
-    except SisterevalError as exc:
-        stderr.write(f"{exc}\n")
-        return 2
-    stdout.write(str(summary))
-    return 0

@@ -9,21 +9,20 @@ policy, its confidence, the rules that did not fire, and the disputes.
 
 from __future__ import annotations
 
-import collections
 import functools
-import hashlib
 import json
 import os
-import sys
-import threading
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
-from . import ir, reference
-from .cases import case_to_dict, load_case
+from . import ir
+from .cases import as_case, case_sha256
+from .engine import reference
+from .engine.cache import engine_for
 from .errors import UsageError
 from .facts import FACT_SCHEMA, Facts, derive
-from .language import format_expression, load_rules, render_message, shipped_rule_sets
+from .language import format_expression, render_message, rule_set
+from .messages import LANGUAGES
 from .model import Case
 from .verdict import (
     Evaluation,
@@ -35,78 +34,11 @@ from .verdict import (
     fact_support,
     factor_scores,
 )
+from .version import __version__
 
-__all__ = ["Backend", "evaluate", "rule_set"]
+__all__ = ["Backend", "evaluate", "quick_verdict", "stratum_env", "used_rules"]
 
 Backend = Literal["durable", "reference"]
-LANGUAGES = ("en", "id")
-
-#: The most compiled engines kept at once; the least recently used beyond are
-#: retired, and freed as soon as nothing else holds them.
-MAX_ENGINES = 16
-_engines: collections.OrderedDict[tuple[str, int], Any] = collections.OrderedDict()
-_retired: list[Any] = []
-_engines_lock = threading.Lock()
-_rule_sets: dict[str, ir.RuleSet] = {}
-
-
-def rule_set(rules: ir.RuleSet | str | os.PathLike[str] | None = None) -> ir.RuleSet:
-    """A loaded rule set: ``None`` is the shipped ``core``; a name or path is loaded
-    (shipped rule sets are loaded once per process)."""
-    if isinstance(rules, ir.RuleSet):
-        return rules
-    name = "core" if rules is None else os.fspath(rules)
-    if name in shipped_rule_sets():
-        if name not in _rule_sets:
-            _rule_sets[name] = load_rules(name)
-        return _rule_sets[name]
-    return load_rules(name)
-
-
-def _engine(ruleset: ir.RuleSet) -> Any:
-    """The compiled engine of a rule set: the last :data:`MAX_ENGINES` are kept.
-
-    An engine pushed out is retired, not closed, because a caller (another
-    thread) may still hold it; it is closed by a later call once the retired
-    list holds the only reference, which no caller can then regain.
-    """
-    from .engine import Engine  # the only door to durable_rules
-
-    key = (ruleset.sha256, id(FACT_SCHEMA))
-    with _engines_lock:
-        engine = _engines.get(key)
-        if engine is None:
-            engine = Engine(ruleset, FACT_SCHEMA)
-            _engines[key] = engine
-            while len(_engines) > MAX_ENGINES:
-                _retired.append(_engines.popitem(last=False)[1])
-        else:
-            _engines.move_to_end(key)
-        _free_retired()
-        return engine
-
-
-def _free_retired() -> None:
-    """Close the retired engines nobody holds (under ``_engines_lock``)."""
-    kept = []
-    while _retired:
-        engine = _retired.pop()
-        # references: the local name and getrefcount's own argument
-        if sys.getrefcount(engine) <= 2:
-            engine.close()
-        else:
-            kept.append(engine)
-    _retired.extend(kept)
-
-
-def _as_case(case: Case | str | os.PathLike[str] | Mapping[str, Any]) -> Case:
-    return case if isinstance(case, Case) else load_case(case)
-
-
-def case_sha256(case: Case) -> str:
-    """A digest of the case's content (independent of the file's layout)."""
-    text = json.dumps(case_to_dict(case), sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def evaluate(
@@ -128,14 +60,27 @@ def evaluate(
         raise UsageError(f"unknown language {language!r}; use one of {', '.join(LANGUAGES)}")
     if backend not in ("durable", "reference"):
         raise UsageError(f"unknown backend {backend!r}; use 'durable' or 'reference'")
-    the_case = _as_case(case)
+    the_case = as_case(case)
     ruleset = rule_set(rules)
     facts = derive(the_case)
     if backend == "durable":
-        firing: ir.Firing = _engine(ruleset).evaluate(facts)
+        firing: ir.Firing = engine_for(ruleset, FACT_SCHEMA).evaluate(facts)
     else:
         firing = reference.evaluate(ruleset, facts, FACT_SCHEMA)
     return _build(the_case, ruleset, facts, firing.fired, language)
+
+
+def quick_verdict(ruleset: ir.RuleSet, facts: Facts, backend: Backend = "durable") -> str:
+    """The verdict ``ruleset`` gives for ``facts``, without findings, messages or
+    explanations: the same engine as :func:`evaluate` (or the reference evaluator)
+    and the verdict policy.  Counterfactual search and dispute analysis call it once
+    per variant of a case; what they report is then checked with the full evaluation.
+    """
+    if backend == "durable":
+        fired = engine_for(ruleset, FACT_SCHEMA).evaluate(facts).fired
+    else:
+        fired = reference.evaluate(ruleset, facts, FACT_SCHEMA).fired
+    return decide(ruleset, fired)[0]
 
 
 def stratum_env(
@@ -248,8 +193,6 @@ def _show(value: object) -> str:
 def _build(
     case: Case, ruleset: ir.RuleSet, facts: Facts, fired: Sequence[str], language: str
 ) -> Evaluation:
-    from . import __version__
-
     fired_set = set(fired)
     strata = {r.stratum for r in ruleset.rules}
     envs = {k: stratum_env(ruleset, facts, fired, k) for k in strata}

@@ -18,8 +18,9 @@ from typing import Any
 import attrs
 from attrs import validators as v
 
-from ._countries import COUNTRY_CODES
+from .countries import COUNTRY_CODES
 from .errors import CaseError, Location, Problem
+from .messages import did_you_mean
 
 __all__ = [
     "Activity",
@@ -484,13 +485,6 @@ class Case:
         raise KeyError(partner_id)
 
 
-def _suggest(name: str, options: list[str]) -> str | None:
-    import difflib
-
-    close = difflib.get_close_matches(name, options, n=1, cutoff=0.6)
-    return f"did you mean {close[0]!r}?" if close else None
-
-
 def reference_problems(case: Case) -> list[tuple[str, str, str, str | None]]:
     """Case-wide consistency problems as ``(path, code, message, suggestion)``.
 
@@ -523,7 +517,7 @@ def reference_problems(case: Case) -> list[tuple[str, str, str, str | None]]:
 
     def ref(value: str | None, known: list[str], path: str, code: str, what: str) -> None:
         if value is not None and value not in known:
-            out.append((path, code, f"unknown {what} {value!r}", _suggest(value, known)))
+            out.append((path, code, f"unknown {what} {value!r}", did_you_mean(value, known)))
 
     def check_sources(items: tuple[Any, ...], where: str) -> None:
         for i, item in enumerate(items):

@@ -31,7 +31,7 @@ import attrs
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
-from ._countries import COUNTRY_CODES
+from .countries import COUNTRY_CODES
 from .facts import FACT_SCHEMA, claim_problems
 from .model import (
     Activity,

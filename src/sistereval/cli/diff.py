@@ -1,0 +1,52 @@
+"""``sistereval diff OLD NEW --cases ...``: compare two rule sets on a set of cases."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import IO
+
+from ..check import diff_rule_sets, render_diff
+from ..errors import SisterevalError
+from .common import FAILED, INVALID, OK, Commands, add_format_option
+
+__all__ = ["declare"]
+
+
+def declare(commands: Commands) -> None:
+    parser = commands.add_parser(
+        "diff",
+        help="compare two rule sets on a set of cases",
+        description="Compare two rule sets: the rules added, removed and changed, and every "
+        "case whose verdict or fired rules differ, with the rules responsible. Exit 0, or 1 "
+        "with --fail-on-change when a case changed; 2 when a rule file or a case is invalid.",
+    )
+    parser.add_argument("old", metavar="OLD", help="a rule file, or the name of a shipped rule set")
+    parser.add_argument("new", metavar="NEW", help="a rule file, or the name of a shipped rule set")
+    parser.add_argument(
+        "--cases",
+        nargs="+",
+        required=True,
+        metavar="DIR|FILE",
+        help="a directory of case files (*.yaml, *.yml, *.json), or case files",
+    )
+    add_format_option(parser, "text for reading, json for one diff object")
+    parser.add_argument(
+        "--fail-on-change",
+        action="store_true",
+        help="exit 1 when the verdict or fired rules of any case changed",
+    )
+    parser.set_defaults(handler=_diff)
+
+
+def _diff(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
+    try:
+        diff = diff_rule_sets(args.old, args.new, args.cases)
+    except SisterevalError as exc:
+        stderr.write(f"{exc}\n")
+        return INVALID
+    if args.format == "json":
+        stdout.write(json.dumps(diff.to_dict(), ensure_ascii=False) + "\n")
+    else:
+        stdout.write(render_diff(diff))
+    return FAILED if args.fail_on_change and diff.cases else OK

@@ -1,0 +1,52 @@
+"""``sistereval evaluate CASE...``: evaluate partnerships with a rule set."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import IO
+
+from ..cases import load_case
+from ..errors import SisterevalError
+from ..evaluation import evaluate
+from ..language import rule_set
+from ..report import render_text
+from .common import INVALID, OK, Commands, add_format_option, add_lang_option, add_rules_option
+
+__all__ = ["declare"]
+
+
+def declare(commands: Commands) -> None:
+    parser = commands.add_parser(
+        "evaluate",
+        help="evaluate partnerships with a rule set",
+        description="Evaluate each case with a rule set (default: the shipped 'core'). "
+        "Exit 0 when every case was evaluated, 2 when a case or the rule set is invalid.",
+    )
+    parser.add_argument("cases", nargs="+", metavar="CASE", help="a case file (.yaml, .yml, .json)")
+    add_rules_option(parser)
+    add_format_option(parser, "text for reading, json for the decision record, one object per line")
+    add_lang_option(parser)
+    parser.set_defaults(handler=_evaluate)
+
+
+def _evaluate(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
+    try:
+        rules = rule_set(args.rules)
+    except SisterevalError as exc:
+        stderr.write(f"{exc}\n")
+        return INVALID
+    status = OK
+    for name in args.cases:
+        try:
+            result = evaluate(load_case(Path(name), file=name), rules, language=args.lang)
+        except SisterevalError as exc:
+            stderr.write(f"{exc}\n")
+            status = INVALID
+            continue
+        if args.format == "json":
+            stdout.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
+        else:
+            stdout.write(render_text(result, source=name))
+    return status

@@ -1,0 +1,97 @@
+"""``sistereval report CASE``: a report of one case for people, as terminal text,
+Markdown or one self-contained HTML file."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+from typing import IO
+
+from ..cases import load_case
+from ..errors import SisterevalError
+from ..report import make_report, render_html, render_markdown, render_terminal
+from .common import (
+    INVALID,
+    OK,
+    Commands,
+    add_case_argument,
+    add_lang_option,
+    add_rules_option,
+)
+
+__all__ = ["declare"]
+
+FORMATS = ("text", "markdown", "html")
+
+
+def declare(commands: Commands) -> None:
+    parser = commands.add_parser(
+        "report",
+        help="write a report of one case: terminal text, Markdown or HTML",
+        description="Evaluate one case and write a report for people: the verdict and its "
+        "confidence, a chart of the success factors and obstacle groups, a timeline, the "
+        "findings with their sources, the rules that did not fire, counterfactuals, disputes "
+        "and the bibliography. Exit 0 when written, 2 when the case, the rule set or the "
+        "output file is invalid.",
+    )
+    add_case_argument(parser)
+    add_rules_option(parser)
+    add_lang_option(parser)
+    parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="text",
+        help="text for the terminal (colours on a terminal), markdown, or html: one "
+        "self-contained file (default: text)",
+    )
+    parser.add_argument(
+        "--out", metavar="FILE", help="write the report to FILE instead of standard output"
+    )
+    parser.add_argument(
+        "--max-changes",
+        type=int,
+        default=3,
+        metavar="N",
+        help="the largest set of changes the counterfactual search tries (default: 3)",
+    )
+    parser.add_argument(
+        "--no-counterfactual",
+        action="store_true",
+        help="skip the counterfactual search (the section then says none was computed)",
+    )
+    parser.set_defaults(handler=_report_command)
+
+
+def _report_command(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
+    if args.max_changes < 1:
+        stderr.write("sistereval report: --max-changes must be at least 1\n")
+        return INVALID
+    try:
+        case = load_case(Path(args.case), file=args.case)
+        report = make_report(
+            case,
+            args.rules,
+            language=args.lang,
+            max_changes=args.max_changes,
+            search=not args.no_counterfactual,
+        )
+    except SisterevalError as exc:
+        stderr.write(f"{exc}\n")
+        return INVALID
+    if args.format == "html":
+        text = render_html(report)
+    elif args.format == "markdown":
+        text = render_markdown(report)
+    else:
+        colour = args.out is None and stdout.isatty() and "NO_COLOR" not in os.environ
+        text = render_terminal(report, colour=colour)
+    if args.out is None:
+        stdout.write(text)
+        return OK
+    try:
+        Path(args.out).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        stderr.write(f"{args.out}: cannot write the report: {exc.strerror or exc}\n")
+        return INVALID
+    return OK

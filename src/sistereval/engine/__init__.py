@@ -1,0 +1,34 @@
+"""Running rules: the durable_rules backend and the reference evaluator.
+
+``durable`` is the only module of sistereval that imports durable_rules: its
+:class:`~sistereval.engine.durable.Engine` compiles a rule set once and
+evaluates cases with it.  ``reference`` is the rule IR's semantics in plain
+Python, the oracle the differential tests compare the engine with and the
+clause-by-clause evaluator behind explanations.  ``cache`` keeps the compiled
+engines of a process; ``glob`` is the pattern matcher both evaluators use.
+
+``Engine`` is loaded on first use, so importing this package does not load
+durable_rules.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .durable import Engine
+
+__all__ = ["Engine"]
+
+
+def __getattr__(name: str) -> Any:
+    if name != "Engine":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = importlib.import_module(".durable", __name__).Engine
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), "Engine"])

@@ -1,0 +1,393 @@
+"""Counterfactuals: the smallest sets of changes that would give a better verdict.
+
+:func:`counterfactuals` searches over what the rule set declares changeable
+(its ``changeable`` list: field statuses, budget earmarking, continuity after
+a leadership change, ...) for the smallest sets of changes to a case that move
+its verdict one step up the rule set's scale (``failure`` to ``partial``,
+``partial`` to ``success``; a case that is ``not_assessable`` or already at
+the top has no target and nothing is searched).
+
+The search:
+
+1. **Single changes.** Every ``changeable`` entry is expanded over the case
+   (``fields[*].status`` becomes ``fields[0].status``, ``fields[1].status``,
+   ...).  Each concrete path may move to each listed value that comes after
+   its current one (values go from worse to better), so a change never makes
+   a fact worse.  Order: rule-set entry order, then document order, then
+   value order; a path named by two entries keeps the first.
+2. **Breadth first.** Sets of 1 change, then 2, then 3, ... up to
+   ``max_changes``, each size in lexicographic order of the single changes.
+   Two changes to one path never go together, and a set that contains a
+   solution already found is skipped: every solution is minimal (no strict
+   subset of it reaches the target, since every smaller set was evaluated
+   before it).
+3. **Bounded.** At most ``max_candidates`` sets are evaluated; ``searched``
+   counts them and ``complete`` says whether every set up to ``max_changes``
+   changes was evaluated (false when the bound stopped the search).
+4. **Fast, then verified.** Sets are evaluated on the engine from the derived
+   facts alone (:func:`sistereval._quick.quick_verdict`); each solution is then
+   applied with :func:`sistereval.whatif.apply_changes` (validated like a case
+   file) and evaluated in full, and its reported verdict is that evaluation's.
+
+A set *reaches the target* when its verdict is the target or better.
+
+>>> result = counterfactuals("examples/bandung-namur.yaml")
+>>> (result.verdict_before, result.target)
+('failure', 'partial')
+>>> [c.path for c in result.solutions[0].changes]
+['fields[1].status', 'budget[0].earmarked', 'leadership_changes[0].continuity']
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import attrs
+
+from .. import ir
+from ..cases import case_to_dict, load_case
+from ..cases import paths as _casepath
+from ..cases.paths import Segment, show_value
+from ..errors import SisterevalError, UsageError
+from ..evaluation import evaluate, quick_verdict
+from ..facts import derive
+from ..language import rule_set
+from ..messages import COUNTERFACTUAL, LABELS, office_name
+from ..model import Case
+from ..verdict import NOT_ASSESSABLE
+from .whatif import apply_changes
+
+__all__ = [
+    "DEFAULT_MAX_CANDIDATES",
+    "DEFAULT_MAX_CHANGES",
+    "Change",
+    "Counterfactual",
+    "Solution",
+    "candidate_changes",
+    "counterfactuals",
+    "render_counterfactual",
+]
+
+DEFAULT_MAX_CHANGES = 3
+DEFAULT_MAX_CANDIDATES = 5000
+
+
+# --------------------------------------------------------------------------
+# Results
+
+
+@attrs.frozen(kw_only=True)
+class Change:
+    """One change of one value of the case: ``path`` from ``before`` to ``after``.
+
+    ``text`` says it in plain words, per language (``en``, ``id``).
+    """
+
+    path: str
+    before: object
+    after: object
+    text: Mapping[str, str]
+
+    @property
+    def argument(self) -> str:
+        """The change as ``whatif --set`` takes it: ``fields[1].status=implemented``."""
+        return f"{self.path}={show_value(self.after)}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "from": self.before,
+            "to": self.after,
+            "text": dict(self.text),
+        }
+
+
+@attrs.frozen(kw_only=True)
+class Solution:
+    """A smallest set of changes that reaches the target, and the verdict it gives."""
+
+    verdict: str
+    changes: tuple[Change, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"verdict": self.verdict, "changes": [c.to_dict() for c in self.changes]}
+
+
+@attrs.frozen(kw_only=True)
+class Counterfactual:
+    """The result of a search (see the module docstring).
+
+    ``target`` is None when there is no better verdict to reach; ``options``
+    the number of single changes the search combined.
+    """
+
+    case_id: str
+    verdict_before: str
+    target: str | None
+    searched: int
+    complete: bool
+    max_changes: int
+    max_candidates: int
+    options: int
+    solutions: tuple[Solution, ...]
+    language: str = "en"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "case": self.case_id,
+            "verdict_before": self.verdict_before,
+            "target": self.target,
+            "searched": self.searched,
+            "complete": self.complete,
+            "max_changes": self.max_changes,
+            "max_candidates": self.max_candidates,
+            "options": self.options,
+            "solutions": [s.to_dict() for s in self.solutions],
+        }
+
+
+# --------------------------------------------------------------------------
+# Plain words
+
+
+def _partner(data: Mapping[str, Any], code: object) -> str:
+    for partner in data.get("partners", ()):
+        if partner.get("id") == code:
+            return str(partner.get("name") or code)
+    return str(code)
+
+
+def _shown(value: object, language: str) -> str:
+    return COUNTERFACTUAL[language]["unset"] if value is None else show_value(value)
+
+
+def describe_change(
+    data: Mapping[str, Any], path: str, before: object, after: object
+) -> dict[str, str]:
+    """``path`` moving from ``before`` to ``after`` in plain words, in ``en`` and ``id``.
+
+    ``data`` is the case's data (:func:`~sistereval.cases.case_to_dict`),
+    read for the names of the field, partner or office the path is about.
+    """
+    parts = _casepath.segments(path)
+    leaf = str(parts[-1][1])
+    record = _casepath.lookup(data, path.rsplit(".", 1)[0]) if len(parts) > 1 else None
+    item: Mapping[str, Any] = record if isinstance(record, Mapping) else {}
+    head = str(parts[0][1])
+    words = _words(head, leaf, item, after, data)
+    if words is None:
+        words = (f"Change {path}", f"Ubah {path}")
+    return {
+        language: f"{text} ({leaf}: {_shown(before, language)} → {_shown(after, language)})"
+        for language, text in zip(("en", "id"), words, strict=True)
+    }
+
+
+def _words(
+    head: str, leaf: str, item: Mapping[str, Any], after: object, data: Mapping[str, Any]
+) -> tuple[str, str] | None:
+    if head == "fields" and leaf == "status" and after in ("implemented", "partial"):
+        name = item.get("name", "?")
+        if after == "implemented":
+            return f"Implement the field “{name}”", f"Laksanakan bidang “{name}”"
+        return f"Implement the field “{name}” in part", f"Laksanakan sebagian bidang “{name}”"
+    if head == "budget" and leaf in ("earmarked", "adequate") and after is True:
+        who = _partner(data, item.get("partner"))
+        year = item.get("year")
+        en_year, id_year = (f" for {year}", f" tahun {year}") if year is not None else ("", "")
+        if leaf == "earmarked":
+            return (
+                f"Earmark {who}'s budget line{en_year} for the partnership",
+                f"Anggarkan mata anggaran khusus {who}{id_year} untuk kerja sama ini",
+            )
+        return (
+            f"Make {who}'s budget{en_year} adequate for the partnership",
+            f"Cukupkan anggaran {who}{id_year} untuk kerja sama ini",
+        )
+    if head == "leadership_changes" and leaf == "continuity" and after is True:
+        who = _partner(data, item.get("partner"))
+        office, date = str(item.get("office", "?")), item.get("date", "?")
+        id_office = office_name(office, "id")
+        return (
+            f"Keep the partnership going after the change of {office} in {who} on {date}",
+            f"Lanjutkan kerja sama setelah pergantian {id_office} di {who} pada {date}",
+        )
+    return None
+
+
+# --------------------------------------------------------------------------
+# Single changes
+
+
+def _same(a: object, b: object) -> bool:
+    return type(a) is type(b) and a == b
+
+
+def candidate_changes(case: Case, ruleset: ir.RuleSet) -> tuple[Change, ...]:
+    """Every single change the rule set's ``changeable`` list allows for ``case``,
+    in search order (see the module docstring)."""
+    data = case_to_dict(case)
+    seen: set[str] = set()
+    out: list[Change] = []
+    for entry in ruleset.changeable:
+        for path in _casepath.expand(data, entry.path):
+            if path in seen:
+                continue
+            seen.add(path)
+            current = _casepath.lookup(data, path)
+            at = next((i for i, v in enumerate(entry.values) if _same(v, current)), -1)
+            out.extend(
+                Change(
+                    path=path,
+                    before=current,
+                    after=value,
+                    text=describe_change(data, path, current, value),
+                )
+                for value in entry.values[at + 1 :]
+            )
+    return tuple(out)
+
+
+class _Fallback(Exception):
+    """The model cannot take a change directly; apply it to the case's data instead."""
+
+
+def _evolve(node: Any, parts: Sequence[Segment], value: object) -> Any:
+    kind, part = parts[0]
+    rest = parts[1:]
+    if kind == "key" and attrs.has(type(node)) and str(part) in attrs.fields_dict(type(node)):
+        name = str(part)
+        if not rest:
+            return attrs.evolve(node, **{name: value})
+        child = getattr(node, name)
+        if child is None:
+            raise _Fallback
+        return attrs.evolve(node, **{name: _evolve(child, rest, value)})
+    if isinstance(part, int) and isinstance(node, tuple) and rest and part < len(node):
+        items = list(node)
+        items[part] = _evolve(node[part], rest, value)
+        return tuple(items)
+    raise _Fallback
+
+
+def _changed(case: Case, changes: Sequence[Change]) -> Case:
+    """``case`` with ``changes``: set on the model directly where it can take them
+    (validators and the case's checks run as for a loaded case), else through
+    :func:`~sistereval.whatif.apply_changes`."""
+    try:
+        result: object = case
+        for change in changes:
+            result = _evolve(result, _casepath.segments(change.path), change.after)
+    except (_Fallback, ValueError, TypeError):
+        return apply_changes(case, [(c.path, c.after) for c in changes])
+    assert isinstance(result, Case)
+    return result
+
+
+# --------------------------------------------------------------------------
+# The search
+
+
+def counterfactuals(
+    case: Case | str | os.PathLike[str] | Mapping[str, Any],
+    rules: ir.RuleSet | str | os.PathLike[str] | None = None,
+    *,
+    max_changes: int = DEFAULT_MAX_CHANGES,
+    max_candidates: int = DEFAULT_MAX_CANDIDATES,
+    language: str = "en",
+) -> Counterfactual:
+    """Search for the smallest sets of changes that move ``case``'s verdict one step up.
+
+    ``case`` and ``rules`` are taken as by :func:`~sistereval.evaluation.evaluate`;
+    ``max_changes`` bounds the size of a set, ``max_candidates`` the number of
+    sets evaluated; ``language`` is the language :func:`render_counterfactual`
+    uses (every change's text is given in every language).
+    """
+    if max_changes < 1 or max_candidates < 1:
+        raise UsageError("--max-changes and the candidate bound must be at least 1")
+    the_case = case if isinstance(case, Case) else load_case(case)
+    ruleset = rule_set(rules)
+    before = quick_verdict(ruleset, derive(the_case))
+    rank = {name: i for i, name in enumerate(ruleset.scale)}
+    target = None
+    if before != NOT_ASSESSABLE and rank.get(before, 0) > 0:
+        target = ruleset.scale[rank[before] - 1]
+    options = candidate_changes(the_case, ruleset) if target is not None else ()
+    found: list[tuple[int, ...]] = []
+    searched = 0
+    complete = True
+    for size in range(1, max_changes + 1) if target is not None else ():
+        for combo in itertools.combinations(range(len(options)), size):
+            paths = {options[i].path for i in combo}
+            if len(paths) < size or any(set(s) <= set(combo) for s in found):
+                continue
+            if searched >= max_candidates:
+                complete = False
+                break
+            searched += 1
+            try:
+                changed = _changed(the_case, [options[i] for i in combo])
+            except SisterevalError:
+                continue  # the case format refuses this combination
+            verdict = quick_verdict(ruleset, derive(changed))
+            if verdict != NOT_ASSESSABLE and rank[verdict] <= rank[str(target)]:
+                found.append(combo)
+        if not complete:
+            break
+    solutions = []
+    for combo in found:
+        changes = tuple(options[i] for i in combo)
+        verified = evaluate(
+            apply_changes(the_case, [(c.path, c.after) for c in changes]), ruleset
+        ).verdict
+        solutions.append(Solution(verdict=verified, changes=changes))
+    return Counterfactual(
+        case_id=the_case.id,
+        verdict_before=before,
+        target=target,
+        searched=searched,
+        complete=complete,
+        max_changes=max_changes,
+        max_candidates=max_candidates,
+        options=len(options),
+        solutions=tuple(solutions),
+        language=language,
+    )
+
+
+# --------------------------------------------------------------------------
+# Text
+
+
+def render_counterfactual(
+    result: Counterfactual, *, case_file: str = "CASE", limit: int = 5, indent: str = "  "
+) -> str:
+    """The first ``limit`` solutions in plain words, in the result's language, each
+    with the ``sistereval whatif`` command that applies it to ``case_file``."""
+    language = result.language if result.language in COUNTERFACTUAL else "en"
+    t, labels = COUNTERFACTUAL[language], LABELS.get(language, LABELS["en"])
+    before = labels.get(result.verdict_before, result.verdict_before)
+    if result.target is None:
+        return f"{indent}{t['title']} ({before}): {t['no_target']}\n"
+    target = labels.get(result.target, result.target)
+    lines = [f"{indent}{t['title']} ({before} → {target}):"]
+    searched = t["searched"].format(
+        searched=result.searched, max=result.max_changes, options=result.options
+    )
+    status = t["complete"] if result.complete else t["bounded"].format(bound=result.max_candidates)
+    lines.append(f"{indent}  {searched}; {status}")
+    if not result.solutions:
+        lines.append(f"{indent}  {t['none_found'].format(max=result.max_changes, target=target)}")
+    for number, solution in enumerate(result.solutions[:limit], 1):
+        verdict = labels.get(solution.verdict, solution.verdict)
+        head = t["solution"].format(verdict=verdict, n=len(solution.changes))
+        lines.append(f"{indent}  {number}. {head}")
+        lines.extend(f"{indent}     - {c.text[language]}" for c in solution.changes)
+        args = " ".join(f"--set '{c.argument}'" for c in solution.changes)
+        lines.append(f"{indent}     {t['try']}: sistereval whatif {case_file} {args}")
+    if len(result.solutions) > limit:
+        lines.append(f"{indent}  {t['more'].format(n=len(result.solutions) - limit)}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,192 @@
+"""Disputed facts: the verdict under each value the sources give, and whether it depends on it.
+
+A case can carry disputes (:attr:`sistereval.facts.Facts.disputes`): records
+of a once-only milestone with dates that cannot be the same day, a reported
+distance more than 10% off the great-circle distance, and claims whose value
+differs from the one derived from the case.  The evaluation uses one value
+(the *chosen* one); :func:`dispute_verdicts` evaluates the case under every
+alternative:
+
+* **records**: for a milestone date that records of the case give, only the
+  records of that milestone with that date are kept, and every fact is
+  derived again (the months active, the stage, ... follow the date);
+* **fact**: any other alternative (the reported distance, a claimed count, a
+  claimed date no record gives) replaces the disputed fact itself; facts
+  computed from it are not recomputed, since a claim says nothing about the
+  records behind it.
+
+The verdict *depends* on a dispute when the alternatives do not all give the
+same verdict.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+from .. import ir
+from ..cases import load_case
+from ..evaluation import Backend, quick_verdict
+from ..facts import MILESTONE_FACTS, Alternative, Dispute, Facts, derive
+from ..language import rule_set
+from ..messages import DISPUTES
+from ..model import Case
+
+__all__ = [
+    "AlternativeVerdict",
+    "DisputeVerdicts",
+    "dispute_verdicts",
+    "render_disputes",
+]
+
+
+#: What ``to_dict`` lists as the sources of a value no source gives (one
+#: computed from the case, such as the great-circle distance).
+DERIVED = "derived"
+
+
+@attrs.frozen(kw_only=True)
+class AlternativeVerdict:
+    """One value of a disputed fact with who gives it, and the verdict under it.
+
+    ``method`` is ``records`` or ``fact`` (see the module docstring); ``chosen``
+    marks the value the evaluation uses.
+    """
+
+    alternative: Alternative
+    chosen: bool
+    method: str
+    verdict: str
+
+    @property
+    def value(self) -> ir.FactValue:
+        return self.alternative.value
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        return self.alternative.sources
+
+    def to_dict(self) -> dict[str, Any]:
+        data = self.alternative.to_dict()
+        data.update(
+            sources=list(self.sources) or [DERIVED],
+            verdict=self.verdict,
+            chosen=self.chosen,
+            method=self.method,
+        )
+        return data
+
+
+@attrs.frozen(kw_only=True)
+class DisputeVerdicts:
+    """A dispute of the case and the verdict under each of its values."""
+
+    dispute: Dispute
+    alternatives: tuple[AlternativeVerdict, ...]
+
+    @property
+    def fact(self) -> str:
+        return self.dispute.fact
+
+    @property
+    def verdict_depends(self) -> bool:
+        return len({alt.verdict for alt in self.alternatives}) > 1
+
+    def to_dict(self) -> dict[str, Any]:
+        data = self.dispute.to_dict()  # fact, chosen, note
+        data.update(
+            alternatives=[alt.to_dict() for alt in self.alternatives],
+            verdict_depends=self.verdict_depends,
+        )
+        return data
+
+
+_MILESTONE_OF = {fact: kind for kind, fact in MILESTONE_FACTS.items()}
+
+
+def _same(a: ir.FactValue, b: ir.FactValue) -> bool:
+    return type(a) is type(b) and a == b
+
+
+def _verdict(
+    case: Case,
+    facts: Facts,
+    dispute: Dispute,
+    value: ir.FactValue,
+    ruleset: ir.RuleSet,
+    backend: Backend,
+) -> tuple[str, str]:
+    kind = _MILESTONE_OF.get(dispute.fact)
+    if kind is not None and any(m.type is kind and m.date == value for m in case.milestones):
+        kept = tuple(m for m in case.milestones if m.type is not kind or m.date == value)
+        changed = derive(attrs.evolve(case, milestones=kept))
+        return "records", quick_verdict(ruleset, changed, backend)
+    scalars = {**facts.scalars, dispute.fact: value}
+    return "fact", quick_verdict(ruleset, attrs.evolve(facts, scalars=scalars), backend)
+
+
+def dispute_verdicts(
+    case: Case | str | os.PathLike[str] | Mapping[str, Any],
+    rules: ir.RuleSet | str | os.PathLike[str] | None = None,
+    *,
+    backend: Backend = "durable",
+) -> tuple[DisputeVerdicts, ...]:
+    """Every dispute of ``case``, in the order of :attr:`Facts.disputes`, with the
+    verdict under each alternative (arguments as for
+    :func:`~sistereval.evaluation.evaluate`)."""
+    the_case = case if isinstance(case, Case) else load_case(case)
+    ruleset = rule_set(rules)
+    facts = derive(the_case)
+    out = []
+    for dispute in facts.disputes:
+        alternatives = []
+        for alt in dispute.alternatives:
+            method, verdict = _verdict(the_case, facts, dispute, alt.value, ruleset, backend)
+            alternatives.append(
+                AlternativeVerdict(
+                    alternative=alt,
+                    chosen=_same(alt.value, dispute.chosen),
+                    method=method,
+                    verdict=verdict,
+                )
+            )
+        out.append(DisputeVerdicts(dispute=dispute, alternatives=tuple(alternatives)))
+    return tuple(out)
+
+
+def _show(value: object, language: str) -> str:
+    """A value for a reader; numbers grouped as the language writes them (``id``:
+    ``11.501,1``)."""
+    if value is None:
+        return "?"
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    text = f"{value:,.1f}".rstrip("0").rstrip(".") if isinstance(value, float) else f"{value:,}"
+    return text.translate(_ID_NUMBERS) if language == "id" else text
+
+
+_ID_NUMBERS = str.maketrans(",.", ".,")
+
+
+def render_disputes(
+    disputes: tuple[DisputeVerdicts, ...], language: str, labels: Mapping[str, str]
+) -> list[str]:
+    """The lines of a "disputed facts" section, in ``language``."""
+    t = DISPUTES.get(language, DISPUTES["en"])
+    lines = [f"  {t['title']}:"]
+    if not disputes:
+        lines.append(f"    {t['none']}")
+    for dispute in disputes:
+        depends = t["depends"] if dispute.verdict_depends else t["holds"]
+        lines.append(f"    - {dispute.fact}: {depends}")
+        for alt in dispute.alternatives:
+            sources = ", ".join(alt.sources) or t["derived"]
+            mark = f"; {t['chosen']}" if alt.chosen else ""
+            verdict = labels.get(alt.verdict, alt.verdict)
+            lines.append(
+                f"      {_show(alt.value, language)} ({sources}{mark}) → {t['verdict']} {verdict}"
+            )
+    return lines

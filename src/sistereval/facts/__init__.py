@@ -1,0 +1,46 @@
+"""Derived facts: every measure a rule can use, computed once, in one place.
+
+:func:`derive` turns a :class:`~sistereval.model.Case` into :class:`Facts`:
+scalar facts (``fields.implemented``), collections that rules quantify over
+(``activities``), the source ids behind each value, and the disputes where
+sources disagree.  :data:`FACT_SCHEMA` (what rules are type-checked against,
+documented in ``docs/facts.md``) is built from the code that computes the facts.
+"""
+
+from __future__ import annotations
+
+from .measures import (
+    ANCHOR_KINDS,
+    CONVENTIONS,
+    DISTANCE_TOLERANCE,
+    FACT_SCHEMA,
+    MILESTONE_FACTS,
+    SCHEMA_FORMAT,
+    STAGES,
+    Alternative,
+    Dispute,
+    Facts,
+    FactValue,
+    claim_problems,
+    derive,
+    schema_document,
+    schema_markdown,
+)
+
+__all__ = [
+    "ANCHOR_KINDS",
+    "CONVENTIONS",
+    "DISTANCE_TOLERANCE",
+    "FACT_SCHEMA",
+    "MILESTONE_FACTS",
+    "SCHEMA_FORMAT",
+    "STAGES",
+    "Alternative",
+    "Dispute",
+    "FactValue",
+    "Facts",
+    "claim_problems",
+    "derive",
+    "schema_document",
+    "schema_markdown",
+]

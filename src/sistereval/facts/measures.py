@@ -1,0 +1,1796 @@
+"""Derived facts: every measure a rule can use, computed once, in one place.
+
+:func:`derive` turns a :class:`~sistereval.model.Case` into :class:`Facts`:
+scalar facts (``fields.implemented``), collections that rules quantify over
+(``activities``), the source ids behind each value, and the disputes where
+sources disagree.  Each measure is a small function registered together with
+its :class:`~sistereval.schema.FactDef`, so :data:`FACT_SCHEMA` (what rules are
+type-checked against, and what ``docs/facts.md`` documents) is built from the
+very code that computes the facts and cannot drift from it.
+
+The conventions (unknown values, the reference date, month counts, what
+"after" means for partial dates, disputes) are in :data:`CONVENTIONS` and in
+``docs/facts.md``, which :func:`schema_markdown` generates.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import math
+import types
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import cached_property
+from typing import Protocol, TypeAlias, TypeVar
+
+import attrs
+from geographiclib.geodesic import Geodesic
+
+from ..errors import CaseError, Location, Problem
+from ..messages import did_you_mean
+from ..model import (
+    SINGLE_MILESTONES,
+    Activity,
+    ActivityKind,
+    BudgetLine,
+    Case,
+    CaseKind,
+    CooperationField,
+    DistanceMethod,
+    FieldStatus,
+    Institution,
+    InstitutionKind,
+    LeadershipChange,
+    Milestone,
+    MilestoneType,
+    PartialDate,
+    Rating,
+    Reliability,
+    Sector,
+    Source,
+    SourceKind,
+)
+from ..schema import CollectionDef, FactDef, FactSchema, FactType
+
+__all__ = [
+    "ANCHOR_KINDS",
+    "CONVENTIONS",
+    "DISTANCE_TOLERANCE",
+    "FACT_SCHEMA",
+    "MILESTONE_FACTS",
+    "SCHEMA_FORMAT",
+    "STAGES",
+    "Alternative",
+    "Dispute",
+    "FactValue",
+    "Facts",
+    "claim_problems",
+    "derive",
+    "schema_document",
+    "schema_markdown",
+]
+
+#: The value of one fact, or of one attribute of a collection item.
+FactValue: TypeAlias = bool | int | float | str | PartialDate | tuple[str, ...] | None
+
+#: The format marker of :func:`schema_document`.
+SCHEMA_FORMAT = "sistereval/facts@1"
+
+#: The values of ``partnership.stage``, from the earliest stage to the last.
+STAGES = ("exploring", "loi", "mou", "active", "ended")
+
+#: Institutions that anchor a partnership beside city hall.
+ANCHOR_KINDS = frozenset(
+    {
+        InstitutionKind.UNIVERSITY,
+        InstitutionKind.CHAMBER,
+        InstitutionKind.SCHOOL,
+        InstitutionKind.NGO,
+        InstitutionKind.BUSINESS,
+        InstitutionKind.COMMITTEE,
+    }
+)
+
+#: A recorded distance that differs from the great-circle distance by more
+#: than this fraction of it is a dispute.
+DISTANCE_TOLERANCE = 0.10
+
+CONVENTIONS = """\
+- **Unknown values.** A fact the case does not establish is `null` (Python
+  `None`), never a guess. Counts count what the case records and are never
+  `null` (no recorded activity gives `activities.count == 0`). A yes/no fact
+  about something the case has no record of is `null`: with no recorded
+  initiator `reciprocity.mutual` is `null`, with no leadership change during
+  the partnership `leadership.activity_after_change` is `null`.
+- **The agreement date** (`partnership.signed`) is the earliest date of an
+  `mou` or `agreement` milestone. "During the partnership" means after that
+  date and, when the partnership ended, before the `ended` milestone.
+- **The reference date** (`partnership.as_of`), the point that durations such
+  as `activities.months_since_last` are measured to, is the case's `as_of` if
+  it gives one; else the end date if the partnership ended; else the latest
+  date recorded anywhere in the case (milestones, activities, leadership
+  changes, budget years; the dates on which sources were accessed are not
+  partnership events and are not used). `partnership.as_of_basis` says which.
+  The reference date does not filter records: an event recorded after `as_of`
+  still counts, and a duration to the reference date may then be negative.
+- **Partial dates** keep their precision (`2022`, `2016-12`, `2017-10-10`) and
+  no day is ever invented. Month counts are whole calendar months between the
+  months in which the two dates start: a date known only to the year counts
+  from January, and the day of the month is ignored (`2017-10-09` to
+  `2018-09-05` is 11 months). Years are months divided by 12, rounded to two
+  decimals.
+- **Before and after.** A date is *after* another only when every day it may
+  stand for comes after every day the other may stand for (`2018` is after
+  `2017-10-09`; `2017-10` is neither before nor after `2017-10-09`). Comparing
+  with a date the case does not have gives `null`. The earliest and latest of
+  several dates follow the model's order of dates (a year before a month of
+  that year before a day of that month).
+- **Disputes.** Where sources disagree, a fact takes one value (the *chosen*
+  one) and the disagreement is listed in `Facts.disputes` with every
+  alternative and its sources; `disputes.count` counts them. Three kinds are
+  found: (1) records of a once-only milestone (`loi`, `mou`, `agreement`,
+  `ended`) with dates that cannot be the same day: the earliest is chosen
+  (dates where one contains the other, such as `2017` and `2017-10-09`, agree,
+  and the more precise one is used); (2) a recorded distance that differs from
+  the great-circle distance by more than 10%: the great-circle distance is
+  chosen; (3) a `claims` entry whose value differs from the value derived from
+  the case: the derived value is chosen. A claim that agrees adds its sources
+  to the fact. A claim naming an unknown fact, a list fact, a `disputes.*`
+  fact, or giving a value of the wrong type is a case error.
+- **Sources.** `Facts.sources` maps every scalar fact name, and every
+  collection item as `activities[3]` (the position in `Facts.collections`),
+  to the ids of the sources behind it, sorted; `()` when the value rests on no
+  cited record (such as a great-circle distance computed from coordinates).
+- **Order.** Derived facts do not depend on the order of entries in the case
+  file. Collection items are sorted by date where they have one, then by
+  their other attributes.
+- **Changeable** facts are inputs an analyst may plausibly vary in a what-if
+  (field statuses, budget earmarking, continuity after a leadership change,
+  the analyst's own ratings). Facts computed from them follow when the case is
+  changed and derived again.
+- **Names.** No fact and no item attribute is called `id` or `sid` (the rule
+  engine reserves them): a partner's id is the attribute `code` of the
+  `partners` collection, and other items name partners by that code.
+"""
+
+
+# --------------------------------------------------------------------------
+# Results
+
+
+def _proxy(mapping: Mapping[str, FactValue]) -> Mapping[str, FactValue]:
+    return types.MappingProxyType(dict(mapping))
+
+
+def _proxy_collections(
+    mapping: Mapping[str, Iterable[Mapping[str, FactValue]]],
+) -> Mapping[str, tuple[Mapping[str, FactValue], ...]]:
+    return types.MappingProxyType(
+        {name: tuple(_proxy(item) for item in items) for name, items in mapping.items()}
+    )
+
+
+def _proxy_sources(mapping: Mapping[str, Iterable[str]]) -> Mapping[str, tuple[str, ...]]:
+    return types.MappingProxyType({name: tuple(ids) for name, ids in mapping.items()})
+
+
+def _proxy_catalog(mapping: Mapping[str, Source]) -> Mapping[str, Source]:
+    return types.MappingProxyType(dict(mapping))
+
+
+def _str_tuple(ids: Iterable[str]) -> tuple[str, ...]:
+    return tuple(ids)
+
+
+def _alternatives(alternatives: Iterable[Alternative]) -> tuple[Alternative, ...]:
+    return tuple(alternatives)
+
+
+def _disputes(disputes: Iterable[Dispute]) -> tuple[Dispute, ...]:
+    return tuple(disputes)
+
+
+def _json(value: FactValue) -> object:
+    if isinstance(value, PartialDate):
+        return str(value)
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+@attrs.frozen(kw_only=True)
+class Alternative:
+    """One value sources give for a disputed fact, with those sources."""
+
+    value: FactValue
+    sources: tuple[str, ...] = attrs.field(default=(), converter=_str_tuple)
+
+    def to_dict(self) -> dict[str, object]:
+        return {"value": _json(self.value), "sources": list(self.sources)}
+
+
+@attrs.frozen(kw_only=True)
+class Dispute:
+    """Sources disagree about ``fact``; ``chosen`` is the value the facts use."""
+
+    fact: str
+    chosen: FactValue
+    alternatives: tuple[Alternative, ...] = attrs.field(converter=_alternatives)
+    note: str
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "fact": self.fact,
+            "chosen": _json(self.chosen),
+            "alternatives": [alt.to_dict() for alt in self.alternatives],
+            "note": self.note,
+        }
+
+
+@attrs.frozen(kw_only=True)
+class Facts:
+    """The derived facts of one case (see :data:`FACT_SCHEMA`).
+
+    ``scalars`` holds every scalar fact of the schema (``None`` when unknown);
+    ``collections`` every collection, its items as read-only mappings;
+    ``sources`` the source ids behind every scalar and behind every item
+    (keyed ``activities[3]``); ``catalog`` the case's sources by id.
+    """
+
+    case_id: str
+    scalars: Mapping[str, FactValue] = attrs.field(converter=_proxy)
+    collections: Mapping[str, tuple[Mapping[str, FactValue], ...]] = attrs.field(
+        converter=_proxy_collections
+    )
+    sources: Mapping[str, tuple[str, ...]] = attrs.field(converter=_proxy_sources)
+    disputes: tuple[Dispute, ...] = attrs.field(default=(), converter=_disputes)
+    catalog: Mapping[str, Source] = attrs.field(factory=dict, converter=_proxy_catalog)
+
+    def source_kinds(self, fact: str) -> tuple[str, ...]:
+        """The distinct kinds (``news``, ``official``...) of the sources behind ``fact``."""
+        kinds = {
+            str(self.catalog[sid].kind) for sid in self.sources.get(fact, ()) if sid in self.catalog
+        }
+        return tuple(kind.value for kind in SourceKind if kind.value in kinds)
+
+    def dispute(self, fact: str) -> Dispute | None:
+        """The dispute about ``fact``, if sources disagree about it."""
+        for dispute in self.disputes:
+            if dispute.fact == fact:
+                return dispute
+        return None
+
+    def to_dict(self) -> dict[str, object]:
+        """A JSON-able form: dates as ISO strings (``"2016-12"``), lists as lists."""
+        return {
+            "case": self.case_id,
+            "scalars": {name: _json(value) for name, value in self.scalars.items()},
+            "collections": {
+                name: [{key: _json(value) for key, value in item.items()} for item in items]
+                for name, items in self.collections.items()
+            },
+            "sources": {name: list(ids) for name, ids in self.sources.items()},
+            "disputes": [dispute.to_dict() for dispute in self.disputes],
+        }
+
+
+# --------------------------------------------------------------------------
+# Small helpers
+
+
+class _Sourced(Protocol):
+    @property
+    def sources(self) -> tuple[str, ...]: ...
+
+
+def _ids(*groups: Iterable[_Sourced]) -> tuple[str, ...]:
+    """The sorted, distinct source ids of every record in ``groups``."""
+    return tuple(sorted({sid for group in groups for record in group for sid in record.sources}))
+
+
+def _months(start: PartialDate, stop: PartialDate) -> int:
+    """Whole calendar months from the month ``start`` begins in to that of ``stop``."""
+    return (stop.year - start.year) * 12 + (stop.month or 1) - (start.month or 1)
+
+
+def _after(a: PartialDate, b: PartialDate | None) -> bool | None:
+    """``a`` is certainly after ``b``; ``None`` when ``b`` is unknown."""
+    return None if b is None else a.start > b.end
+
+
+def _before(a: PartialDate, b: PartialDate | None) -> bool | None:
+    """``a`` is certainly before ``b``; ``None`` when ``b`` is unknown."""
+    return None if b is None else a.end < b.start
+
+
+def _overlap(a: PartialDate, b: PartialDate) -> bool:
+    """The two dates may be the same day (one contains the other)."""
+    return a.start <= b.end and b.start <= a.end
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _same(a: FactValue, b: FactValue) -> bool:
+    """Exactly the same value (numbers compared with a tiny tolerance)."""
+    if _is_number(a) and _is_number(b):
+        assert isinstance(a, int | float)
+        assert isinstance(b, int | float)
+        return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
+    return type(a) is type(b) and a == b
+
+
+def _agree(a: FactValue, b: FactValue) -> bool:
+    """The values do not contradict each other (dates may be the same day)."""
+    if isinstance(a, PartialDate) and isinstance(b, PartialDate):
+        return _overlap(a, b)
+    return _same(a, b)
+
+
+def _value_key(value: FactValue) -> tuple[object, ...]:
+    """A total order over fact values, for deterministic output."""
+    if value is None:
+        return (0,)
+    if isinstance(value, bool):
+        return (1, value)
+    if isinstance(value, int | float):
+        return (2, float(value))
+    if isinstance(value, str):
+        return (3, value)
+    if isinstance(value, PartialDate):
+        return (4, value.sort_key())
+    return (5, value)
+
+
+_R = TypeVar("_R", bound=attrs.AttrsInstance)
+
+
+@functools.cache
+def _key_names(cls: type[attrs.AttrsInstance], first: tuple[str, ...]) -> tuple[str, ...]:
+    return (*first, *(a.name for a in attrs.fields(cls) if a.name not in first))
+
+
+def _record_key(record: attrs.AttrsInstance, first: tuple[str, ...]) -> tuple[object, ...]:
+    """Order records by the attributes ``first``, then by every other attribute:
+    a total order, so derived facts never depend on the order of the case file."""
+    return tuple(_any_key(getattr(record, name)) for name in _key_names(type(record), first))
+
+
+def _any_key(value: object) -> tuple[object, ...]:
+    if isinstance(value, str):
+        return (3, value)
+    if isinstance(value, tuple):
+        return (6, tuple(_any_key(item) for item in value))
+    return _value_key(value)  # type: ignore[arg-type]
+
+
+def _sorted(records: Sequence[_R], *first: str) -> tuple[_R, ...]:
+    return tuple(sorted(records, key=lambda record: _record_key(record, first)))
+
+
+def _enum_values(enum_cls: Iterable[object]) -> tuple[str, ...]:
+    return tuple(str(member) for member in enum_cls)
+
+
+def _in_enum_order(values: Iterable[str], enum_cls: Iterable[object]) -> tuple[str, ...]:
+    present = set(values)
+    return tuple(v for v in _enum_values(enum_cls) if v in present)
+
+
+# --------------------------------------------------------------------------
+# The per-case context: intermediate results shared by several measures
+
+
+class _Context:
+    """One case, with its records sorted and the shared intermediate results."""
+
+    def __init__(self, case: Case) -> None:
+        self.case = case
+        self.disputes: tuple[Dispute, ...] = ()
+        self._dates: dict[MilestoneType, tuple[PartialDate | None, tuple[str, ...]]] = {}
+
+    # -- sorted records ----------------------------------------------------
+
+    @cached_property
+    def milestones(self) -> tuple[Milestone, ...]:
+        return _sorted(self.case.milestones, "date", "type")
+
+    @cached_property
+    def fields(self) -> tuple[CooperationField, ...]:
+        return _sorted(self.case.fields, "name")
+
+    @cached_property
+    def activities(self) -> tuple[Activity, ...]:
+        return _sorted(self.case.activities, "date", "kind")
+
+    @cached_property
+    def changes(self) -> tuple[LeadershipChange, ...]:
+        return _sorted(self.case.leadership_changes, "date", "partner", "office")
+
+    @cached_property
+    def budget(self) -> tuple[BudgetLine, ...]:
+        return _sorted(self.case.budget, "partner")
+
+    @cached_property
+    def institutions(self) -> tuple[Institution, ...]:
+        return _sorted(self.case.institutions, "name", "kind")
+
+    # -- milestone dates ---------------------------------------------------
+
+    def records(self, *kinds: MilestoneType) -> tuple[Milestone, ...]:
+        return tuple(m for m in self.milestones if m.type in kinds)
+
+    def milestone_date(self, kind: MilestoneType) -> tuple[PartialDate | None, tuple[str, ...]]:
+        """The date of a milestone type and the sources of the records giving it.
+
+        Several records of a once-only milestone whose dates cannot be the same
+        day are a dispute: the earliest is used.  Records whose dates agree (one
+        contains the other) yield the most precise date.  For other milestone
+        types the earliest date is used.
+        """
+        if kind not in self._dates:
+            self._dates[kind] = self._milestone_date(kind)
+        return self._dates[kind]
+
+    def _milestone_date(self, kind: MilestoneType) -> tuple[PartialDate | None, tuple[str, ...]]:
+        records = self.records(kind)
+        if not records:
+            return None, ()
+        dates = sorted({m.date for m in records})
+        agreeing = all(_overlap(a, b) for a, b in itertools.combinations(dates, 2))
+        if kind in SINGLE_MILESTONES and agreeing:
+            chosen = min(dates, key=lambda d: (d.end - d.start).days)  # the most precise
+        else:
+            chosen = dates[0]
+        return chosen, _ids(m for m in records if m.date == chosen)
+
+    @cached_property
+    def signing(self) -> tuple[PartialDate | None, tuple[str, ...]]:
+        candidates = [
+            (date, ids)
+            for date, ids in (
+                self.milestone_date(MilestoneType.MOU),
+                self.milestone_date(MilestoneType.AGREEMENT),
+            )
+            if date is not None
+        ]
+        if not candidates:
+            return None, ()
+        return min(candidates, key=lambda c: (c[0].sort_key(), c[1]))
+
+    @property
+    def signed(self) -> PartialDate | None:
+        return self.signing[0]
+
+    @property
+    def end(self) -> PartialDate | None:
+        return self.milestone_date(MilestoneType.ENDED)[0]
+
+    @cached_property
+    def as_of(self) -> tuple[PartialDate | None, str, tuple[str, ...]]:
+        """The reference date, its basis and the sources behind it."""
+        if self.case.as_of is not None:
+            return self.case.as_of, "given", ()
+        end, end_ids = self.milestone_date(MilestoneType.ENDED)
+        if end is not None:
+            return end, "ended", end_ids
+        dated: list[tuple[PartialDate, tuple[str, ...]]] = [
+            *((m.date, m.sources) for m in self.milestones),
+            *((a.date, a.sources) for a in self.activities),
+            *((c.date, c.sources) for c in self.changes),
+            *((PartialDate(b.year), b.sources) for b in self.budget if b.year is not None),
+        ]
+        if not dated:
+            return None, "none", ()
+        latest = max(date for date, _ in dated)
+        ids = sorted({sid for date, srcs in dated if date == latest for sid in srcs})
+        return latest, "latest_record", tuple(ids)
+
+    # -- leadership --------------------------------------------------------
+
+    def during(self, change: LeadershipChange) -> bool | None:
+        if self.signed is None:
+            return None
+        if not _after(change.date, self.signed):
+            return False
+        return self.end is None or bool(_before(change.date, self.end))
+
+    @cached_property
+    def changes_during(self) -> tuple[LeadershipChange, ...]:
+        return tuple(c for c in self.changes if self.during(c))
+
+    def after_first_change(self, activity: Activity) -> bool | None:
+        if not self.changes_during:
+            return None
+        return _after(activity.date, self.changes_during[0].date)
+
+    # -- distance ----------------------------------------------------------
+
+    @cached_property
+    def great_circle_km(self) -> float:
+        partners = sorted(self.case.partners, key=lambda p: p.id)
+        best = 0.0
+        for a, b in itertools.combinations(partners, 2):
+            line = Geodesic.WGS84.Inverse(
+                a.location.lat, a.location.lon, b.location.lat, b.location.lon
+            )
+            best = max(best, float(line["s12"]) / 1000)
+        return round(best, 1)
+
+    @cached_property
+    def distance_disputed(self) -> bool:
+        recorded = self.case.distance
+        if recorded is None:
+            return False
+        if self.great_circle_km == 0:
+            return True
+        return abs(recorded.km - self.great_circle_km) / self.great_circle_km > DISTANCE_TOLERANCE
+
+    # -- evidence ----------------------------------------------------------
+
+    @cached_property
+    def sourced_records(self) -> tuple[_Sourced, ...]:
+        case = self.case
+        assessed = [
+            getattr(case.assessments, name)
+            for name in (
+                "shared_values",
+                "community_participation",
+                "long_term_vision",
+                "institutional_support",
+            )
+        ]
+        return (
+            *case.milestones,
+            *case.fields,
+            *case.activities,
+            *case.leadership_changes,
+            *case.budget,
+            *case.institutions,
+            *case.claims,
+            *([case.distance] if case.distance is not None else []),
+            *(a for a in assessed if a is not None),
+        )
+
+    @cached_property
+    def cited(self) -> tuple[Source, ...]:
+        ids = set(_ids(self.sourced_records))
+        return tuple(sorted((s for s in self.case.sources if s.id in ids), key=lambda s: s.id))
+
+
+# --------------------------------------------------------------------------
+# The registry: each measure is a function registered with its definition
+
+
+@attrs.frozen
+class _Out:
+    value: FactValue
+    sources: tuple[str, ...] = ()
+
+
+_Item = tuple[dict[str, FactValue], tuple[str, ...]]
+
+
+@attrs.frozen
+class _Scalar:
+    fact: FactDef
+    compute: Callable[[_Context], _Out]
+    late: bool  # computed after the disputes are known
+
+
+@attrs.frozen
+class _Collection:
+    coll: CollectionDef
+    compute: Callable[[_Context], list[_Item]]
+
+
+_SCALARS: list[_Scalar] = []
+_COLLECTIONS: list[_Collection] = []
+
+_F = TypeVar("_F", bound=Callable[[_Context], _Out])
+_G = TypeVar("_G", bound=Callable[[_Context], list[_Item]])
+
+
+def _scalar(
+    name: str,
+    type: FactType,
+    description: str,
+    *,
+    values: tuple[str, ...] = (),
+    unit: str | None = None,
+    changeable: bool = False,
+    late: bool = False,
+) -> Callable[[_F], _F]:
+    fact = FactDef(
+        name=name,
+        type=type,
+        description=description,
+        values=values,
+        unit=unit,
+        changeable=changeable,
+    )
+
+    def register(compute: _F) -> _F:
+        _SCALARS.append(_Scalar(fact, compute, late))
+        return compute
+
+    return register
+
+
+def _collection(name: str, description: str, *items: FactDef) -> Callable[[_G], _G]:
+    coll = CollectionDef(name=name, description=description, items=items)
+
+    def register(compute: _G) -> _G:
+        _COLLECTIONS.append(_Collection(coll, compute))
+        return compute
+
+    return register
+
+
+def _attr(
+    name: str,
+    type: FactType,
+    description: str,
+    *,
+    values: tuple[str, ...] = (),
+    unit: str | None = None,
+    changeable: bool = False,
+) -> FactDef:
+    return FactDef(
+        name=name,
+        type=type,
+        description=description,
+        values=values,
+        unit=unit,
+        changeable=changeable,
+    )
+
+
+_INT, _NUM, _BOOL, _STR = FactType.INTEGER, FactType.NUMBER, FactType.BOOLEAN, FactType.STRING
+_DATE, _ENUM, _LIST = FactType.DATE, FactType.ENUM, FactType.LIST
+
+# --------------------------------------------------------------------------
+# partnership.*
+
+
+@_scalar(
+    "partnership.stage",
+    _ENUM,
+    "How far the partnership got: `ended` when an `ended` milestone is recorded; else `active` "
+    "when there is an MoU or agreement and at least one implemented or partial field or an "
+    "activity after the agreement date; else `mou` with an MoU or agreement; else `loi` with a "
+    "letter of intent; else `exploring`.",
+    values=STAGES,
+)
+def _stage(ctx: _Context) -> _Out:
+    ended = ctx.records(MilestoneType.ENDED)
+    if ended:
+        return _Out("ended", _ids(ended))
+    signing = ctx.records(MilestoneType.MOU, MilestoneType.AGREEMENT)
+    if signing:
+        working = [
+            f for f in ctx.fields if f.status in (FieldStatus.IMPLEMENTED, FieldStatus.PARTIAL)
+        ]
+        later = [a for a in ctx.activities if _after(a.date, ctx.signed)]
+        if working or later:
+            return _Out("active", _ids(signing, working, later))
+        return _Out("mou", _ids(signing))
+    loi = ctx.records(MilestoneType.LOI)
+    if loi:
+        return _Out("loi", _ids(loi))
+    return _Out("exploring")
+
+
+@_scalar(
+    "partnership.kind",
+    _ENUM,
+    "The kind of partnership the case records.",
+    values=_enum_values(CaseKind),
+)
+def _kind(ctx: _Context) -> _Out:
+    return _Out(str(ctx.case.kind))
+
+
+@_scalar("partnership.partners", _INT, "The number of partners (cities, provinces).")
+def _partners(ctx: _Context) -> _Out:
+    return _Out(len(ctx.case.partners))
+
+
+@_scalar(
+    "partnership.signed",
+    _DATE,
+    "The agreement date: the earliest date of an `mou` or `agreement` milestone.",
+)
+def _signed(ctx: _Context) -> _Out:
+    return _Out(*ctx.signing)
+
+
+@_scalar("partnership.ended", _BOOL, "An `ended` milestone is recorded.")
+def _ended(ctx: _Context) -> _Out:
+    ended = ctx.records(MilestoneType.ENDED)
+    return _Out(bool(ended), _ids(ended))
+
+
+@_scalar("partnership.end_date", _DATE, "The date of the `ended` milestone.")
+def _end_date(ctx: _Context) -> _Out:
+    return _Out(*ctx.milestone_date(MilestoneType.ENDED))
+
+
+@_scalar(
+    "partnership.suspended",
+    _BOOL,
+    "A `suspended` milestone is recorded with no `mou`, `agreement` or `renewal` after the "
+    "latest one.",
+)
+def _suspended(ctx: _Context) -> _Out:
+    suspensions = ctx.records(MilestoneType.SUSPENDED)
+    if not suspensions:
+        return _Out(False)
+    last = suspensions[-1]
+    resumed = [
+        m
+        for m in ctx.records(MilestoneType.MOU, MilestoneType.AGREEMENT, MilestoneType.RENEWAL)
+        if _after(m.date, last.date)
+    ]
+    return _Out(not resumed, _ids([last], resumed))
+
+
+@_scalar(
+    "partnership.months_active",
+    _INT,
+    "Months from the agreement date to the end date, or to the reference date when the "
+    "partnership has not ended.",
+    unit="months",
+)
+def _months_active(ctx: _Context) -> _Out:
+    signed, signed_ids = ctx.signing
+    stop, _basis, stop_ids = ctx.as_of
+    end, end_ids = ctx.milestone_date(MilestoneType.ENDED)
+    if end is not None:
+        stop, stop_ids = end, end_ids
+    if signed is None or stop is None:
+        return _Out(None)
+    return _Out(_months(signed, stop), tuple(sorted({*signed_ids, *stop_ids})))
+
+
+@_scalar(
+    "partnership.years_active",
+    _NUM,
+    "`partnership.months_active` divided by 12, rounded to two decimals.",
+    unit="years",
+)
+def _years_active(ctx: _Context) -> _Out:
+    months = _months_active(ctx)
+    if not isinstance(months.value, int):
+        return _Out(None)
+    return _Out(round(months.value / 12, 2), months.sources)
+
+
+@_scalar("partnership.renewals", _INT, "The number of distinct dates of `renewal` milestones.")
+def _renewals(ctx: _Context) -> _Out:
+    renewals = ctx.records(MilestoneType.RENEWAL)
+    return _Out(len({m.date for m in renewals}), _ids(renewals))
+
+
+@_scalar(
+    "partnership.as_of",
+    _DATE,
+    "The reference date durations are measured to: the case's `as_of`, else the end date, else "
+    "the latest date recorded in the case.",
+)
+def _as_of(ctx: _Context) -> _Out:
+    date, _basis, ids = ctx.as_of
+    return _Out(date, ids)
+
+
+@_scalar(
+    "partnership.as_of_basis",
+    _ENUM,
+    "Where the reference date comes from: `given` (the case's `as_of`), `ended`, `latest_record`, "
+    "or `none` when the case records no date at all.",
+    values=("given", "ended", "latest_record", "none"),
+)
+def _as_of_basis(ctx: _Context) -> _Out:
+    return _Out(ctx.as_of[1])
+
+
+# --------------------------------------------------------------------------
+# milestones.*
+
+_MILESTONE_DATES = (
+    (MilestoneType.LOI, "the letter of intent"),
+    (MilestoneType.COUNCIL_APPROVAL, "the (first) council approval"),
+    (MilestoneType.CENTRAL_APPROVAL, "the (first) central-government approval"),
+    (MilestoneType.MOU, "the memorandum of understanding"),
+    (MilestoneType.AGREEMENT, "the agreement"),
+    (MilestoneType.ACTION_PLAN, "the (first) action plan"),
+)
+
+
+def _milestone_measure(kind: MilestoneType, what: str) -> None:
+    extra = " (records with dates that cannot be the same day are a dispute; the earliest is used)"
+    description = f"The date of {what}" + (extra if kind in SINGLE_MILESTONES else "") + "."
+
+    @_scalar(f"milestones.{kind}", _DATE, description)
+    def compute(ctx: _Context) -> _Out:
+        return _Out(*ctx.milestone_date(kind))
+
+
+for _milestone in _MILESTONE_DATES:
+    _milestone_measure(*_milestone)
+
+
+@_scalar("milestones.visits", _INT, "The number of `visit` milestones.")
+def _visits(ctx: _Context) -> _Out:
+    visits = ctx.records(MilestoneType.VISIT)
+    return _Out(len(visits), _ids(visits))
+
+
+# --------------------------------------------------------------------------
+# fields.*
+
+
+@_scalar("fields.agreed", _INT, "The number of agreed fields of cooperation.")
+def _fields_agreed(ctx: _Context) -> _Out:
+    return _Out(len(ctx.fields), _ids(ctx.fields))
+
+
+def _status_measure(status: FieldStatus) -> None:
+    @_scalar(
+        f"fields.{status}",
+        _INT,
+        f"The number of agreed fields with the status `{status}`.",
+        changeable=True,
+    )
+    def compute(ctx: _Context) -> _Out:
+        matching = [f for f in ctx.fields if f.status is status]
+        return _Out(len(matching), _ids(matching))
+
+
+for _status in FieldStatus:
+    _status_measure(_status)
+
+
+@_scalar(
+    "fields.implementation_ratio",
+    _NUM,
+    "`fields.implemented` divided by `fields.agreed`; null when no field is agreed.",
+    changeable=True,
+)
+def _implementation_ratio(ctx: _Context) -> _Out:
+    if not ctx.fields:
+        return _Out(None)
+    implemented = sum(f.status is FieldStatus.IMPLEMENTED for f in ctx.fields)
+    return _Out(implemented / len(ctx.fields), _ids(ctx.fields))
+
+
+# --------------------------------------------------------------------------
+# activities.*
+
+
+@_scalar("activities.count", _INT, "The number of recorded activities.")
+def _activities_count(ctx: _Context) -> _Out:
+    return _Out(len(ctx.activities), _ids(ctx.activities))
+
+
+@_scalar("activities.after_agreement", _INT, "The number of activities after the agreement date.")
+def _activities_after(ctx: _Context) -> _Out:
+    later = [a for a in ctx.activities if _after(a.date, ctx.signed)]
+    return _Out(len(later), _ids(later))
+
+
+@_scalar("activities.first_date", _DATE, "The date of the earliest recorded activity.")
+def _first_activity(ctx: _Context) -> _Out:
+    if not ctx.activities:
+        return _Out(None)
+    first = ctx.activities[0].date
+    return _Out(first, _ids(a for a in ctx.activities if a.date == first))
+
+
+@_scalar("activities.last_date", _DATE, "The date of the latest recorded activity.")
+def _last_activity(ctx: _Context) -> _Out:
+    if not ctx.activities:
+        return _Out(None)
+    last = ctx.activities[-1].date
+    return _Out(last, _ids(a for a in ctx.activities if a.date == last))
+
+
+@_scalar(
+    "activities.months_since_last",
+    _INT,
+    "Months from the latest recorded activity to the reference date; null with no activity.",
+    unit="months",
+)
+def _months_since_last(ctx: _Context) -> _Out:
+    last = _last_activity(ctx)
+    as_of, _basis, as_of_ids = ctx.as_of
+    if not isinstance(last.value, PartialDate) or as_of is None:
+        return _Out(None)
+    return _Out(_months(last.value, as_of), tuple(sorted({*last.sources, *as_of_ids})))
+
+
+# --------------------------------------------------------------------------
+# reciprocity.*, sectors.*
+
+
+def _initiating(ctx: _Context) -> list[Activity]:
+    return [a for a in ctx.activities if a.initiated_by is not None]
+
+
+@_scalar(
+    "reciprocity.initiators",
+    _INT,
+    "The number of partners that initiated at least one recorded activity.",
+)
+def _initiators(ctx: _Context) -> _Out:
+    initiating = _initiating(ctx)
+    return _Out(len({a.initiated_by for a in initiating}), _ids(initiating))
+
+
+@_scalar(
+    "reciprocity.mutual",
+    _BOOL,
+    "At least two partners each initiated an activity; null when no activity records who "
+    "initiated it.",
+)
+def _mutual(ctx: _Context) -> _Out:
+    initiating = _initiating(ctx)
+    if not initiating:
+        return _Out(None)
+    return _Out(len({a.initiated_by for a in initiating}) >= 2, _ids(initiating))
+
+
+@_scalar(
+    "sectors.participating",
+    _LIST,
+    "The sectors that took part in at least one recorded activity.",
+    values=_enum_values(Sector),
+)
+def _sectors(ctx: _Context) -> _Out:
+    taking_part = [a for a in ctx.activities if a.participants]
+    sectors = (str(p) for a in taking_part for p in a.participants)
+    return _Out(_in_enum_order(sectors, Sector), _ids(taking_part))
+
+
+@_scalar("sectors.count", _INT, "The number of sectors in `sectors.participating`.")
+def _sectors_count(ctx: _Context) -> _Out:
+    sectors = _sectors(ctx)
+    assert isinstance(sectors.value, tuple)
+    return _Out(len(sectors.value), sectors.sources)
+
+
+# --------------------------------------------------------------------------
+# leadership.*
+
+
+@_scalar(
+    "leadership.changes",
+    _INT,
+    "The number of leadership changes during the partnership (after the agreement date and, "
+    "when it ended, before the end date).",
+)
+def _changes(ctx: _Context) -> _Out:
+    return _Out(len(ctx.changes_during), _ids(ctx.changes_during))
+
+
+@_scalar(
+    "leadership.changes_without_continuity",
+    _INT,
+    "The number of leadership changes during the partnership whose successor is not recorded "
+    "as continuing it (continuity false or unknown).",
+    changeable=True,
+)
+def _without_continuity(ctx: _Context) -> _Out:
+    broken = [c for c in ctx.changes_during if c.continuity is not True]
+    return _Out(len(broken), _ids(broken))
+
+
+@_scalar(
+    "leadership.months_to_first_change",
+    _INT,
+    "Months from the agreement date to the first leadership change during the partnership.",
+    unit="months",
+)
+def _months_to_first_change(ctx: _Context) -> _Out:
+    signed, signed_ids = ctx.signing
+    if signed is None or not ctx.changes_during:
+        return _Out(None)
+    first = ctx.changes_during[0]
+    return _Out(_months(signed, first.date), tuple(sorted({*signed_ids, *first.sources})))
+
+
+@_scalar(
+    "leadership.activity_after_change",
+    _BOOL,
+    "An activity is recorded after the first leadership change during the partnership "
+    "(the partnership outlived its first leadership); null when there was no such change.",
+)
+def _activity_after_change(ctx: _Context) -> _Out:
+    if not ctx.changes_during:
+        return _Out(None)
+    later = [a for a in ctx.activities if ctx.after_first_change(a)]
+    return _Out(bool(later), _ids([ctx.changes_during[0]], later))
+
+
+# --------------------------------------------------------------------------
+# budget.*
+
+
+def _lines_by_partner(ctx: _Context) -> dict[str, list[BudgetLine]]:
+    out: dict[str, list[BudgetLine]] = {p.id: [] for p in ctx.case.partners}
+    for line in ctx.budget:
+        out.setdefault(line.partner, []).append(line)
+    return out
+
+
+@_scalar("budget.lines", _INT, "The number of recorded budget lines.")
+def _budget_lines(ctx: _Context) -> _Out:
+    return _Out(len(ctx.budget), _ids(ctx.budget))
+
+
+@_scalar(
+    "budget.earmarked_partners",
+    _INT,
+    "The number of partners with at least one budget line earmarked for the partnership.",
+    changeable=True,
+)
+def _earmarked_partners(ctx: _Context) -> _Out:
+    earmarked = [line for line in ctx.budget if line.earmarked]
+    return _Out(len({line.partner for line in earmarked}), _ids(earmarked))
+
+
+@_scalar(
+    "budget.all_earmarked",
+    _BOOL,
+    "Every partner has an earmarked budget line; false when some partner's recorded lines are "
+    "all unearmarked; null when that is not known for every partner.",
+    changeable=True,
+)
+def _all_earmarked(ctx: _Context) -> _Out:
+    by_partner = _lines_by_partner(ctx)
+    if all(any(line.earmarked for line in lines) for lines in by_partner.values()):
+        return _Out(True, _ids(ctx.budget))
+    lacking = [
+        lines for lines in by_partner.values() if lines and not any(x.earmarked for x in lines)
+    ]
+    if lacking:
+        return _Out(False, _ids(*lacking))
+    return _Out(None, _ids(ctx.budget))
+
+
+@_scalar(
+    "budget.inadequate_partners",
+    _INT,
+    "The number of partners with a budget line recorded as inadequate.",
+    changeable=True,
+)
+def _inadequate_partners(ctx: _Context) -> _Out:
+    inadequate = [line for line in ctx.budget if line.adequate is False]
+    return _Out(len({line.partner for line in inadequate}), _ids(inadequate))
+
+
+# --------------------------------------------------------------------------
+# institutions.*
+
+_ANCHOR_TEXT = ", ".join(str(k) for k in InstitutionKind if k in ANCHOR_KINDS)
+
+
+def _anchors(ctx: _Context) -> list[Institution]:
+    return [i for i in ctx.institutions if i.kind in ANCHOR_KINDS]
+
+
+@_scalar(
+    "institutions.anchors",
+    _INT,
+    "The number of anchor institutions carrying the partnership beside city hall "
+    f"({_ANCHOR_TEXT}).",
+)
+def _anchor_count(ctx: _Context) -> _Out:
+    anchors = _anchors(ctx)
+    return _Out(len(anchors), _ids(anchors))
+
+
+@_scalar(
+    "institutions.anchor_sides",
+    _INT,
+    "The number of partners with at least one anchor institution.",
+)
+def _anchor_sides(ctx: _Context) -> _Out:
+    anchors = [i for i in _anchors(ctx) if i.partner is not None]
+    return _Out(len({i.partner for i in anchors}), _ids(anchors))
+
+
+@_scalar(
+    "institutions.anchor_kinds",
+    _LIST,
+    "The kinds of the anchor institutions.",
+    values=tuple(str(k) for k in InstitutionKind if k in ANCHOR_KINDS),
+)
+def _anchor_kinds(ctx: _Context) -> _Out:
+    anchors = _anchors(ctx)
+    return _Out(_in_enum_order((str(i.kind) for i in anchors), InstitutionKind), _ids(anchors))
+
+
+# --------------------------------------------------------------------------
+# distance.*
+
+
+@_scalar(
+    "distance.great_circle_km",
+    _NUM,
+    "The WGS-84 geodesic distance between the partners' locations (the largest pairwise "
+    "distance when there are more than two), rounded to 0.1 km. A recorded great-circle figure "
+    "that agrees with it lends it its sources.",
+    unit="km",
+)
+def _great_circle(ctx: _Context) -> _Out:
+    recorded = ctx.case.distance
+    agreeing = recorded is not None and recorded.method is DistanceMethod.GREAT_CIRCLE
+    if recorded is not None and agreeing and not ctx.distance_disputed:
+        return _Out(ctx.great_circle_km, _ids([recorded]))
+    return _Out(ctx.great_circle_km)
+
+
+@_scalar(
+    "distance.reported_km",
+    _NUM,
+    "The distance the case records with the method `reported` or `route`.",
+    unit="km",
+)
+def _reported_km(ctx: _Context) -> _Out:
+    recorded = ctx.case.distance
+    if recorded is None or recorded.method is DistanceMethod.GREAT_CIRCLE:
+        return _Out(None)
+    return _Out(recorded.km, _ids([recorded]))
+
+
+@_scalar(
+    "distance.reported_method",
+    _ENUM,
+    "The method of `distance.reported_km`.",
+    values=(str(DistanceMethod.REPORTED), str(DistanceMethod.ROUTE)),
+)
+def _reported_method(ctx: _Context) -> _Out:
+    recorded = ctx.case.distance
+    if recorded is None or recorded.method is DistanceMethod.GREAT_CIRCLE:
+        return _Out(None)
+    return _Out(str(recorded.method), _ids([recorded]))
+
+
+@_scalar(
+    "distance.disputed",
+    _BOOL,
+    "The distance the case records (by any method) differs from the great-circle distance by "
+    f"more than {DISTANCE_TOLERANCE:.0%}; the disagreement is listed as a dispute.",
+)
+def _distance_disputed(ctx: _Context) -> _Out:
+    recorded = ctx.case.distance
+    return _Out(ctx.distance_disputed, _ids([recorded]) if recorded else ())
+
+
+# --------------------------------------------------------------------------
+# assessments.*
+
+_FACTOR_TEXT = {
+    "shared_values": "shared values and goals",
+    "community_participation": "community participation and commitment",
+    "long_term_vision": "long-term vision and sustainability",
+    "institutional_support": "institutional support and resources",
+}
+
+
+def _assessment_measure(factor: str, text: str) -> None:
+    @_scalar(
+        f"assessments.{factor}",
+        _ENUM,
+        f"The analyst's rating of the success factor {text}; null when not rated.",
+        values=_enum_values(Rating),
+        changeable=True,
+    )
+    def compute(ctx: _Context) -> _Out:
+        assessment = getattr(ctx.case.assessments, factor)
+        if assessment is None:
+            return _Out(None)
+        return _Out(str(assessment.rating), _ids([assessment]))
+
+
+for _factor in _FACTOR_TEXT.items():
+    _assessment_measure(*_factor)
+
+
+# --------------------------------------------------------------------------
+# evidence.*
+
+
+@_scalar("evidence.sources", _INT, "The number of distinct sources cited anywhere in the case.")
+def _evidence_sources(ctx: _Context) -> _Out:
+    return _Out(len(ctx.cited), tuple(s.id for s in ctx.cited))
+
+
+@_scalar(
+    "evidence.high_reliability",
+    _INT,
+    "The number of cited sources with reliability `H`.",
+)
+def _evidence_high(ctx: _Context) -> _Out:
+    high = [s.id for s in ctx.cited if s.reliability is Reliability.HIGH]
+    return _Out(len(high), tuple(high))
+
+
+@_scalar("evidence.official", _INT, "The number of cited sources of kind `official`.")
+def _evidence_official(ctx: _Context) -> _Out:
+    official = [s.id for s in ctx.cited if s.kind is SourceKind.OFFICIAL]
+    return _Out(len(official), tuple(official))
+
+
+@_scalar(
+    "evidence.kinds",
+    _LIST,
+    "The kinds of the cited sources.",
+    values=_enum_values(SourceKind),
+)
+def _evidence_kinds(ctx: _Context) -> _Out:
+    kinds = _in_enum_order((str(s.kind) for s in ctx.cited), SourceKind)
+    return _Out(kinds, tuple(s.id for s in ctx.cited))
+
+
+@_scalar(
+    "evidence.unsourced_records",
+    _INT,
+    "The number of records (milestones, fields, activities, leadership changes, budget lines, "
+    "institutions, claims, the distance, assessments) that cite no source.",
+)
+def _unsourced(ctx: _Context) -> _Out:
+    return _Out(sum(not record.sources for record in ctx.sourced_records))
+
+
+# --------------------------------------------------------------------------
+# disputes.* (computed after the disputes are known)
+
+
+@_scalar(
+    "disputes.count", _INT, "The number of disputes: facts about which sources disagree.", late=True
+)
+def _disputes_count(ctx: _Context) -> _Out:
+    return _Out(len(ctx.disputes), _dispute_sources(ctx.disputes))
+
+
+@_scalar("disputes.facts", _LIST, "The names of the disputed facts.", late=True)
+def _disputes_facts(ctx: _Context) -> _Out:
+    return _Out(tuple(sorted({d.fact for d in ctx.disputes})), _dispute_sources(ctx.disputes))
+
+
+def _dispute_sources(disputes: Iterable[Dispute]) -> tuple[str, ...]:
+    return tuple(sorted({sid for d in disputes for alt in d.alternatives for sid in alt.sources}))
+
+
+# --------------------------------------------------------------------------
+# Collections
+
+
+@_collection(
+    "partners",
+    "The partners. A partner's id is the attribute `code`; other items refer to partners by it.",
+    _attr("code", _STR, "The partner's id in the case file."),
+    _attr("name", _STR, "The partner's name."),
+    _attr("country", _STR, "ISO 3166-1 alpha-2 country code."),
+    _attr("population", _INT, "The population, when recorded."),
+    _attr("lat", _NUM, "WGS-84 latitude.", unit="degrees"),
+    _attr("lon", _NUM, "WGS-84 longitude.", unit="degrees"),
+)
+def _partner_items(ctx: _Context) -> list[_Item]:
+    return [
+        (
+            {
+                "code": p.id,
+                "name": p.name,
+                "country": p.country,
+                "population": p.population,
+                "lat": p.location.lat,
+                "lon": p.location.lon,
+            },
+            (),
+        )
+        for p in sorted(ctx.case.partners, key=lambda p: p.id)
+    ]
+
+
+@_collection(
+    "milestones",
+    "Dated documents and events, each record as the case gives it (disputed dates appear once "
+    "per record).",
+    _attr("type", _ENUM, "The kind of milestone.", values=_enum_values(MilestoneType)),
+    _attr("date", _DATE, "The date, with its precision."),
+    _attr("party", _STR, "The partner code of the party the milestone belongs to, when recorded."),
+)
+def _milestone_items(ctx: _Context) -> list[_Item]:
+    return [
+        ({"type": str(m.type), "date": m.date, "party": m.party}, _ids([m])) for m in ctx.milestones
+    ]
+
+
+@_collection(
+    "fields",
+    "The agreed fields of cooperation.",
+    _attr("name", _STR, "The field's name."),
+    _attr(
+        "status",
+        _ENUM,
+        "How far the field was carried out.",
+        values=_enum_values(FieldStatus),
+        changeable=True,
+    ),
+    _attr(
+        "activity_count",
+        _INT,
+        "At least this many activities were carried out in the field: the larger of the number "
+        "of `activities` naming it and the number of activities listed on the field itself.",
+    ),
+)
+def _field_items(ctx: _Context) -> list[_Item]:
+    out: list[_Item] = []
+    for f in ctx.fields:
+        named = sum(a.field == f.name for a in ctx.activities)
+        item: dict[str, FactValue] = {
+            "name": f.name,
+            "status": str(f.status),
+            "activity_count": max(named, len(f.activities)),
+        }
+        out.append((item, _ids([f])))
+    return out
+
+
+@_collection(
+    "activities",
+    "Recorded activities, sorted by date.",
+    _attr("date", _DATE, "The date, with its precision."),
+    _attr("kind", _ENUM, "The kind of activity.", values=_enum_values(ActivityKind)),
+    _attr("field", _STR, "The name of the field of cooperation, when recorded."),
+    _attr("description", _STR, "What happened, when recorded."),
+    _attr("initiated_by", _STR, "The partner code of the initiating partner, when recorded."),
+    _attr("participants", _LIST, "The sectors that took part.", values=_enum_values(Sector)),
+    _attr(
+        "after_agreement",
+        _BOOL,
+        "The activity is after the agreement date; null when there is no agreement date.",
+    ),
+    _attr(
+        "after_leadership_change",
+        _BOOL,
+        "The activity is after the first leadership change during the partnership; null when "
+        "there was no such change.",
+    ),
+)
+def _activity_items(ctx: _Context) -> list[_Item]:
+    out: list[_Item] = []
+    for a in ctx.activities:
+        item: dict[str, FactValue] = {
+            "date": a.date,
+            "kind": str(a.kind),
+            "field": a.field,
+            "description": a.description,
+            "initiated_by": a.initiated_by,
+            "participants": _in_enum_order((str(p) for p in a.participants), Sector),
+            "after_agreement": _after(a.date, ctx.signed),
+            "after_leadership_change": ctx.after_first_change(a),
+        }
+        out.append((item, _ids([a])))
+    return out
+
+
+@_collection(
+    "leadership_changes",
+    "Changes of office holder on either side, sorted by date.",
+    _attr("partner", _STR, "The partner code of the side whose office changed hands."),
+    _attr("office", _STR, "The office, such as `mayor`."),
+    _attr("date", _DATE, "The date of the change."),
+    _attr("outgoing", _STR, "The outgoing office holder, when recorded."),
+    _attr("incoming", _STR, "The incoming office holder, when recorded."),
+    _attr(
+        "during_partnership",
+        _BOOL,
+        "After the agreement date and, when the partnership ended, before the end date; null "
+        "when there is no agreement date.",
+    ),
+    _attr(
+        "continuity",
+        _BOOL,
+        "The successor kept the partnership going; null when nobody reported it.",
+        changeable=True,
+    ),
+    _attr(
+        "months_after_agreement",
+        _INT,
+        "Months from the agreement date to the change (negative before it); null when there is "
+        "no agreement date.",
+        unit="months",
+    ),
+)
+def _change_items(ctx: _Context) -> list[_Item]:
+    out: list[_Item] = []
+    signed = ctx.signed
+    for c in ctx.changes:
+        item: dict[str, FactValue] = {
+            "partner": c.partner,
+            "office": c.office,
+            "date": c.date,
+            "outgoing": c.outgoing,
+            "incoming": c.incoming,
+            "during_partnership": ctx.during(c),
+            "continuity": c.continuity,
+            "months_after_agreement": None if signed is None else _months(signed, c.date),
+        }
+        out.append((item, _ids([c])))
+    return out
+
+
+@_collection(
+    "budget",
+    "Budget lines for the partnership, sorted by partner and year.",
+    _attr("partner", _STR, "The partner code of the side the line belongs to."),
+    _attr("year", _INT, "The budget year, when recorded."),
+    _attr("amount", _NUM, "The amount, when recorded (in `currency`)."),
+    _attr("currency", _STR, "ISO 4217 currency code, when recorded."),
+    _attr("earmarked", _BOOL, "The line is earmarked for this partnership.", changeable=True),
+    _attr(
+        "adequate",
+        _BOOL,
+        "The line was judged adequate; null when nobody judged it.",
+        changeable=True,
+    ),
+)
+def _budget_items(ctx: _Context) -> list[_Item]:
+    return [
+        (
+            {
+                "partner": b.partner,
+                "year": b.year,
+                "amount": b.amount,
+                "currency": b.currency,
+                "earmarked": b.earmarked,
+                "adequate": b.adequate,
+            },
+            _ids([b]),
+        )
+        for b in ctx.budget
+    ]
+
+
+@_collection(
+    "institutions",
+    "Institutions that carry the partnership, sorted by name.",
+    _attr("name", _STR, "The institution's name."),
+    _attr("kind", _ENUM, "The kind of institution.", values=_enum_values(InstitutionKind)),
+    _attr("partner", _STR, "The partner code of the side it belongs to, when recorded."),
+    _attr("anchor", _BOOL, f"An anchor institution beside city hall ({_ANCHOR_TEXT})."),
+)
+def _institution_items(ctx: _Context) -> list[_Item]:
+    return [
+        (
+            {
+                "name": i.name,
+                "kind": str(i.kind),
+                "partner": i.partner,
+                "anchor": i.kind in ANCHOR_KINDS,
+            },
+            _ids([i]),
+        )
+        for i in ctx.institutions
+    ]
+
+
+# --------------------------------------------------------------------------
+# The schema
+
+FACT_SCHEMA = FactSchema(
+    scalars=tuple(s.fact for s in _SCALARS),
+    collections=tuple(c.coll for c in _COLLECTIONS),
+)
+"""Every scalar fact and collection a rule can use (documented in ``docs/facts.md``)."""
+
+_BY_NAME: Mapping[str, FactDef] = types.MappingProxyType({f.name: f for f in FACT_SCHEMA.scalars})
+_LATE = frozenset(s.fact.name for s in _SCALARS if s.late)
+
+
+def schema_document() -> dict[str, object]:
+    """The fact schema as JSON-able data (``sistereval schema facts``)."""
+    body = FACT_SCHEMA.to_dict()
+    for entry, fact in zip(_dicts(body["scalars"]), FACT_SCHEMA.scalars, strict=True):
+        if fact.changeable:
+            entry["changeable"] = True
+    for entry, coll in zip(_dicts(body["collections"]), FACT_SCHEMA.collections, strict=True):
+        for item_entry, item in zip(_dicts(entry["items"]), coll.items, strict=True):
+            if item.changeable:
+                item_entry["changeable"] = True
+    return {"format": SCHEMA_FORMAT, **body}
+
+
+def _dicts(value: object) -> list[dict[str, object]]:
+    assert isinstance(value, list)
+    return value
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _type_cell(fact: FactDef) -> str:
+    text = f"`{fact.type}`"
+    if fact.values:
+        text += ": " + ", ".join(f"`{v}`" for v in fact.values)
+    if fact.unit:
+        text += f" ({fact.unit})"
+    return text
+
+
+def schema_markdown() -> str:
+    """``docs/facts.md``: the fact schema and its conventions as Markdown."""
+    lines = [
+        "# Facts",
+        "",
+        "<!-- Generated by sistereval.facts.schema_markdown(); do not edit by hand.",
+        "     Regenerate with: python -m sistereval.facts > docs/facts.md -->",
+        "",
+        "These are the facts a rule can use. `sistereval.facts.derive(case)` computes them from a",
+        "case file; rule conditions are type-checked against this list (`sistereval schema facts`",
+        "prints it as JSON). Scalar facts have dotted names (`fields.implemented`); collections",
+        "(`activities`) are quantified over, and their items' attributes have plain names",
+        '(`any(activities, kind == "visit")`).',
+        "",
+        "## Conventions",
+        "",
+        CONVENTIONS.rstrip("\n"),
+        "",
+        "## Scalar facts",
+    ]
+    topics: dict[str, list[FactDef]] = {}
+    for fact in FACT_SCHEMA.scalars:
+        topics.setdefault(fact.name.split(".", 1)[0], []).append(fact)
+    for topic, facts in topics.items():
+        lines += [
+            "",
+            f"### {topic}",
+            "",
+            "| Fact | Type | Changeable | Description |",
+            "|---|---|---|---|",
+        ]
+        for fact in facts:
+            changeable = "yes" if fact.changeable else ""
+            lines.append(
+                f"| `{fact.name}` | {_type_cell(fact)} | {changeable} | {_cell(fact.description)} |"
+            )
+    lines += ["", "## Collections"]
+    for coll in FACT_SCHEMA.collections:
+        lines += [
+            "",
+            f"### {coll.name}",
+            "",
+            _cell(coll.description),
+            "",
+            "| Attribute | Type | Changeable | Description |",
+            "|---|---|---|---|",
+        ]
+        for item in coll.items:
+            changeable = "yes" if item.changeable else ""
+            lines.append(
+                f"| `{item.name}` | {_type_cell(item)} | {changeable} | {_cell(item.description)} |"
+            )
+    return "\n".join(lines) + "\n"
+
+
+# --------------------------------------------------------------------------
+# Claims
+
+
+def _claim_type_problem(fact: FactDef, value: object) -> tuple[str, str | None] | None:
+    """Why ``value`` cannot be a value of ``fact`` (message, hint), or ``None``."""
+    kind = fact.type
+    if kind is FactType.INTEGER and (isinstance(value, bool) or not isinstance(value, int)):
+        return f"{fact.name!r} is an integer, not {value!r}", None
+    if kind is FactType.NUMBER and not _is_number(value):
+        return f"{fact.name!r} is a number, not {value!r}", None
+    if kind is FactType.BOOLEAN and not isinstance(value, bool):
+        return f"{fact.name!r} is true or false, not {value!r}", None
+    if kind is FactType.STRING and not isinstance(value, str):
+        return f"{fact.name!r} is a string, not {value!r}", None
+    if kind is FactType.ENUM and value not in fact.values:
+        hint = "one of " + ", ".join(repr(v) for v in fact.values)
+        return f"{value!r} is not a value of {fact.name!r}", hint
+    if kind is FactType.DATE:
+        if isinstance(value, bool | float):
+            return f"{fact.name!r} is a date, not {value!r}", None
+        try:
+            PartialDate.parse(value)
+        except ValueError as exc:
+            return str(exc), None
+    return None
+
+
+def claim_problems(case: Case) -> list[tuple[str, str, str, str | None]]:
+    """Problems with the case's ``claims`` as ``(path, code, message, suggestion)``.
+
+    The same shape as :func:`sistereval.model.reference_problems`, so a case
+    loader can locate them in the file.  Codes: ``unknown-fact`` (with a
+    did-you-mean), ``claim-unsupported`` (a list or ``disputes.*`` fact) and
+    ``claim-type`` (a value the fact cannot take).
+    """
+    out: list[tuple[str, str, str, str | None]] = []
+    names = [fact.name for fact in FACT_SCHEMA.scalars]
+    for i, claim in enumerate(case.claims):
+        fact = _BY_NAME.get(claim.fact)
+        if fact is None:
+            out.append(
+                (
+                    f"claims[{i}].fact",
+                    "unknown-fact",
+                    f"unknown fact {claim.fact!r}",
+                    did_you_mean(claim.fact, names),
+                )
+            )
+        elif fact.type is FactType.LIST or fact.name in _LATE:
+            out.append(
+                (
+                    f"claims[{i}].fact",
+                    "claim-unsupported",
+                    f"the fact {claim.fact!r} cannot be claimed",
+                    None,
+                )
+            )
+        else:
+            problem = _claim_type_problem(fact, claim.value)
+            if problem is not None:
+                out.append((f"claims[{i}].value", "claim-type", problem[0], problem[1]))
+    return out
+
+
+def _claim_value(fact: FactDef, value: object) -> FactValue:
+    if fact.type is FactType.DATE:
+        return PartialDate.parse(value)
+    assert isinstance(value, bool | int | float | str)
+    return value
+
+
+@attrs.define
+class _Draft:
+    """A dispute being assembled: the chosen value and every alternative."""
+
+    fact: str
+    chosen: FactValue
+    alternatives: list[tuple[FactValue, set[str]]] = attrs.field(factory=list)
+    notes: list[str] = attrs.field(factory=list)
+
+    def add(self, value: FactValue, sources: Iterable[str]) -> None:
+        for known, ids in self.alternatives:
+            if _same(known, value):
+                ids.update(sources)
+                return
+        self.alternatives.append((value, set(sources)))
+
+    def build(self) -> Dispute | None:
+        if len(self.alternatives) < 2:
+            return None
+        alternatives = sorted(self.alternatives, key=lambda alt: _value_key(alt[0]))
+        return Dispute(
+            fact=self.fact,
+            chosen=self.chosen,
+            alternatives=tuple(
+                Alternative(value=v, sources=tuple(sorted(ids))) for v, ids in alternatives
+            ),
+            note=" ".join(self.notes),
+        )
+
+
+#: The fact that holds the date of each once-only milestone.
+MILESTONE_FACTS = {
+    MilestoneType.LOI: "milestones.loi",
+    MilestoneType.MOU: "milestones.mou",
+    MilestoneType.AGREEMENT: "milestones.agreement",
+    MilestoneType.ENDED: "partnership.end_date",
+}
+
+
+def _record_drafts(ctx: _Context, scalars: Mapping[str, FactValue]) -> dict[str, _Draft]:
+    """Disputes found in the records: milestone dates and the distance."""
+    drafts: dict[str, _Draft] = {}
+    for kind in sorted(SINGLE_MILESTONES, key=str):
+        records = ctx.records(kind)
+        dates = sorted({m.date for m in records})
+        if all(_overlap(a, b) for a, b in itertools.combinations(dates, 2)):
+            continue
+        fact = MILESTONE_FACTS[kind]
+        draft = drafts[fact] = _Draft(fact=fact, chosen=scalars[fact])
+        for date in dates:
+            draft.add(date, _ids(m for m in records if m.date == date))
+        shown = ", ".join(str(d) for d in dates)
+        draft.notes.append(
+            f"Records of the {kind} milestone give different dates ({shown}); the earliest is used."
+        )
+    recorded = ctx.case.distance
+    if recorded is not None and ctx.distance_disputed:
+        fact = "distance.great_circle_km"
+        draft = drafts[fact] = _Draft(fact=fact, chosen=ctx.great_circle_km)
+        draft.add(ctx.great_circle_km, ())
+        draft.add(recorded.km, recorded.sources)
+        draft.notes.append(
+            f"The {recorded.method} distance of {recorded.km:g} km differs from the great-circle "
+            f"distance of {ctx.great_circle_km:g} km by more than {DISTANCE_TOLERANCE:.0%}; "
+            "the great-circle distance is used."
+        )
+    return drafts
+
+
+# --------------------------------------------------------------------------
+# derive
+
+
+def derive(case: Case) -> Facts:
+    """Every fact of :data:`FACT_SCHEMA` for ``case``, with sources and disputes.
+
+    Raises :class:`~sistereval.errors.CaseError` when a claim names an unknown
+    fact or gives a value of the wrong type (see :func:`claim_problems`).
+    """
+    problems = claim_problems(case)
+    if problems:
+        raise CaseError(
+            Problem(code=code, message=message, location=Location(path=path), suggestion=hint)
+            for path, code, message, hint in problems
+        )
+    ctx = _Context(case)
+    scalars: dict[str, FactValue] = {}
+    sources: dict[str, set[str]] = {}
+    for measure in _SCALARS:
+        if not measure.late:
+            out = measure.compute(ctx)
+            scalars[measure.fact.name] = out.value
+            sources[measure.fact.name] = set(out.sources)
+
+    drafts = _record_drafts(ctx, scalars)
+    claims = sorted(
+        case.claims,
+        key=lambda c: (c.fact, _value_key(_claim_value(_BY_NAME[c.fact], c.value)), c.sources),
+    )
+    for claim in claims:
+        fact = _BY_NAME[claim.fact]
+        value = _claim_value(fact, claim.value)
+        derived = scalars[fact.name]
+        draft = drafts.get(fact.name)
+        if derived is not None and _agree(value, derived):
+            sources[fact.name].update(claim.sources)
+            if draft is not None:
+                draft.add(derived, claim.sources)
+            continue
+        if draft is None:
+            draft = drafts[fact.name] = _Draft(fact=fact.name, chosen=derived)
+            draft.add(derived, sources[fact.name])
+        draft.add(value, claim.sources)
+        shown = "unknown" if derived is None else _json(derived)
+        default = f"A claim of {_json(value)} differs from the value derived from the case"
+        draft.notes.append(claim.note or f"{default} ({shown}).")
+    ctx.disputes = tuple(
+        d for d in (draft.build() for _, draft in sorted(drafts.items())) if d is not None
+    )
+
+    for measure in _SCALARS:
+        if measure.late:
+            out = measure.compute(ctx)
+            scalars[measure.fact.name] = out.value
+            sources[measure.fact.name] = set(out.sources)
+
+    collections: dict[str, tuple[Mapping[str, FactValue], ...]] = {}
+    item_sources: dict[str, tuple[str, ...]] = {}
+    for coll in _COLLECTIONS:
+        items = coll.compute(ctx)
+        collections[coll.coll.name] = tuple(item for item, _ in items)
+        for i, (_, ids) in enumerate(items):
+            item_sources[f"{coll.coll.name}[{i}]"] = ids
+
+    ordered = {fact.name: scalars[fact.name] for fact in FACT_SCHEMA.scalars}
+    return Facts(
+        case_id=case.id,
+        scalars=ordered,
+        collections=collections,
+        sources={**{name: tuple(sorted(sources[name])) for name in ordered}, **item_sources},
+        disputes=ctx.disputes,
+        catalog={s.id: s for s in case.sources},
+    )

@@ -1,0 +1,539 @@
+"""The library's shared text layer: languages, labels, value formatting, suggestions.
+
+Every text sistereval shows a reader is in English (``en``) and Indonesian
+(``id``): :data:`LANGUAGES`.  This module holds what every phase shares: the
+labels of the terminal text, Markdown, HTML, explain and what-if
+(:data:`LABELS`), the names of offices, how a fact value is written for
+reading (:func:`format_value`), the tag of a finding (:func:`finding_tag`),
+and the did-you-mean suggestions of error messages.  It imports nothing of
+sistereval's, so every phase may use it.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Mapping
+from typing import Protocol
+
+__all__ = [
+    "COUNTERFACTUAL",
+    "DISPUTES",
+    "EXPLAIN",
+    "LABELS",
+    "LANGUAGES",
+    "OFFICES",
+    "REPORT",
+    "WHATIF",
+    "Tagged",
+    "closest",
+    "did_you_mean",
+    "finding_tag",
+    "format_value",
+    "office_name",
+    "one_of",
+    "suggest_value",
+    "texts",
+]
+
+#: The languages of every text sistereval writes for readers.
+LANGUAGES = ("en", "id")
+
+#: The labels every renderer shares (text, Markdown, HTML, explain, what-if).
+LABELS: Mapping[str, Mapping[str, str]] = {
+    "en": {
+        "verdict": "verdict",
+        "confidence": "confidence",
+        "case": "case",
+        "rules": "rules",
+        "deciding": "decided by",
+        "findings": "findings",
+        "facts": "facts",
+        "sources": "sources",
+        "factors": "success factors",
+        "obstacles": "obstacle groups",
+        "disputes": "disputes",
+        "not_fired": "rules that did not fire",
+        "none": "none",
+        "rule_source": "rule source",
+        "success": "success",
+        "partial": "partial",
+        "failure": "failure",
+        "not_assessable": "not assessable",
+        "chosen": "used",
+        "json_hint": "(why: sistereval explain CASE)",
+        "derived": "derived",
+        # kinds and severities of findings
+        "kind.strength": "strength",
+        "kind.obstacle": "obstacle",
+        "kind.risk": "risk",
+        "kind.compliance": "compliance",
+        "severity.low": "low",
+        "severity.medium": "medium",
+        "severity.high": "high",
+    },
+    "id": {
+        "verdict": "putusan",
+        "confidence": "tingkat keyakinan",
+        "case": "kasus",
+        "rules": "aturan",
+        "deciding": "diputuskan oleh",
+        "findings": "temuan",
+        "facts": "fakta",
+        "sources": "sumber",
+        "factors": "faktor keberhasilan",
+        "obstacles": "kelompok hambatan",
+        "disputes": "perbedaan sumber",
+        "not_fired": "aturan yang tidak terpenuhi",
+        "none": "tidak ada",
+        "rule_source": "sumber aturan",
+        "success": "berhasil",
+        "partial": "berhasil sebagian",
+        "failure": "gagal",
+        "not_assessable": "tidak dapat dinilai",
+        "chosen": "dipakai",
+        "json_hint": "(alasannya: sistereval explain CASE)",
+        "derived": "fakta turunan",
+        # kinds and severities of findings
+        "kind.strength": "kekuatan",
+        "kind.obstacle": "hambatan",
+        "kind.risk": "risiko",
+        "kind.compliance": "kepatuhan",
+        "severity.low": "rendah",
+        "severity.medium": "sedang",
+        "severity.high": "tinggi",
+    },
+}
+
+
+class Tagged(Protocol):
+    """What a finding tag is made of (a :class:`~sistereval.verdict.Finding` has it)."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def factor(self) -> str | None: ...
+    @property
+    def severity(self) -> str | None: ...
+    @property
+    def verdict(self) -> str | None: ...
+
+
+def finding_tag(finding: Tagged, labels: Mapping[str, str]) -> str:
+    """The bracketed tag of a finding: ``obstacle, finance, high`` or ``verdict → failure``.
+
+    Kinds and severities are named in the labels' language when it names them
+    (``hambatan, finance, tinggi``); factors are the rule set's identifiers.
+    """
+    if finding.kind == "verdict":
+        return f"{labels['verdict']} → {labels[finding.verdict or 'not_assessable']}"
+    if finding.kind == "derived":
+        return labels["derived"]
+    kind = labels.get(f"kind.{finding.kind}", finding.kind)
+    severity = labels.get(f"severity.{finding.severity}", finding.severity)
+    return f"{kind}, {finding.factor}, {severity}"
+
+
+#: The names of offices case files usually write (``office`` is free text), in
+#: the languages other than English; any other office is shown as written.
+OFFICES: Mapping[str, Mapping[str, str]] = {
+    "id": {
+        "mayor": "wali kota",
+        "deputy mayor": "wakil wali kota",
+        "governor": "gubernur",
+        "regent": "bupati",
+        "city council": "DPRD kota",
+        "council": "DPRD",
+    },
+}
+
+
+def office_name(office: str, language: str) -> str:
+    """``mayor`` in ``language`` (``wali kota``), or as written when not known."""
+    return OFFICES.get(language, {}).get(office.casefold(), office)
+
+
+def format_value(value: object) -> str:
+    """A fact value for reading: ``?`` when unknown, ``true``, ``0.2``, ``[a, b]``."""
+    if value is None:
+        return "?"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, float):
+        return f"{value:.2f}".rstrip("0").rstrip(".")
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(format_value(v) for v in value) + "]"
+    if isinstance(value, Mapping):
+        shown = (f"{k}: {format_value(v)}" for k, v in value.items() if v is not None)
+        return "{" + ", ".join(shown) + "}"
+    return str(value)
+
+
+# --------------------------------------------------------------------------
+# The catalogues of each phase's texts; every key exists in every language (a test checks it).
+
+#: ``sistereval explain`` (:mod:`sistereval.explanation.text`).
+EXPLAIN: Mapping[str, Mapping[str, str]] = {
+    "en": {
+        "chain": "why: the deciding chain",
+        "outside_chain": "fired, outside the deciding chain",
+        "deciding_rule": "deciding",
+        "uses": "uses",
+        "facts": "facts",
+        "sources": "sources",
+        "cited": "sources cited",
+        "better": "rules for a better verdict",
+        "others": "other rules that did not fire",
+        "nearness": "{true} of {total} clause(s) true",
+        "actual": "actual",
+        "versus": "vs",
+        "true": "true",
+        "false": "false",
+        "unknown": "unknown",
+        "match": "{n} of {total} item(s) match",
+        "fail": "{n} of {total} item(s) fail it",
+        "all_of": "all of",
+        "any_of": "any of",
+        "condition": "condition",
+        "none": "none",
+        "rule": "rule",
+        "blocked": "blocked by",
+    },
+    "id": {
+        "chain": "alasan: rantai penentu",
+        "outside_chain": "terpenuhi, di luar rantai penentu",
+        "deciding_rule": "penentu",
+        "uses": "memakai",
+        "facts": "fakta",
+        "sources": "sumber",
+        "cited": "sumber yang dikutip",
+        "better": "aturan untuk putusan yang lebih baik",
+        "others": "aturan lain yang tidak terpenuhi",
+        "nearness": "{true} dari {total} klausa benar",
+        "actual": "nilai",
+        "versus": "lawan",
+        "true": "benar",
+        "false": "salah",
+        "unknown": "tidak diketahui",
+        "match": "{n} dari {total} butir cocok",
+        "fail": "{n} dari {total} butir tidak memenuhinya",
+        "all_of": "semua dari",
+        "any_of": "salah satu dari",
+        "condition": "kondisi",
+        "none": "tidak ada",
+        "rule": "aturan",
+        "blocked": "terhalang oleh",
+    },
+}
+
+#: ``sistereval whatif`` (:mod:`sistereval.explanation.whatif`).
+WHATIF: Mapping[str, Mapping[str, str]] = {
+    "en": {
+        "what_if": "what if",
+        "changes": "changes",
+        "before": "before",
+        "after": "after",
+        "better": "better",
+        "worse": "worse",
+        "same": "unchanged",
+        "gained": "findings gained",
+        "lost": "findings lost",
+        "factor_changes": "factor changes",
+        "none": "none",
+        "unset": "(not set)",
+    },
+    "id": {
+        "what_if": "bagaimana jika",
+        "changes": "perubahan",
+        "before": "sebelum",
+        "after": "sesudah",
+        "better": "lebih baik",
+        "worse": "lebih buruk",
+        "same": "tidak berubah",
+        "gained": "temuan baru",
+        "lost": "temuan yang hilang",
+        "factor_changes": "perubahan faktor",
+        "none": "tidak ada",
+        "unset": "(tidak diisi)",
+    },
+}
+
+#: Counterfactuals (:mod:`sistereval.explanation.counterfactual`).
+COUNTERFACTUAL: Mapping[str, Mapping[str, str]] = {
+    "en": {
+        "title": "what would move the verdict up",
+        "searched": "{searched} set(s) of up to {max} change(s) searched over {options} "
+        "possible change(s)",
+        "complete": "every set searched",
+        "bounded": "stopped at the bound of {bound} set(s); larger or later sets not searched",
+        "no_target": "no better verdict to search for",
+        "none_found": "no set of up to {max} change(s) reaches {target}",
+        "solution": "verdict {verdict} with {n} change(s):",
+        "try": "try",
+        "more": "... and {n} more solution(s) (--format json lists them all)",
+        "unset": "not set",
+    },
+    "id": {
+        "title": "apa yang akan menaikkan putusan",
+        "searched": "{searched} himpunan berisi paling banyak {max} perubahan diperiksa dari "
+        "{options} perubahan yang mungkin",
+        "complete": "semua himpunan diperiksa",
+        "bounded": "berhenti pada batas {bound} himpunan; himpunan yang lebih besar atau "
+        "berikutnya tidak diperiksa",
+        "no_target": "tidak ada putusan yang lebih baik untuk dicari",
+        "none_found": "tidak ada himpunan berisi paling banyak {max} perubahan yang mencapai "
+        "{target}",
+        "solution": "putusan {verdict} dengan {n} perubahan:",
+        "try": "coba",
+        "more": "... dan {n} solusi lain (--format json memuat semuanya)",
+        "unset": "tidak diisi",
+    },
+}
+
+#: Disputed facts (:mod:`sistereval.explanation.disputes`).
+DISPUTES: Mapping[str, Mapping[str, str]] = {
+    "en": {
+        "title": "disputed facts",
+        "none": "none",
+        "depends": "the verdict depends on it",
+        "holds": "the verdict is the same under every value",
+        "chosen": "used",
+        "derived": "derived from the case",
+        "verdict": "verdict",
+    },
+    "id": {
+        "title": "fakta yang dipersengketakan",
+        "none": "tidak ada",
+        "depends": "putusan bergantung padanya",
+        "holds": "putusan sama untuk setiap nilai",
+        "chosen": "dipakai",
+        "derived": "diturunkan dari kasus",
+        "verdict": "putusan",
+    },
+}
+
+#: Reports (:mod:`sistereval.report`).
+REPORT: Mapping[str, Mapping[str, str]] = {
+    "en": {
+        "report": "Evaluation report",
+        "summary": "Summary",
+        "partners": "partners",
+        "kind": "kind",
+        "rule_set": "rule set",
+        "generated": "generated by sistereval {version}",
+        "scores": "Success factors and obstacle groups",
+        "factors_panel": "Success factors",
+        "obstacles_panel": "Obstacle groups",
+        "factor_axis": "score: strengths minus weaknesses, by severity (low 1, medium 2, high 3)",
+        "obstacle_axis": "weight of the obstacles found, by severity (low 1, medium 2, high 3)",
+        "group": "group",
+        "name": "name",
+        "score": "score",
+        "timeline": "Timeline",
+        "milestones": "milestones",
+        "leadership": "leadership changes",
+        "date": "date",
+        "event": "event",
+        "detail": "detail",
+        "change_of": "change of {office}",
+        "findings_heading": "Findings",
+        "rule": "rule",
+        "title": "title",
+        "clauses_head": "clauses",
+        "severity": "severity",
+        "deciding_mark": "deciding",
+        "not_fired_heading": "Rules that did not fire",
+        "not_fired_intro": "nearest first; ★ marks a rule for a better verdict",
+        "clauses": "{true} of {total} clause(s) true",
+        "blocked_by": "stopped by",
+        "consequence": "consequence",
+        "counterfactuals": "What would change the verdict",
+        "none_computed": "none computed",
+        "searched": "{n} variant(s) of the case searched for the verdict {target}",
+        "no_solution": "no change found that gives the verdict {target}",
+        "derived_value": "derived from the case",
+        "no_target": "no better verdict than {verdict} to search for",
+        "search_bounded": "the search stopped at its bound; larger sets were not tried",
+        "solution": "solution {n}: verdict {verdict}",
+        "change": "change",
+        "before": "from",
+        "after": "to",
+        "disputes_heading": "Disputed facts",
+        "fact": "fact",
+        "value": "value",
+        "used": "used",
+        "depends": "the verdict depends on it",
+        "not_depends": "the verdict does not depend on it",
+        "bibliography": "Bibliography",
+        "reliability": "reliability",
+        "accessed": "accessed",
+        "cited_by": "cited by",
+        "yes": "yes",
+        "kind.strength": "strength",
+        "kind.obstacle": "obstacle",
+        "kind.risk": "risk",
+        "kind.compliance": "compliance",
+        "kind.verdict": "verdict",
+        "kind.derived": "derived fact",
+        "severity.low": "low",
+        "severity.medium": "medium",
+        "severity.high": "high",
+        "factor.shared_values": "shared values and goals",
+        "factor.community_participation": "community participation and commitment",
+        "factor.long_term_vision": "long-term vision and sustainability",
+        "factor.institutional_support": "institutional support and resources",
+        "factor.distance": "distance",
+        "factor.finance": "finance",
+        "factor.leadership_participation": "leadership policy and participation",
+        "milestone.loi": "Letter of Intent",
+        "milestone.council_approval": "council approval",
+        "milestone.central_approval": "central-government approval",
+        "milestone.mou": "MoU signed",
+        "milestone.agreement": "agreement signed",
+        "milestone.action_plan": "action plan",
+        "milestone.renewal": "renewal",
+        "milestone.visit": "visit",
+        "milestone.suspended": "suspended",
+        "milestone.ended": "ended",
+        "source.interview": "interview",
+        "source.document": "document",
+        "source.literature": "literature",
+        "source.news": "news",
+        "source.official": "official",
+        "case.sister_city": "sister city",
+        "case.friendship": "friendship city",
+        "case.sister_province": "sister province",
+        "case.other": "other partnership",
+    },
+    "id": {
+        "report": "Laporan evaluasi",
+        "summary": "Ringkasan",
+        "partners": "mitra",
+        "kind": "jenis",
+        "rule_set": "perangkat aturan",
+        "generated": "dibuat dengan sistereval {version}",
+        "scores": "Faktor keberhasilan dan kelompok hambatan",
+        "factors_panel": "Faktor keberhasilan",
+        "obstacles_panel": "Kelompok hambatan",
+        "factor_axis": "skor: kekuatan dikurangi kelemahan, menurut tingkat (rendah 1, sedang 2, "
+        "tinggi 3)",
+        "obstacle_axis": "bobot hambatan yang ditemukan, menurut tingkat (rendah 1, sedang 2, "
+        "tinggi 3)",
+        "group": "kelompok",
+        "name": "nama",
+        "score": "skor",
+        "timeline": "Lini masa",
+        "milestones": "tonggak",
+        "leadership": "pergantian pimpinan",
+        "date": "tanggal",
+        "event": "peristiwa",
+        "detail": "keterangan",
+        "change_of": "pergantian {office}",
+        "findings_heading": "Temuan",
+        "rule": "aturan",
+        "title": "judul",
+        "clauses_head": "klausa",
+        "severity": "tingkat",
+        "deciding_mark": "penentu",
+        "not_fired_heading": "Aturan yang tidak terpenuhi",
+        "not_fired_intro": "yang terdekat lebih dulu; ★ menandai aturan untuk putusan yang "
+        "lebih baik",
+        "clauses": "{true} dari {total} klausa benar",
+        "blocked_by": "terhenti pada",
+        "consequence": "akibat",
+        "counterfactuals": "Apa yang akan mengubah putusan",
+        "none_computed": "belum dihitung",
+        "searched": "{n} varian kasus ditelusuri untuk putusan {target}",
+        "no_solution": "tidak ditemukan perubahan yang menghasilkan putusan {target}",
+        "derived_value": "diturunkan dari kasus",
+        "no_target": "tidak ada putusan yang lebih baik daripada {verdict} untuk dicari",
+        "search_bounded": "penelusuran berhenti pada batasnya; himpunan yang lebih besar "
+        "tidak dicoba",
+        "solution": "solusi {n}: putusan {verdict}",
+        "change": "perubahan",
+        "before": "dari",
+        "after": "menjadi",
+        "disputes_heading": "Fakta yang diperselisihkan",
+        "fact": "fakta",
+        "value": "nilai",
+        "used": "dipakai",
+        "depends": "putusan bergantung padanya",
+        "not_depends": "putusan tidak bergantung padanya",
+        "bibliography": "Daftar pustaka",
+        "reliability": "keandalan",
+        "accessed": "diakses",
+        "cited_by": "dikutip oleh",
+        "yes": "ya",
+        "kind.strength": "kekuatan",
+        "kind.obstacle": "hambatan",
+        "kind.risk": "risiko",
+        "kind.compliance": "kepatuhan",
+        "kind.verdict": "putusan",
+        "kind.derived": "fakta turunan",
+        "severity.low": "rendah",
+        "severity.medium": "sedang",
+        "severity.high": "tinggi",
+        "factor.shared_values": "kesamaan nilai dan tujuan",
+        "factor.community_participation": "partisipasi dan komitmen masyarakat",
+        "factor.long_term_vision": "visi jangka panjang dan keberlanjutan",
+        "factor.institutional_support": "dukungan kelembagaan dan sumber daya",
+        "factor.distance": "jarak",
+        "factor.finance": "keuangan",
+        "factor.leadership_participation": "kebijakan kepemimpinan dan partisipasi",
+        "milestone.loi": "Letter of Intent (surat pernyataan kehendak)",
+        "milestone.council_approval": "persetujuan DPRD/dewan kota",
+        "milestone.central_approval": "persetujuan pemerintah pusat",
+        "milestone.mou": "penandatanganan MoU",
+        "milestone.agreement": "penandatanganan perjanjian",
+        "milestone.action_plan": "rencana aksi",
+        "milestone.renewal": "pembaruan",
+        "milestone.visit": "kunjungan",
+        "milestone.suspended": "ditangguhkan",
+        "milestone.ended": "berakhir",
+        "source.interview": "wawancara",
+        "source.document": "dokumen",
+        "source.literature": "pustaka",
+        "source.news": "berita",
+        "source.official": "resmi",
+        "case.sister_city": "kota kembar",
+        "case.friendship": "kota sahabat",
+        "case.sister_province": "provinsi kembar",
+        "case.other": "kerja sama lain",
+    },
+}
+
+
+def texts(catalogue: Mapping[str, Mapping[str, str]], language: str) -> Mapping[str, str]:
+    """The texts of ``catalogue`` in ``language``, or in English when it has none."""
+    return catalogue.get(language, catalogue["en"])
+
+
+# --------------------------------------------------------------------------
+# Did-you-mean suggestions for misspelt names, keys and values.
+
+
+def closest(word: str, candidates: Iterable[str]) -> str | None:
+    """The candidate most like ``word``, if any is close enough."""
+    pool = sorted(set(candidates))
+    matches = difflib.get_close_matches(word, pool, n=1, cutoff=0.6)
+    if not matches:
+        lowered = {c.lower(): c for c in pool}
+        matches = difflib.get_close_matches(word.lower(), list(lowered), n=1, cutoff=0.6)
+        return lowered[matches[0]] if matches else None
+    return matches[0]
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
+    """``"did you mean 'x'?"`` or None."""
+    match = closest(word, candidates)
+    return f"did you mean {match!r}?" if match is not None else None
+
+
+def one_of(values: Iterable[str]) -> str:
+    """``"one of 'a', 'b', 'c'"``."""
+    return "one of " + ", ".join(repr(v) for v in values)
+
+
+def suggest_value(word: str, values: Iterable[str]) -> str:
+    """The did-you-mean if a value is close, else the list of allowed values."""
+    values = tuple(values)
+    return did_you_mean(word, values) or one_of(values)
