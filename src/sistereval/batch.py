@@ -1,7 +1,7 @@
 """Evaluate many cases at once: ``sistereval batch`` (see ``docs/batch.md``).
 
 :func:`run_batch` reads a directory of case files, a JSON Lines file of case
-mappings or a CSV register (one partnership per row, see :mod:`._csvcases`),
+mappings or a CSV register (one partnership per row, see :mod:`sistereval.cases.register`),
 evaluates every case in a pool of worker processes (each loads the
 rule set once), and writes one decision record per case, in input order, as
 JSON Lines or CSV.  A case that cannot be evaluated becomes an error record;

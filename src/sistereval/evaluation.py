@@ -29,6 +29,7 @@ from .verdict import (
     Finding,
     NotFired,
     RuleSetRef,
+    Trace,
     confidence,
     decide,
     fact_support,
@@ -36,7 +37,7 @@ from .verdict import (
 )
 from .version import __version__
 
-__all__ = ["Backend", "evaluate", "quick_verdict", "stratum_env", "used_rules"]
+__all__ = ["Backend", "evaluate", "quick_verdict", "stratum_env", "traced", "used_rules"]
 
 Backend = Literal["durable", "reference"]
 
@@ -67,7 +68,7 @@ def evaluate(
         firing: ir.Firing = engine_for(ruleset, FACT_SCHEMA).evaluate(facts)
     else:
         firing = reference.evaluate(ruleset, facts, FACT_SCHEMA)
-    return _build(the_case, ruleset, facts, firing.fired, language)
+    return _build(the_case, ruleset, facts, firing, language, backend)
 
 
 def quick_verdict(ruleset: ir.RuleSet, facts: Facts, backend: Backend = "durable") -> str:
@@ -81,6 +82,19 @@ def quick_verdict(ruleset: ir.RuleSet, facts: Facts, backend: Backend = "durable
     else:
         fired = reference.evaluate(ruleset, facts, FACT_SCHEMA).fired
     return decide(ruleset, fired)[0]
+
+
+def traced(evaluation: Evaluation | None, case: Case, ruleset: ir.RuleSet) -> Trace | None:
+    """The trace of ``evaluation`` when it is one of ``case`` with ``ruleset`` (what
+    an analysis of that case may reuse instead of evaluating it again); ``None``
+    without an evaluation or a trace.  An evaluation of another case or with
+    another rule set raises :class:`~sistereval.errors.UsageError`."""
+    trace = None if evaluation is None else evaluation.trace
+    if trace is None:
+        return None
+    if trace.ruleset.sha256 != ruleset.sha256 or trace.case != case:
+        raise UsageError("the evaluation given is of another case or with another rule set")
+    return trace
 
 
 def stratum_env(
@@ -191,8 +205,14 @@ def _show(value: object) -> str:
 
 
 def _build(
-    case: Case, ruleset: ir.RuleSet, facts: Facts, fired: Sequence[str], language: str
+    case: Case,
+    ruleset: ir.RuleSet,
+    facts: Facts,
+    firing: ir.Firing,
+    language: str,
+    backend: Backend,
 ) -> Evaluation:
+    fired = firing.fired
     fired_set = set(fired)
     strata = {r.stratum for r in ruleset.rules}
     envs = {k: stratum_env(ruleset, facts, fired, k) for k in strata}
@@ -254,4 +274,7 @@ def _build(
         deciding=tuple(chain),
         language=language,
         version=__version__,
+        trace=Trace(
+            case=case, ruleset=ruleset, facts=facts, firing=firing, envs=envs, backend=backend
+        ),
     )

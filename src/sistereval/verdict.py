@@ -12,7 +12,9 @@ from typing import Any, TypeAlias
 import attrs
 
 from . import ir
-from .model import PartialDate
+from .engine.reference import Env
+from .facts import Facts
+from .model import Case, PartialDate
 
 __all__ = [
     "NOT_ASSESSABLE",
@@ -20,6 +22,7 @@ __all__ = [
     "Finding",
     "NotFired",
     "RuleSetRef",
+    "Trace",
     "confidence",
     "decide",
     "factor_scores",
@@ -117,12 +120,32 @@ def _explained_repr(value: NotFiredLike) -> str:
 
 
 @attrs.frozen(kw_only=True)
+class Trace:
+    """What an evaluation was made from, kept so that explaining it, reporting on it
+    and analysing its disputes never derive the facts or run the rules again.
+
+    ``envs`` is what the rules of each stratum saw
+    (:func:`sistereval.evaluation.stratum_env`); ``backend`` the evaluator that fired
+    the rules.
+    """
+
+    case: Case
+    ruleset: ir.RuleSet
+    facts: Facts
+    firing: ir.Firing
+    envs: Mapping[int, Env]
+    backend: str
+
+
+@attrs.frozen(kw_only=True)
 class Evaluation:
     """The result of evaluating one case with one rule set (DESIGN §5).
 
     ``not_fired`` may be given as a function: explaining every rule that did not
     fire costs more than the rest of an evaluation, so it runs on the first access
-    of :attr:`not_fired` (or :meth:`to_dict`), once.
+    of :attr:`not_fired` (or :meth:`to_dict`), once.  ``trace`` keeps the case,
+    the rule set, the derived facts and what each stratum saw, for explanations
+    and reports (:func:`sistereval.explain`).
     """
 
     verdict: str
@@ -137,6 +160,8 @@ class Evaluation:
     deciding: tuple[str, ...]
     language: str
     version: str
+    #: What the evaluation was made from (not part of the decision record).
+    trace: Trace | None = attrs.field(default=None, eq=False, repr=False)
 
     @property
     def not_fired(self) -> tuple[NotFired, ...]:

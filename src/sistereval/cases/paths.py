@@ -11,8 +11,8 @@ set), every item: ``fields[*].status``.
 JSON Schema (:func:`~sistereval.cases.case_schema`) along it and returns what
 the path ends at; :func:`value_problem` says whether a value suits it;
 :func:`expand` turns a ``[*]`` path into the concrete paths of one case's
-data.  Used by :mod:`sistereval.whatif` (``--set``), by the rule-file reader
-(``changeable``) and by :mod:`sistereval.counterfactual`.
+data.  Used by :mod:`sistereval.explanation.whatif` (``--set``), by the rule-file reader
+(``changeable``) and by :mod:`sistereval.explanation.counterfactual`.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ examples (:func:`sistereval.strategies.case_variations`):
 * ``not-isolated``: evaluating another case in between, with this rule set
   and with ``core``, does not change a case's evaluation;
 * ``invariant-broken``: every ``monotone`` invariant the rule set declares
-  holds: moving the fact its way by a record edit (:mod:`sistereval._monotone`;
+  holds: moving the fact its way by a record edit (:mod:`sistereval.check.monotone`;
   up to three edits in a row) never makes the verdict worse on the scale
   (``not_assessable`` is off the scale and never counts as worse or better);
 * ``no-witness``: every rule fires for at least one case tried (its
@@ -116,7 +116,7 @@ class PropertyReport:
     """What :func:`check_properties` found in one rule set.
 
     ``cases`` counts the cases evaluated; ``unchecked`` names the invariants
-    no case edit is known for (:data:`sistereval._monotone.EDITS`).
+    no case edit is known for (:data:`sistereval.check.monotone.EDITS`).
     """
 
     ruleset: ir.RuleSet = attrs.field(eq=False, repr=False)

@@ -4,7 +4,7 @@ Each check first draws what it needs from ``data`` (an ordering of the case,
 another case, an edit), then, when asked to ``run``, evaluates and raises
 :class:`Failed` if the property fails.  A check draws even when it does not
 run, so the draws of a case never depend on which checks run: hypothesis
-requires that, and :mod:`sistereval.checkprops` runs only the failing check
+requires that, and :mod:`sistereval.check.properties` runs only the failing check
 while hypothesis shrinks its case to a minimal one.
 """
 

@@ -21,7 +21,7 @@
   true}``), ``never-decisive``, ``verdict-when-undecided`` and
   ``verdict-gap``: the verdict rules,
   checked over the cells of the operands their conditions compare with
-  literals (:mod:`sistereval._verdictrules`, :mod:`sistereval._regions`).
+  literals (:mod:`sistereval.check.verdicts`, :mod:`sistereval.check.regions`).
 
 Comparisons between two facts, arithmetic, dates, pattern matches and
 ``all``/``none`` quantifiers are taken as satisfiable (and, for the verdict

@@ -1,7 +1,7 @@
 """Static checks of a rule set's verdict rules: overlaps, rules that never decide, gaps.
 
 The verdict conditions (and ``verdicts: undecided_when``) are cut into
-cells by :class:`sistereval._regions.Space`; each check looks at every
+cells by :class:`sistereval.check.regions.Space`; each check looks at every
 feasible cell.  A rule *surely fires* on a cell when an exact alternative of
 its condition holds there, and *may fire* when any alternative does (an
 alternative with atoms the cells cannot represent may be false there).
@@ -20,10 +20,10 @@ Claims are made only where they follow:
   ``undecided_when`` does not hold, reported as a condition; at most
   :data:`MAX_REGIONS` regions.
 
-A condition with more than :data:`~sistereval._regions.MAX_ALTERNATIVES`
+A condition with more than :data:`~sistereval.check.regions.MAX_ALTERNATIVES`
 alternatives is taken to fire anywhere; when the cells number more than
 :data:`MAX_CELLS` nothing is claimed and a note says so.  See the module
-docstring of :mod:`sistereval._regions` for what the cells do not know.
+docstring of :mod:`sistereval.check.regions` for what the cells do not know.
 """
 
 from __future__ import annotations

@@ -23,7 +23,16 @@ from .counterfactual import (
 from .disputes import AlternativeVerdict, DisputeVerdicts, dispute_verdicts, render_disputes
 from .text import render_explanation
 from .whatif import FactorChange, WhatIf, apply_changes, parse_change, render_whatif, what_if
-from .why import Clause, Explanation, FiredRule, Miss, SourceRef, explain, explain_condition
+from .why import (
+    Clause,
+    Explanation,
+    FiredRule,
+    Miss,
+    SourceRef,
+    explain,
+    explain_condition,
+    explain_evaluation,
+)
 
 __all__ = [
     "DEFAULT_MAX_CANDIDATES",
@@ -46,6 +55,7 @@ __all__ = [
     "dispute_verdicts",
     "explain",
     "explain_condition",
+    "explain_evaluation",
     "parse_change",
     "render_counterfactual",
     "render_disputes",

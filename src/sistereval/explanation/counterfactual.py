@@ -25,8 +25,8 @@ The search:
    counts them and ``complete`` says whether every set up to ``max_changes``
    changes was evaluated (false when the bound stopped the search).
 4. **Fast, then verified.** Sets are evaluated on the engine from the derived
-   facts alone (:func:`sistereval._quick.quick_verdict`); each solution is then
-   applied with :func:`sistereval.whatif.apply_changes` (validated like a case
+   facts alone (:func:`sistereval.evaluation.quick_verdict`); each solution is then
+   applied with :func:`sistereval.explanation.apply_changes` (validated like a case
    file) and evaluated in full, and its reported verdict is that evaluation's.
 
 A set *reaches the target* when its verdict is the target or better.
@@ -48,16 +48,16 @@ from typing import Any
 import attrs
 
 from .. import ir
-from ..cases import case_to_dict, load_case
+from ..cases import as_case, case_to_dict
 from ..cases import paths as _casepath
 from ..cases.paths import Segment, show_value
 from ..errors import SisterevalError, UsageError
-from ..evaluation import evaluate, quick_verdict
+from ..evaluation import evaluate, quick_verdict, traced
 from ..facts import derive
 from ..language import rule_set
 from ..messages import COUNTERFACTUAL, LABELS, office_name
 from ..model import Case
-from ..verdict import NOT_ASSESSABLE
+from ..verdict import NOT_ASSESSABLE, Evaluation
 from .whatif import apply_changes
 
 __all__ = [
@@ -276,7 +276,7 @@ def _evolve(node: Any, parts: Sequence[Segment], value: object) -> Any:
 def _changed(case: Case, changes: Sequence[Change]) -> Case:
     """``case`` with ``changes``: set on the model directly where it can take them
     (validators and the case's checks run as for a loaded case), else through
-    :func:`~sistereval.whatif.apply_changes`."""
+    :func:`~sistereval.explanation.apply_changes`."""
     try:
         result: object = case
         for change in changes:
@@ -298,19 +298,26 @@ def counterfactuals(
     max_changes: int = DEFAULT_MAX_CHANGES,
     max_candidates: int = DEFAULT_MAX_CANDIDATES,
     language: str = "en",
+    evaluation: Evaluation | None = None,
 ) -> Counterfactual:
     """Search for the smallest sets of changes that move ``case``'s verdict one step up.
 
     ``case`` and ``rules`` are taken as by :func:`~sistereval.evaluation.evaluate`;
     ``max_changes`` bounds the size of a set, ``max_candidates`` the number of
     sets evaluated; ``language`` is the language :func:`render_counterfactual`
-    uses (every change's text is given in every language).
+    uses (every change's text is given in every language); ``evaluation``, when
+    given, is the evaluation of this case with these rules, whose verdict is the
+    starting point (the case is not evaluated again).
     """
     if max_changes < 1 or max_candidates < 1:
         raise UsageError("--max-changes and the candidate bound must be at least 1")
-    the_case = case if isinstance(case, Case) else load_case(case)
+    the_case = as_case(case)
     ruleset = rule_set(rules)
-    before = quick_verdict(ruleset, derive(the_case))
+    trace = traced(evaluation, the_case, ruleset)
+    if trace is not None and evaluation is not None:
+        before = evaluation.verdict
+    else:
+        before = quick_verdict(ruleset, derive(the_case))
     rank = {name: i for i, name in enumerate(ruleset.scale)}
     target = None
     if before != NOT_ASSESSABLE and rank.get(before, 0) > 0:

@@ -28,12 +28,13 @@ from typing import Any
 import attrs
 
 from .. import ir
-from ..cases import load_case
-from ..evaluation import Backend, quick_verdict
+from ..cases import as_case
+from ..evaluation import Backend, quick_verdict, traced
 from ..facts import MILESTONE_FACTS, Alternative, Dispute, Facts, derive
 from ..language import rule_set
 from ..messages import DISPUTES
 from ..model import Case
+from ..verdict import Evaluation
 
 __all__ = [
     "AlternativeVerdict",
@@ -118,12 +119,15 @@ def _verdict(
     value: ir.FactValue,
     ruleset: ir.RuleSet,
     backend: Backend,
+    evaluation: Evaluation | None,
 ) -> tuple[str, str]:
     kind = _MILESTONE_OF.get(dispute.fact)
     if kind is not None and any(m.type is kind and m.date == value for m in case.milestones):
         kept = tuple(m for m in case.milestones if m.type is not kind or m.date == value)
         changed = derive(attrs.evolve(case, milestones=kept))
         return "records", quick_verdict(ruleset, changed, backend)
+    if evaluation is not None and _same(value, facts.scalars.get(dispute.fact)):
+        return "fact", evaluation.verdict  # the facts as they are: the evaluation's verdict
     scalars = {**facts.scalars, dispute.fact: value}
     return "fact", quick_verdict(ruleset, attrs.evolve(facts, scalars=scalars), backend)
 
@@ -133,18 +137,27 @@ def dispute_verdicts(
     rules: ir.RuleSet | str | os.PathLike[str] | None = None,
     *,
     backend: Backend = "durable",
+    evaluation: Evaluation | None = None,
 ) -> tuple[DisputeVerdicts, ...]:
     """Every dispute of ``case``, in the order of :attr:`Facts.disputes`, with the
     verdict under each alternative (arguments as for
-    :func:`~sistereval.evaluation.evaluate`)."""
-    the_case = case if isinstance(case, Case) else load_case(case)
+    :func:`~sistereval.evaluation.evaluate`).  ``evaluation``, when given, is the
+    evaluation of this case with these rules: its facts and verdict are used
+    instead of deriving and evaluating the case again (and its backend).
+    """
+    the_case = as_case(case)
     ruleset = rule_set(rules)
-    facts = derive(the_case)
+    trace = traced(evaluation, the_case, ruleset)
+    if trace is not None:
+        facts, backend = trace.facts, "reference" if trace.backend == "reference" else "durable"
+    else:
+        facts = derive(the_case)
+    known = evaluation if trace is not None else None
     out = []
     for dispute in facts.disputes:
         alternatives = []
         for alt in dispute.alternatives:
-            method, verdict = _verdict(the_case, facts, dispute, alt.value, ruleset, backend)
+            method, verdict = _verdict(the_case, facts, dispute, alt.value, ruleset, backend, known)
             alternatives.append(
                 AlternativeVerdict(
                     alternative=alt,

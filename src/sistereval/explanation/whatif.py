@@ -15,7 +15,7 @@ a key, ``fields[name=information technology].status`` or
 is created.  ``VALUE`` is a YAML scalar read by the safe reader (``true``,
 ``9000``, ``strong``, ``2018-09-05``; ``null`` clears an optional key).
 
->>> from sistereval.whatif import parse_change
+>>> from sistereval.explanation import parse_change
 >>> parse_change("fields[name=information technology].status=implemented")
 ('fields[name=information technology].status', 'implemented')
 """

@@ -26,10 +26,10 @@ scale (every verdict rule when the case is ``not_assessable``) are marked as
 the clause that blocked it.
 
 Two more parts: the **disputed facts** of the case with the verdict under each
-alternative value (:func:`sistereval.disputes.dispute_verdicts`), and, when
+alternative value (:func:`sistereval.explanation.dispute_verdicts`), and, when
 asked for, the **counterfactual**: the smallest sets of changes to what the
 rule set declares changeable that would move the verdict one step up
-(:func:`sistereval.counterfactual.counterfactuals`).
+(:func:`sistereval.explanation.counterfactuals`).
 """
 
 from __future__ import annotations
@@ -41,15 +41,15 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from .. import ir
-from ..cases import load_case
+from ..cases import as_case
 from ..engine import reference
 from ..errors import UsageError
-from ..evaluation import Backend, evaluate, stratum_env, used_rules
-from ..facts import Facts, derive
+from ..evaluation import Backend, evaluate, used_rules
+from ..facts import Facts
 from ..language import format_expression, rule_set
 from ..messages import did_you_mean
 from ..model import Case, PartialDate
-from ..verdict import NOT_ASSESSABLE, Finding, RuleSetRef, decide
+from ..verdict import NOT_ASSESSABLE, Evaluation, Finding, RuleSetRef, decide
 from .counterfactual import (
     DEFAULT_MAX_CHANGES,
     Counterfactual,
@@ -68,6 +68,7 @@ __all__ = [
     "SourceRef",
     "explain",
     "explain_condition",
+    "explain_evaluation",
     "json_value",
     "top_level",
 ]
@@ -217,6 +218,8 @@ class Explanation:
     rule: str | None = None
     disputes: tuple[DisputeVerdicts, ...] = ()
     counterfactual: Counterfactual | None = None
+    #: The evaluation explained (not part of :meth:`to_dict`).
+    evaluation: Evaluation | None = attrs.field(default=None, eq=False, repr=False)
 
     @property
     def better(self) -> tuple[Miss, ...]:
@@ -376,19 +379,40 @@ def explain(
     smallest sets of up to ``max_changes`` changes that give a better verdict.
     """
     ruleset = rule_set(rules)
+    _check_rule(rule, ruleset)
+    evaluation = evaluate(as_case(case), ruleset, language=language, backend=backend)
+    return explain_evaluation(
+        evaluation, rule=rule, counterfactual=counterfactual, max_changes=max_changes
+    )
+
+
+def _check_rule(rule: str | None, ruleset: ir.RuleSet) -> None:
     ids = [r.id for r in ruleset.rules]
     if rule is not None and rule not in ids:
         hint = did_you_mean(rule, ids)
         msg = f"unknown rule {rule!r} in rule set {ruleset.id!r}"
         raise UsageError(f"{msg} ({hint})" if hint else msg)
-    the_case = case if isinstance(case, Case) else load_case(case)
-    evaluation = evaluate(the_case, ruleset, language=language, backend=backend)
-    facts = derive(the_case)
+
+
+def explain_evaluation(
+    evaluation: Evaluation,
+    *,
+    rule: str | None = None,
+    counterfactual: bool = False,
+    max_changes: int = DEFAULT_MAX_CHANGES,
+) -> Explanation:
+    """Explain an evaluation :func:`~sistereval.evaluation.evaluate` made, in its
+    language, from what it kept (:attr:`~sistereval.verdict.Evaluation.trace`): the
+    case is neither derived nor evaluated again.  Arguments as for :func:`explain`.
+    """
+    trace = evaluation.trace
+    if trace is None:
+        raise UsageError("this evaluation keeps no trace to explain; use explain(case, rules)")
+    ruleset, facts, envs, language = trace.ruleset, trace.facts, trace.envs, evaluation.language
+    _check_rule(rule, ruleset)
+    ids = [r.id for r in ruleset.rules]
     by_id = {f.rule: f for f in evaluation.findings}
-    fired = [r.id for r in ruleset.rules if r.id in by_id]
-    strata = {r.stratum for r in ruleset.rules}
-    envs = {k: stratum_env(ruleset, facts, fired, k) for k in strata}
-    _, deciding = decide(ruleset, fired)
+    _, deciding = decide(ruleset, trace.firing.fired)
 
     steps = list(evaluation.deciding)
     if rule is not None:
@@ -443,10 +467,11 @@ def explain(
         misses=tuple(misses),
         language=language,
         rule=rule,
-        disputes=dispute_verdicts(the_case, ruleset, backend=backend),
+        disputes=dispute_verdicts(trace.case, ruleset, evaluation=evaluation),
         counterfactual=counterfactuals(
-            the_case, ruleset, max_changes=max_changes, language=language
+            trace.case, ruleset, max_changes=max_changes, language=language, evaluation=evaluation
         )
         if counterfactual
         else None,
+        evaluation=evaluation,
     )

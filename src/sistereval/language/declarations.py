@@ -4,7 +4,7 @@ Tests name a case file (resolved against the directory of the file that
 declares them) or give the facts inline; inline facts are checked against
 the fact schema.  Whether the verdicts and rule ids a rule file's own tests
 name exist is checked once the rule set is resolved
-(:mod:`sistereval._resolve`).  A test file ``NAME_test.yaml`` beside
+(:mod:`sistereval.language.resolve`).  A test file ``NAME_test.yaml`` beside
 ``NAME.yaml`` (``format: sistereval/tests@1``, ``rules: NAME.yaml``,
 ``tests: [...]``) is read by :func:`read_test_file` against the resolved
 rule set.

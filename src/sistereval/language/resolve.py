@@ -1,6 +1,6 @@
 """Resolving a rule file and the files it extends into one checked set of rules.
 
-Each file is read by :mod:`sistereval._rulefile`; here a child takes its
+Each file is read by :mod:`sistereval.language.rulefile`; here a child takes its
 parent's rules and metadata, drops what it disables, replaces what it
 overrides, adds its own rules, and everything that depends on the combined
 set is checked: factors, verdicts, translations, ``fired()``/``derived``

@@ -2,11 +2,11 @@
 
 This module knows the shape of a rule file: its keys, their types, rule
 ids, consequences and message templates (tests and invariants are read by
-:mod:`sistereval._ruletests`, the changeable paths by
-:mod:`sistereval._changeable`).  Everything
+:mod:`sistereval.language.declarations`, the changeable paths by
+:mod:`sistereval.language.changeable`).  Everything
 that depends on other files (the inherited rules, the verdict scale and
 factor lists of a parent, the rule ids ``fired()`` may name) is checked
-later by :mod:`sistereval._resolve`.
+later by :mod:`sistereval.language.resolve`.
 """
 
 from __future__ import annotations

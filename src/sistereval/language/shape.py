@@ -1,6 +1,6 @@
 """Checking the shape of YAML data: mappings, keys, text, names, choices.
 
-A :class:`ShapeReader` walks plain data read by :mod:`sistereval._yaml` and
+A :class:`ShapeReader` walks plain data read by :mod:`sistereval.documents` and
 records located problems (``unknown-key`` with a did-you-mean at the key,
 ``missing-key``, ``wrong-type``, ``bad-id``, ``bad-value``) instead of
 stopping at the first.

@@ -1,8 +1,9 @@
 """The whole report of a case: evaluation, explanation, counterfactuals and disputes.
 
-:func:`~sistereval.reporting.model.build_report` renders what it is given;
-:func:`make_report` first runs the counterfactual search and the per-dispute
-evaluations, so the report has every section (``sistereval report`` uses it).
+:func:`~sistereval.report.model.build_report` renders what it is given;
+:func:`make_report` explains the case with the counterfactual search and the
+per-dispute evaluations, so the report has every section (``sistereval report``
+uses it).
 """
 
 from __future__ import annotations
@@ -12,11 +13,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from .. import ir
-from ..cases import load_case
-from ..explanation import DEFAULT_MAX_CHANGES, counterfactuals, dispute_verdicts
+from ..cases import as_case
+from ..explanation import DEFAULT_MAX_CHANGES, explain
 from ..language import rule_set
 from ..model import Case
-from .model import Report, build_report
+from .model import Report, report_of
 
 __all__ = ["make_report"]
 
@@ -33,15 +34,17 @@ def make_report(
     :func:`~sistereval.evaluation.evaluate`), with the verdict under each
     alternative of every disputed fact and, unless ``search`` is false, the
     smallest sets of up to ``max_changes`` changes that give a better verdict
-    (:func:`~sistereval.counterfactual.counterfactuals`)."""
-    the_case = case if isinstance(case, Case) else load_case(case)
-    ruleset = rule_set(rules)
-    found = (
-        counterfactuals(the_case, ruleset, max_changes=max_changes, language=language).to_dict()
-        if search
-        else None
+    (:func:`~sistereval.explanation.counterfactuals`); the case is evaluated once.."""
+    explanation = explain(
+        as_case(case),
+        rule_set(rules),
+        language=language,
+        counterfactual=search,
+        max_changes=max_changes,
     )
-    disputes = [dispute.to_dict() for dispute in dispute_verdicts(the_case, ruleset)]
-    return build_report(
-        the_case, ruleset, language=language, counterfactuals=found, disputes=disputes
+    found = explanation.counterfactual
+    return report_of(
+        explanation,
+        counterfactuals=None if found is None else found.to_dict(),
+        disputes=[dispute.to_dict() for dispute in explanation.disputes],
     )

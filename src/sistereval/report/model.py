@@ -21,9 +21,9 @@ from typing import Any, TypeVar, cast
 import attrs
 
 from .. import ir
-from ..cases import load_case
-from ..evaluation import evaluate
-from ..explanation import explain
+from ..cases import as_case
+from ..errors import UsageError
+from ..explanation import Explanation, explain
 from ..language import rule_set
 from ..messages import office_name
 from ..model import Case, PartialDate
@@ -41,6 +41,7 @@ __all__ = [
     "Solution",
     "Source",
     "build_report",
+    "report_of",
     "showable",
 ]
 
@@ -189,10 +190,24 @@ def build_report(
     sources, verdict}], verdict_depends}]``); without them the evaluation's
     disputes are shown, without verdicts.
     """
-    the_case = case if isinstance(case, Case) else load_case(case)
-    ruleset = rule_set(rules)
-    evaluation = evaluate(the_case, ruleset, language=language)
-    explanation = explain(the_case, ruleset, language=language)
+    explanation = explain(as_case(case), rule_set(rules), language=language)
+    return report_of(explanation, counterfactuals=counterfactuals, disputes=disputes)
+
+
+def report_of(
+    explanation: Explanation,
+    *,
+    counterfactuals: Mapping[str, Any] | None = None,
+    disputes: Sequence[Mapping[str, Any]] | None = None,
+) -> Report:
+    """The report of an explanation (of :func:`~sistereval.explanation.explain`), in
+    its language, from the evaluation it explains: nothing is derived or evaluated
+    again.  ``counterfactuals`` and ``disputes`` as for :func:`build_report`."""
+    evaluation = explanation.evaluation
+    trace = None if evaluation is None else evaluation.trace
+    if evaluation is None or trace is None:
+        raise UsageError("the explanation keeps no evaluation to report on")
+    the_case, ruleset, language = trace.case, trace.ruleset, explanation.language
 
     def title(rule_id: str) -> str:
         return ruleset.message(rule_id, "title", language)

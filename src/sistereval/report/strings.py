@@ -3,7 +3,7 @@
 Every key exists in every language (a test checks it).  Names that come from a
 rule set or a case (factors, milestone types, source kinds) are looked up as
 ``prefix.name`` by :func:`name`; a name the catalogue does not know is shown
-with its underscores as spaces.  Verdict names are :data:`sistereval.report.LABELS`'.
+with its underscores as spaces.  Verdict names are :data:`sistereval.messages.LABELS`'.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ class Consequence(Protocol):
 
 
 def strings(language: str) -> Mapping[str, str]:
-    """The report text and :data:`~sistereval.report.LABELS` of ``language`` (English
+    """The report text and :data:`~sistereval.messages.LABELS` of ``language`` (English
     when the library does not speak it)."""
     return ChainMap(
         dict(REPORT.get(language, REPORT["en"])), dict(LABELS.get(language, LABELS["en"]))
