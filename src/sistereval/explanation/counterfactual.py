@@ -55,7 +55,7 @@ from ..errors import SisterevalError, UsageError
 from ..evaluation import evaluate, quick_verdict, traced
 from ..facts import derive
 from ..language import rule_set
-from ..messages import COUNTERFACTUAL, LABELS, office_name
+from ..messages import COUNTERFACTUAL, LABELS, LANGUAGES, office_name
 from ..model import Case
 from ..verdict import NOT_ASSESSABLE, Evaluation
 from .whatif import apply_changes
@@ -182,7 +182,7 @@ def describe_change(
         words = (f"Change {path}", f"Ubah {path}")
     return {
         language: f"{text} ({leaf}: {_shown(before, language)} → {_shown(after, language)})"
-        for language, text in zip(("en", "id"), words, strict=True)
+        for language, text in zip(LANGUAGES, words, strict=True)
     }
 
 

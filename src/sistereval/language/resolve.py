@@ -22,7 +22,7 @@ import attrs
 from .. import ir
 from ..documents import read_document, read_file
 from ..errors import DocumentError, LimitError, Location, Problem, RuleError
-from ..messages import did_you_mean, suggest_value
+from ..messages import LANGUAGES, did_you_mean, suggest_value
 from ..schema import FactSchema
 from .changeable import inherit_changeable
 from .rulefile import RawRule, RuleFile, Verdicts, read_rule_file
@@ -35,7 +35,7 @@ _NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")
 #: What ``extends:`` may not name: a home directory (``~``), a URL or a drive
 #: (``scheme:``), a Windows absolute or network path.
 _FOREIGN = re.compile(r"~|[A-Za-z][A-Za-z0-9+.-]*:|[\\/]")
-_DEFAULT_LANGUAGES = ("en", "id")
+_DEFAULT_LANGUAGES = LANGUAGES  # a rule set that names none speaks the library's
 _DEFAULT_SCALE = ("success", "partial", "failure")
 T = TypeVar("T")
 
