@@ -22,6 +22,8 @@ ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "golden" / "outputs"
 #: Stands for the temporary directory a command writes its files to.
 TMP = "<tmp>"
+#: Stands for the checkout's directory (the outputs name some files by absolute path).
+ROOT_MARK = "<root>"
 
 _EXAMPLES = ("bandung-namur", "surabaya-kitakyushu", "bandung-suwon")
 _SET = ("--set", "budget[0].earmarked=true", "--set", "fields[1].status=implemented")
@@ -182,7 +184,7 @@ def capture(name: str) -> str:
         ]
         for path in sorted(Path(tmp).iterdir()):
             parts += [f"-- file {path.name}", path.read_text(encoding="utf-8")]
-        return "\n".join(parts).replace(tmp, TMP)
+        return "\n".join(parts).replace(tmp, TMP).replace(str(ROOT), ROOT_MARK)
 
 
 def api() -> str:
