@@ -17,8 +17,7 @@ from __future__ import annotations
 
 import itertools
 import types
-from collections.abc import Callable, Iterable, Mapping
-from typing import TypeVar
+from collections.abc import Iterable, Mapping
 
 import attrs
 
@@ -42,8 +41,24 @@ from ..model import (
     Sector,
     SourceKind,
 )
-from ..schema import CollectionDef, FactDef, FactSchema, FactType
+from ..schema import FactDef, FactSchema, FactType
 from .context import DISTANCE_TOLERANCE, _Context, _ids
+from .registry import (
+    _BOOL,
+    _COLLECTIONS,
+    _DATE,
+    _ENUM,
+    _INT,
+    _LIST,
+    _NUM,
+    _SCALARS,
+    _STR,
+    _attr,
+    _collection,
+    _Item,
+    _Out,
+    _scalar,
+)
 from .results import Alternative, Dispute, Facts, FactValue, _json
 from .values import (
     _after,
@@ -152,98 +167,6 @@ CONVENTIONS = """\
 """
 
 
-# --------------------------------------------------------------------------
-# The registry: each measure is a function registered with its definition
-
-
-@attrs.frozen
-class _Out:
-    value: FactValue
-    sources: tuple[str, ...] = ()
-
-
-_Item = tuple[dict[str, FactValue], tuple[str, ...]]
-
-
-@attrs.frozen
-class _Scalar:
-    fact: FactDef
-    compute: Callable[[_Context], _Out]
-    late: bool  # computed after the disputes are known
-
-
-@attrs.frozen
-class _Collection:
-    coll: CollectionDef
-    compute: Callable[[_Context], list[_Item]]
-
-
-_SCALARS: list[_Scalar] = []
-_COLLECTIONS: list[_Collection] = []
-
-_F = TypeVar("_F", bound=Callable[[_Context], _Out])
-_G = TypeVar("_G", bound=Callable[[_Context], list[_Item]])
-
-
-def _scalar(
-    name: str,
-    type: FactType,
-    description: str,
-    *,
-    values: tuple[str, ...] = (),
-    unit: str | None = None,
-    changeable: bool = False,
-    late: bool = False,
-) -> Callable[[_F], _F]:
-    fact = FactDef(
-        name=name,
-        type=type,
-        description=description,
-        values=values,
-        unit=unit,
-        changeable=changeable,
-    )
-
-    def register(compute: _F) -> _F:
-        _SCALARS.append(_Scalar(fact, compute, late))
-        return compute
-
-    return register
-
-
-def _collection(name: str, description: str, *items: FactDef) -> Callable[[_G], _G]:
-    coll = CollectionDef(name=name, description=description, items=items)
-
-    def register(compute: _G) -> _G:
-        _COLLECTIONS.append(_Collection(coll, compute))
-        return compute
-
-    return register
-
-
-def _attr(
-    name: str,
-    type: FactType,
-    description: str,
-    *,
-    values: tuple[str, ...] = (),
-    unit: str | None = None,
-    changeable: bool = False,
-) -> FactDef:
-    return FactDef(
-        name=name,
-        type=type,
-        description=description,
-        values=values,
-        unit=unit,
-        changeable=changeable,
-    )
-
-
-_INT, _NUM, _BOOL, _STR = FactType.INTEGER, FactType.NUMBER, FactType.BOOLEAN, FactType.STRING
-_DATE, _ENUM, _LIST = FactType.DATE, FactType.ENUM, FactType.LIST
-
-# --------------------------------------------------------------------------
 # partnership.*
 
 
