@@ -45,19 +45,16 @@ from ..schema import FactDef, FactSchema, FactType
 from .context import DISTANCE_TOLERANCE, _Context, _ids
 from .registry import (
     _BOOL,
-    _COLLECTIONS,
     _DATE,
     _ENUM,
     _INT,
     _LIST,
     _NUM,
-    _SCALARS,
     _STR,
     _attr,
-    _collection,
     _Item,
     _Out,
-    _scalar,
+    _Registry,
 )
 from .results import Alternative, Dispute, Facts, FactValue, _json
 from .values import (
@@ -166,7 +163,10 @@ CONVENTIONS = """\
   `partners` collection, and other items name partners by that code.
 """
 
+_REGISTRY = _Registry()
+_scalar, _collection = _REGISTRY.scalar, _REGISTRY.collection
 
+# --------------------------------------------------------------------------
 # partnership.*
 
 
@@ -1000,13 +1000,13 @@ def _institution_items(ctx: _Context) -> list[_Item]:
 # The schema
 
 FACT_SCHEMA = FactSchema(
-    scalars=tuple(s.fact for s in _SCALARS),
-    collections=tuple(c.coll for c in _COLLECTIONS),
+    scalars=tuple(s.fact for s in _REGISTRY.scalars),
+    collections=tuple(c.coll for c in _REGISTRY.collections),
 )
 """Every scalar fact and collection a rule can use (documented in ``docs/facts.md``)."""
 
 _BY_NAME: Mapping[str, FactDef] = types.MappingProxyType({f.name: f for f in FACT_SCHEMA.scalars})
-_LATE = frozenset(s.fact.name for s in _SCALARS if s.late)
+_LATE = frozenset(s.fact.name for s in _REGISTRY.scalars if s.late)
 
 
 def schema_document() -> dict[str, object]:
@@ -1255,7 +1255,7 @@ def derive(case: Case) -> Facts:
     ctx = _Context(case)
     scalars: dict[str, FactValue] = {}
     sources: dict[str, set[str]] = {}
-    for measure in _SCALARS:
+    for measure in _REGISTRY.scalars:
         if not measure.late:
             out = measure.compute(ctx)
             scalars[measure.fact.name] = out.value
@@ -1287,7 +1287,7 @@ def derive(case: Case) -> Facts:
         d for d in (draft.build() for _, draft in sorted(drafts.items())) if d is not None
     )
 
-    for measure in _SCALARS:
+    for measure in _REGISTRY.scalars:
         if measure.late:
             out = measure.compute(ctx)
             scalars[measure.fact.name] = out.value
@@ -1295,7 +1295,7 @@ def derive(case: Case) -> Facts:
 
     collections: dict[str, tuple[Mapping[str, FactValue], ...]] = {}
     item_sources: dict[str, tuple[str, ...]] = {}
-    for coll in _COLLECTIONS:
+    for coll in _REGISTRY.collections:
         items = coll.compute(ctx)
         collections[coll.coll.name] = tuple(item for item, _ in items)
         for i, (_, ids) in enumerate(items):

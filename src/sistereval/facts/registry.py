@@ -2,8 +2,9 @@
 
 ``@_scalar(name, type, description)`` registers a function computing one scalar
 fact from the :class:`~.context._Context` of a case, ``@_collection(name,
-description, *items)`` one computing a collection's items.  The schema is
-built from these registrations, so what rules are type-checked against (and
+description, *items)`` one computing a collection's items; each module that
+defines measures has a :class:`_Registry` of them.  The schema is built from
+these registrations, so what rules are type-checked against (and
 what ``docs/facts.md`` documents) is the very code that computes the facts and
 cannot drift from it.
 """
@@ -42,47 +43,55 @@ class _Collection:
     compute: Callable[[_Context], list[_Item]]
 
 
-_SCALARS: list[_Scalar] = []
-_COLLECTIONS: list[_Collection] = []
-
 _F = TypeVar("_F", bound=Callable[[_Context], _Out])
 _G = TypeVar("_G", bound=Callable[[_Context], list[_Item]])
 
 
-def _scalar(
-    name: str,
-    type: FactType,
-    description: str,
-    *,
-    values: tuple[str, ...] = (),
-    unit: str | None = None,
-    changeable: bool = False,
-    late: bool = False,
-) -> Callable[[_F], _F]:
-    fact = FactDef(
-        name=name,
-        type=type,
-        description=description,
-        values=values,
-        unit=unit,
-        changeable=changeable,
-    )
+@attrs.define
+class _Registry:
+    """The measures and collections one module defines, in the order it defines them.
 
-    def register(compute: _F) -> _F:
-        _SCALARS.append(_Scalar(fact, compute, late))
-        return compute
+    Each measure module has its own (``_scalar = _REGISTRY.scalar``); the schema
+    joins them in its order, so that order does not depend on the order of imports.
+    """
 
-    return register
+    scalars: list[_Scalar] = attrs.field(factory=list)
+    collections: list[_Collection] = attrs.field(factory=list)
 
+    def scalar(
+        self,
+        name: str,
+        type: FactType,
+        description: str,
+        *,
+        values: tuple[str, ...] = (),
+        unit: str | None = None,
+        changeable: bool = False,
+        late: bool = False,
+    ) -> Callable[[_F], _F]:
+        fact = FactDef(
+            name=name,
+            type=type,
+            description=description,
+            values=values,
+            unit=unit,
+            changeable=changeable,
+        )
 
-def _collection(name: str, description: str, *items: FactDef) -> Callable[[_G], _G]:
-    coll = CollectionDef(name=name, description=description, items=items)
+        def register(compute: _F) -> _F:
+            self.scalars.append(_Scalar(fact, compute, late))
+            return compute
 
-    def register(compute: _G) -> _G:
-        _COLLECTIONS.append(_Collection(coll, compute))
-        return compute
+        return register
 
-    return register
+    def collection(self, name: str, description: str, *items: FactDef) -> Callable[[_G], _G]:
+        coll = CollectionDef(name=name, description=description, items=items)
+
+        def register(compute: _G) -> _G:
+            self.collections.append(_Collection(coll, compute))
+            return compute
+
+        return register
 
 
 def _attr(
