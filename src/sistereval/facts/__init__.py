@@ -9,23 +9,14 @@ documented in ``docs/facts.md``) is built from the code that computes the facts.
 
 from __future__ import annotations
 
-from .measures import (
-    ANCHOR_KINDS,
-    CONVENTIONS,
-    DISTANCE_TOLERANCE,
-    FACT_SCHEMA,
-    MILESTONE_FACTS,
-    SCHEMA_FORMAT,
-    STAGES,
-    Alternative,
-    Dispute,
-    Facts,
-    FactValue,
-    claim_problems,
-    derive,
-    schema_document,
-    schema_markdown,
-)
+from .claims import claim_problems
+from .context import DISTANCE_TOLERANCE
+from .derivation import derive
+from .disputes import MILESTONE_FACTS
+from .docs import CONVENTIONS, SCHEMA_FORMAT, schema_document, schema_markdown
+from .measures import ANCHOR_KINDS, STAGES
+from .results import Alternative, Dispute, Facts, FactValue
+from .schema import FACT_SCHEMA
 
 __all__ = [
     "ANCHOR_KINDS",

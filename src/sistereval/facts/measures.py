@@ -1,34 +1,19 @@
-"""Derived facts: every measure a rule can use, computed once, in one place.
+"""The measures: every scalar fact and every collection, each a function with its definition.
 
-:func:`derive` turns a :class:`~sistereval.model.Case` into :class:`Facts`:
-scalar facts (``fields.implemented``), collections that rules quantify over
-(``activities``), the source ids behind each value, and the disputes where
-sources disagree.  Each measure is a small function registered together with
-its :class:`~sistereval.schema.FactDef`, so :data:`FACT_SCHEMA` (what rules are
-type-checked against, and what ``docs/facts.md`` documents) is built from the
-very code that computes the facts and cannot drift from it.
-
-The conventions (unknown values, the reference date, month counts, what
-"after" means for partial dates, disputes) are in :data:`CONVENTIONS` and in
-``docs/facts.md``, which :func:`schema_markdown` generates.
+Each function computes one fact from the :class:`~.context._Context` of a case
+and is registered (:mod:`.registry`) with the definition that the schema and
+``docs/facts.md`` show; the sections follow the order of the schema.
 """
 
 from __future__ import annotations
 
-import itertools
-import types
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 
-import attrs
-
-from ..errors import CaseError, Location, Problem
-from ..messages import did_you_mean
 from ..model import (
     SINGLE_MILESTONES,
     Activity,
     ActivityKind,
     BudgetLine,
-    Case,
     CaseKind,
     DistanceMethod,
     FieldStatus,
@@ -41,7 +26,6 @@ from ..model import (
     Sector,
     SourceKind,
 )
-from ..schema import FactDef, FactSchema, FactType
 from .context import DISTANCE_TOLERANCE, _Context, _ids
 from .registry import (
     _BOOL,
@@ -56,39 +40,10 @@ from .registry import (
     _Out,
     _Registry,
 )
-from .results import Alternative, Dispute, Facts, FactValue, _json
-from .values import (
-    _after,
-    _agree,
-    _enum_values,
-    _in_enum_order,
-    _is_number,
-    _months,
-    _overlap,
-    _same,
-    _value_key,
-)
+from .results import Dispute, FactValue
+from .values import _after, _enum_values, _in_enum_order, _months
 
-__all__ = [
-    "ANCHOR_KINDS",
-    "CONVENTIONS",
-    "DISTANCE_TOLERANCE",
-    "FACT_SCHEMA",
-    "MILESTONE_FACTS",
-    "SCHEMA_FORMAT",
-    "STAGES",
-    "Alternative",
-    "Dispute",
-    "FactValue",
-    "Facts",
-    "claim_problems",
-    "derive",
-    "schema_document",
-    "schema_markdown",
-]
-
-#: The format marker of :func:`schema_document`.
-SCHEMA_FORMAT = "sistereval/facts@1"
+__all__ = ["ANCHOR_KINDS", "STAGES"]
 
 #: The values of ``partnership.stage``, from the earliest stage to the last.
 STAGES = ("exploring", "loi", "mou", "active", "ended")
@@ -104,64 +59,6 @@ ANCHOR_KINDS = frozenset(
         InstitutionKind.COMMITTEE,
     }
 )
-
-CONVENTIONS = """\
-- **Unknown values.** A fact the case does not establish is `null` (Python
-  `None`), never a guess. Counts count what the case records and are never
-  `null` (no recorded activity gives `activities.count == 0`). A yes/no fact
-  about something the case has no record of is `null`: with no recorded
-  initiator `reciprocity.mutual` is `null`, with no leadership change during
-  the partnership `leadership.activity_after_change` is `null`.
-- **The agreement date** (`partnership.signed`) is the earliest date of an
-  `mou` or `agreement` milestone. "During the partnership" means after that
-  date and, when the partnership ended, before the `ended` milestone.
-- **The reference date** (`partnership.as_of`), the point that durations such
-  as `activities.months_since_last` are measured to, is the case's `as_of` if
-  it gives one; else the end date if the partnership ended; else the latest
-  date recorded anywhere in the case (milestones, activities, leadership
-  changes, budget years; the dates on which sources were accessed are not
-  partnership events and are not used). `partnership.as_of_basis` says which.
-  The reference date does not filter records: an event recorded after `as_of`
-  still counts, and a duration to the reference date may then be negative.
-- **Partial dates** keep their precision (`2022`, `2016-12`, `2017-10-10`) and
-  no day is ever invented. Month counts are whole calendar months between the
-  months in which the two dates start: a date known only to the year counts
-  from January, and the day of the month is ignored (`2017-10-09` to
-  `2018-09-05` is 11 months). Years are months divided by 12, rounded to two
-  decimals.
-- **Before and after.** A date is *after* another only when every day it may
-  stand for comes after every day the other may stand for (`2018` is after
-  `2017-10-09`; `2017-10` is neither before nor after `2017-10-09`). Comparing
-  with a date the case does not have gives `null`. The earliest and latest of
-  several dates follow the model's order of dates (a year before a month of
-  that year before a day of that month).
-- **Disputes.** Where sources disagree, a fact takes one value (the *chosen*
-  one) and the disagreement is listed in `Facts.disputes` with every
-  alternative and its sources; `disputes.count` counts them. Three kinds are
-  found: (1) records of a once-only milestone (`loi`, `mou`, `agreement`,
-  `ended`) with dates that cannot be the same day: the earliest is chosen
-  (dates where one contains the other, such as `2017` and `2017-10-09`, agree,
-  and the more precise one is used); (2) a recorded distance that differs from
-  the great-circle distance by more than 10%: the great-circle distance is
-  chosen; (3) a `claims` entry whose value differs from the value derived from
-  the case: the derived value is chosen. A claim that agrees adds its sources
-  to the fact. A claim naming an unknown fact, a list fact, a `disputes.*`
-  fact, or giving a value of the wrong type is a case error.
-- **Sources.** `Facts.sources` maps every scalar fact name, and every
-  collection item as `activities[3]` (the position in `Facts.collections`),
-  to the ids of the sources behind it, sorted; `()` when the value rests on no
-  cited record (such as a great-circle distance computed from coordinates).
-- **Order.** Derived facts do not depend on the order of entries in the case
-  file. Collection items are sorted by date where they have one, then by
-  their other attributes.
-- **Changeable** facts are inputs an analyst may plausibly vary in a what-if
-  (field statuses, budget earmarking, continuity after a leadership change,
-  the analyst's own ratings). Facts computed from them follow when the case is
-  changed and derived again.
-- **Names.** No fact and no item attribute is called `id` or `sid` (the rule
-  engine reserves them): a partner's id is the attribute `code` of the
-  `partners` collection, and other items name partners by that code.
-"""
 
 _REGISTRY = _Registry()
 _scalar, _collection = _REGISTRY.scalar, _REGISTRY.collection
@@ -994,319 +891,3 @@ def _institution_items(ctx: _Context) -> list[_Item]:
         )
         for i in ctx.institutions
     ]
-
-
-# --------------------------------------------------------------------------
-# The schema
-
-FACT_SCHEMA = FactSchema(
-    scalars=tuple(s.fact for s in _REGISTRY.scalars),
-    collections=tuple(c.coll for c in _REGISTRY.collections),
-)
-"""Every scalar fact and collection a rule can use (documented in ``docs/facts.md``)."""
-
-_BY_NAME: Mapping[str, FactDef] = types.MappingProxyType({f.name: f for f in FACT_SCHEMA.scalars})
-_LATE = frozenset(s.fact.name for s in _REGISTRY.scalars if s.late)
-
-
-def schema_document() -> dict[str, object]:
-    """The fact schema as JSON-able data (``sistereval schema facts``)."""
-    body = FACT_SCHEMA.to_dict()
-    for entry, fact in zip(_dicts(body["scalars"]), FACT_SCHEMA.scalars, strict=True):
-        if fact.changeable:
-            entry["changeable"] = True
-    for entry, coll in zip(_dicts(body["collections"]), FACT_SCHEMA.collections, strict=True):
-        for item_entry, item in zip(_dicts(entry["items"]), coll.items, strict=True):
-            if item.changeable:
-                item_entry["changeable"] = True
-    return {"format": SCHEMA_FORMAT, **body}
-
-
-def _dicts(value: object) -> list[dict[str, object]]:
-    assert isinstance(value, list)
-    return value
-
-
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
-def _type_cell(fact: FactDef) -> str:
-    text = f"`{fact.type}`"
-    if fact.values:
-        text += ": " + ", ".join(f"`{v}`" for v in fact.values)
-    if fact.unit:
-        text += f" ({fact.unit})"
-    return text
-
-
-def schema_markdown() -> str:
-    """``docs/facts.md``: the fact schema and its conventions as Markdown."""
-    lines = [
-        "# Facts",
-        "",
-        "<!-- Generated by sistereval.facts.schema_markdown(); do not edit by hand.",
-        "     Regenerate with: python -m sistereval.facts > docs/facts.md -->",
-        "",
-        "These are the facts a rule can use. `sistereval.facts.derive(case)` computes them from a",
-        "case file; rule conditions are type-checked against this list (`sistereval schema facts`",
-        "prints it as JSON). Scalar facts have dotted names (`fields.implemented`); collections",
-        "(`activities`) are quantified over, and their items' attributes have plain names",
-        '(`any(activities, kind == "visit")`).',
-        "",
-        "## Conventions",
-        "",
-        CONVENTIONS.rstrip("\n"),
-        "",
-        "## Scalar facts",
-    ]
-    topics: dict[str, list[FactDef]] = {}
-    for fact in FACT_SCHEMA.scalars:
-        topics.setdefault(fact.name.split(".", 1)[0], []).append(fact)
-    for topic, facts in topics.items():
-        lines += [
-            "",
-            f"### {topic}",
-            "",
-            "| Fact | Type | Changeable | Description |",
-            "|---|---|---|---|",
-        ]
-        for fact in facts:
-            changeable = "yes" if fact.changeable else ""
-            lines.append(
-                f"| `{fact.name}` | {_type_cell(fact)} | {changeable} | {_cell(fact.description)} |"
-            )
-    lines += ["", "## Collections"]
-    for coll in FACT_SCHEMA.collections:
-        lines += [
-            "",
-            f"### {coll.name}",
-            "",
-            _cell(coll.description),
-            "",
-            "| Attribute | Type | Changeable | Description |",
-            "|---|---|---|---|",
-        ]
-        for item in coll.items:
-            changeable = "yes" if item.changeable else ""
-            lines.append(
-                f"| `{item.name}` | {_type_cell(item)} | {changeable} | {_cell(item.description)} |"
-            )
-    return "\n".join(lines) + "\n"
-
-
-# --------------------------------------------------------------------------
-# Claims
-
-
-def _claim_type_problem(fact: FactDef, value: object) -> tuple[str, str | None] | None:
-    """Why ``value`` cannot be a value of ``fact`` (message, hint), or ``None``."""
-    kind = fact.type
-    if kind is FactType.INTEGER and (isinstance(value, bool) or not isinstance(value, int)):
-        return f"{fact.name!r} is an integer, not {value!r}", None
-    if kind is FactType.NUMBER and not _is_number(value):
-        return f"{fact.name!r} is a number, not {value!r}", None
-    if kind is FactType.BOOLEAN and not isinstance(value, bool):
-        return f"{fact.name!r} is true or false, not {value!r}", None
-    if kind is FactType.STRING and not isinstance(value, str):
-        return f"{fact.name!r} is a string, not {value!r}", None
-    if kind is FactType.ENUM and value not in fact.values:
-        hint = "one of " + ", ".join(repr(v) for v in fact.values)
-        return f"{value!r} is not a value of {fact.name!r}", hint
-    if kind is FactType.DATE:
-        if isinstance(value, bool | float):
-            return f"{fact.name!r} is a date, not {value!r}", None
-        try:
-            PartialDate.parse(value)
-        except ValueError as exc:
-            return str(exc), None
-    return None
-
-
-def claim_problems(case: Case) -> list[tuple[str, str, str, str | None]]:
-    """Problems with the case's ``claims`` as ``(path, code, message, suggestion)``.
-
-    The same shape as :func:`sistereval.model.reference_problems`, so a case
-    loader can locate them in the file.  Codes: ``unknown-fact`` (with a
-    did-you-mean), ``claim-unsupported`` (a list or ``disputes.*`` fact) and
-    ``claim-type`` (a value the fact cannot take).
-    """
-    out: list[tuple[str, str, str, str | None]] = []
-    names = [fact.name for fact in FACT_SCHEMA.scalars]
-    for i, claim in enumerate(case.claims):
-        fact = _BY_NAME.get(claim.fact)
-        if fact is None:
-            out.append(
-                (
-                    f"claims[{i}].fact",
-                    "unknown-fact",
-                    f"unknown fact {claim.fact!r}",
-                    did_you_mean(claim.fact, names),
-                )
-            )
-        elif fact.type is FactType.LIST or fact.name in _LATE:
-            out.append(
-                (
-                    f"claims[{i}].fact",
-                    "claim-unsupported",
-                    f"the fact {claim.fact!r} cannot be claimed",
-                    None,
-                )
-            )
-        else:
-            problem = _claim_type_problem(fact, claim.value)
-            if problem is not None:
-                out.append((f"claims[{i}].value", "claim-type", problem[0], problem[1]))
-    return out
-
-
-def _claim_value(fact: FactDef, value: object) -> FactValue:
-    if fact.type is FactType.DATE:
-        return PartialDate.parse(value)
-    assert isinstance(value, bool | int | float | str)
-    return value
-
-
-@attrs.define
-class _Draft:
-    """A dispute being assembled: the chosen value and every alternative."""
-
-    fact: str
-    chosen: FactValue
-    alternatives: list[tuple[FactValue, set[str]]] = attrs.field(factory=list)
-    notes: list[str] = attrs.field(factory=list)
-
-    def add(self, value: FactValue, sources: Iterable[str]) -> None:
-        for known, ids in self.alternatives:
-            if _same(known, value):
-                ids.update(sources)
-                return
-        self.alternatives.append((value, set(sources)))
-
-    def build(self) -> Dispute | None:
-        if len(self.alternatives) < 2:
-            return None
-        alternatives = sorted(self.alternatives, key=lambda alt: _value_key(alt[0]))
-        return Dispute(
-            fact=self.fact,
-            chosen=self.chosen,
-            alternatives=tuple(
-                Alternative(value=v, sources=tuple(sorted(ids))) for v, ids in alternatives
-            ),
-            note=" ".join(self.notes),
-        )
-
-
-#: The fact that holds the date of each once-only milestone.
-MILESTONE_FACTS = {
-    MilestoneType.LOI: "milestones.loi",
-    MilestoneType.MOU: "milestones.mou",
-    MilestoneType.AGREEMENT: "milestones.agreement",
-    MilestoneType.ENDED: "partnership.end_date",
-}
-
-
-def _record_drafts(ctx: _Context, scalars: Mapping[str, FactValue]) -> dict[str, _Draft]:
-    """Disputes found in the records: milestone dates and the distance."""
-    drafts: dict[str, _Draft] = {}
-    for kind in sorted(SINGLE_MILESTONES, key=str):
-        records = ctx.records(kind)
-        dates = sorted({m.date for m in records})
-        if all(_overlap(a, b) for a, b in itertools.combinations(dates, 2)):
-            continue
-        fact = MILESTONE_FACTS[kind]
-        draft = drafts[fact] = _Draft(fact=fact, chosen=scalars[fact])
-        for date in dates:
-            draft.add(date, _ids(m for m in records if m.date == date))
-        shown = ", ".join(str(d) for d in dates)
-        draft.notes.append(
-            f"Records of the {kind} milestone give different dates ({shown}); the earliest is used."
-        )
-    recorded = ctx.case.distance
-    if recorded is not None and ctx.distance_disputed:
-        fact = "distance.great_circle_km"
-        draft = drafts[fact] = _Draft(fact=fact, chosen=ctx.great_circle_km)
-        draft.add(ctx.great_circle_km, ())
-        draft.add(recorded.km, recorded.sources)
-        draft.notes.append(
-            f"The {recorded.method} distance of {recorded.km:g} km differs from the great-circle "
-            f"distance of {ctx.great_circle_km:g} km by more than {DISTANCE_TOLERANCE:.0%}; "
-            "the great-circle distance is used."
-        )
-    return drafts
-
-
-# --------------------------------------------------------------------------
-# derive
-
-
-def derive(case: Case) -> Facts:
-    """Every fact of :data:`FACT_SCHEMA` for ``case``, with sources and disputes.
-
-    Raises :class:`~sistereval.errors.CaseError` when a claim names an unknown
-    fact or gives a value of the wrong type (see :func:`claim_problems`).
-    """
-    problems = claim_problems(case)
-    if problems:
-        raise CaseError(
-            Problem(code=code, message=message, location=Location(path=path), suggestion=hint)
-            for path, code, message, hint in problems
-        )
-    ctx = _Context(case)
-    scalars: dict[str, FactValue] = {}
-    sources: dict[str, set[str]] = {}
-    for measure in _REGISTRY.scalars:
-        if not measure.late:
-            out = measure.compute(ctx)
-            scalars[measure.fact.name] = out.value
-            sources[measure.fact.name] = set(out.sources)
-
-    drafts = _record_drafts(ctx, scalars)
-    claims = sorted(
-        case.claims,
-        key=lambda c: (c.fact, _value_key(_claim_value(_BY_NAME[c.fact], c.value)), c.sources),
-    )
-    for claim in claims:
-        fact = _BY_NAME[claim.fact]
-        value = _claim_value(fact, claim.value)
-        derived = scalars[fact.name]
-        draft = drafts.get(fact.name)
-        if derived is not None and _agree(value, derived):
-            sources[fact.name].update(claim.sources)
-            if draft is not None:
-                draft.add(derived, claim.sources)
-            continue
-        if draft is None:
-            draft = drafts[fact.name] = _Draft(fact=fact.name, chosen=derived)
-            draft.add(derived, sources[fact.name])
-        draft.add(value, claim.sources)
-        shown = "unknown" if derived is None else _json(derived)
-        default = f"A claim of {_json(value)} differs from the value derived from the case"
-        draft.notes.append(claim.note or f"{default} ({shown}).")
-    ctx.disputes = tuple(
-        d for d in (draft.build() for _, draft in sorted(drafts.items())) if d is not None
-    )
-
-    for measure in _REGISTRY.scalars:
-        if measure.late:
-            out = measure.compute(ctx)
-            scalars[measure.fact.name] = out.value
-            sources[measure.fact.name] = set(out.sources)
-
-    collections: dict[str, tuple[Mapping[str, FactValue], ...]] = {}
-    item_sources: dict[str, tuple[str, ...]] = {}
-    for coll in _REGISTRY.collections:
-        items = coll.compute(ctx)
-        collections[coll.coll.name] = tuple(item for item, _ in items)
-        for i, (_, ids) in enumerate(items):
-            item_sources[f"{coll.coll.name}[{i}]"] = ids
-
-    ordered = {fact.name: scalars[fact.name] for fact in FACT_SCHEMA.scalars}
-    return Facts(
-        case_id=case.id,
-        scalars=ordered,
-        collections=collections,
-        sources={**{name: tuple(sorted(sources[name])) for name in ordered}, **item_sources},
-        disputes=ctx.disputes,
-        catalog={s.id: s for s in case.sources},
-    )
