@@ -10,16 +10,16 @@ import types
 from collections.abc import Mapping
 
 from ..schema import FactDef, FactSchema
-from . import measures
+from . import evidence, items, measures
 from .registry import _Collection, _Scalar
 
 __all__ = ["FACT_SCHEMA"]
 
 #: Every measure, in the schema's order.
-_SCALARS: tuple[_Scalar, ...] = tuple(measures._REGISTRY.scalars)
+_SCALARS: tuple[_Scalar, ...] = (*measures._REGISTRY.scalars, *evidence._REGISTRY.scalars)
 
 #: Every collection, in the schema's order.
-_COLLECTIONS: tuple[_Collection, ...] = tuple(measures._REGISTRY.collections)
+_COLLECTIONS: tuple[_Collection, ...] = tuple(items._REGISTRY.collections)
 
 FACT_SCHEMA = FactSchema(
     scalars=tuple(s.fact for s in _SCALARS),
