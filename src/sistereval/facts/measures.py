@@ -22,16 +22,7 @@ from ..model import (
     Sector,
 )
 from .context import DISTANCE_TOLERANCE, _Context, _ids
-from .registry import (
-    _BOOL,
-    _DATE,
-    _ENUM,
-    _INT,
-    _LIST,
-    _NUM,
-    _Out,
-    _Registry,
-)
+from .registry import _BOOL, _DATE, _ENUM, _INT, _LIST, _NUM, _Out, _Registry
 from .values import _after, _enum_values, _in_enum_order, _months
 
 __all__ = ["ANCHOR_KINDS", "STAGES"]

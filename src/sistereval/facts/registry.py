@@ -1,12 +1,12 @@
 """The registry: each measure is a small function registered with its definition.
 
-``@_scalar(name, type, description)`` registers a function computing one scalar
-fact from the :class:`~.context._Context` of a case, ``@_collection(name,
-description, *items)`` one computing a collection's items; each module that
-defines measures has a :class:`_Registry` of them.  The schema is built from
-these registrations, so what rules are type-checked against (and
-what ``docs/facts.md`` documents) is the very code that computes the facts and
-cannot drift from it.
+A module that defines measures keeps a :class:`_Registry` of them:
+``@_scalar(name, type, description)`` (``_REGISTRY.scalar``) registers a
+function computing one scalar fact from the :class:`~.context._Context` of a
+case, ``@_collection(name, description, *items)`` one computing a
+collection's items.  :mod:`.schema` builds the schema from these registries,
+so what rules are type-checked against (and what ``docs/facts.md``
+documents) is the very code that computes the facts and cannot drift from it.
 """
 
 from __future__ import annotations
