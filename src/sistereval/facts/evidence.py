@@ -1,0 +1,114 @@
+"""The measures of what the analyst and the sources say about a case.
+
+``assessments.*`` (the analyst's ratings of the success factors),
+``evidence.*`` (the sources the case cites) and ``disputes.*`` (where they
+disagree; ``late`` measures, computed once the disputes are known).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ..model import Rating, Reliability, SourceKind
+from .context import _Context, _ids
+from .registry import _ENUM, _INT, _LIST, _Out, _Registry
+from .results import Dispute
+from .values import _enum_values, _in_enum_order
+
+_REGISTRY = _Registry()
+_scalar = _REGISTRY.scalar
+
+# --------------------------------------------------------------------------
+# assessments.*
+
+_FACTOR_TEXT = {
+    "shared_values": "shared values and goals",
+    "community_participation": "community participation and commitment",
+    "long_term_vision": "long-term vision and sustainability",
+    "institutional_support": "institutional support and resources",
+}
+
+
+def _assessment_measure(factor: str, text: str) -> None:
+    @_scalar(
+        f"assessments.{factor}",
+        _ENUM,
+        f"The analyst's rating of the success factor {text}; null when not rated.",
+        values=_enum_values(Rating),
+        changeable=True,
+    )
+    def compute(ctx: _Context) -> _Out:
+        assessment = getattr(ctx.case.assessments, factor)
+        if assessment is None:
+            return _Out(None)
+        return _Out(str(assessment.rating), _ids([assessment]))
+
+
+for _factor in _FACTOR_TEXT.items():
+    _assessment_measure(*_factor)
+
+
+# --------------------------------------------------------------------------
+# evidence.*
+
+
+@_scalar("evidence.sources", _INT, "The number of distinct sources cited anywhere in the case.")
+def _evidence_sources(ctx: _Context) -> _Out:
+    return _Out(len(ctx.cited), tuple(s.id for s in ctx.cited))
+
+
+@_scalar(
+    "evidence.high_reliability",
+    _INT,
+    "The number of cited sources with reliability `H`.",
+)
+def _evidence_high(ctx: _Context) -> _Out:
+    high = [s.id for s in ctx.cited if s.reliability is Reliability.HIGH]
+    return _Out(len(high), tuple(high))
+
+
+@_scalar("evidence.official", _INT, "The number of cited sources of kind `official`.")
+def _evidence_official(ctx: _Context) -> _Out:
+    official = [s.id for s in ctx.cited if s.kind is SourceKind.OFFICIAL]
+    return _Out(len(official), tuple(official))
+
+
+@_scalar(
+    "evidence.kinds",
+    _LIST,
+    "The kinds of the cited sources.",
+    values=_enum_values(SourceKind),
+)
+def _evidence_kinds(ctx: _Context) -> _Out:
+    kinds = _in_enum_order((str(s.kind) for s in ctx.cited), SourceKind)
+    return _Out(kinds, tuple(s.id for s in ctx.cited))
+
+
+@_scalar(
+    "evidence.unsourced_records",
+    _INT,
+    "The number of records (milestones, fields, activities, leadership changes, budget lines, "
+    "institutions, claims, the distance, assessments) that cite no source.",
+)
+def _unsourced(ctx: _Context) -> _Out:
+    return _Out(sum(not record.sources for record in ctx.sourced_records))
+
+
+# --------------------------------------------------------------------------
+# disputes.* (computed after the disputes are known)
+
+
+@_scalar(
+    "disputes.count", _INT, "The number of disputes: facts about which sources disagree.", late=True
+)
+def _disputes_count(ctx: _Context) -> _Out:
+    return _Out(len(ctx.disputes), _dispute_sources(ctx.disputes))
+
+
+@_scalar("disputes.facts", _LIST, "The names of the disputed facts.", late=True)
+def _disputes_facts(ctx: _Context) -> _Out:
+    return _Out(tuple(sorted({d.fact for d in ctx.disputes})), _dispute_sources(ctx.disputes))
+
+
+def _dispute_sources(disputes: Iterable[Dispute]) -> tuple[str, ...]:
+    return tuple(sorted({sid for d in disputes for alt in d.alternatives for sid in alt.sources}))

@@ -1,0 +1,78 @@
+"""How fact values compare: partial dates, equal and agreeing values, a total order.
+
+The date helpers carry the conventions of ``docs/facts.md``: month counts
+between the months two dates start in, and "after" only when every day one
+date may stand for comes after every day of the other.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+from ..model import PartialDate
+from .results import FactValue
+
+
+def _months(start: PartialDate, stop: PartialDate) -> int:
+    """Whole calendar months from the month ``start`` begins in to that of ``stop``."""
+    return (stop.year - start.year) * 12 + (stop.month or 1) - (start.month or 1)
+
+
+def _after(a: PartialDate, b: PartialDate | None) -> bool | None:
+    """``a`` is certainly after ``b``; ``None`` when ``b`` is unknown."""
+    return None if b is None else a.start > b.end
+
+
+def _before(a: PartialDate, b: PartialDate | None) -> bool | None:
+    """``a`` is certainly before ``b``; ``None`` when ``b`` is unknown."""
+    return None if b is None else a.end < b.start
+
+
+def _overlap(a: PartialDate, b: PartialDate) -> bool:
+    """The two dates may be the same day (one contains the other)."""
+    return a.start <= b.end and b.start <= a.end
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _same(a: FactValue, b: FactValue) -> bool:
+    """Exactly the same value (numbers compared with a tiny tolerance)."""
+    if _is_number(a) and _is_number(b):
+        assert isinstance(a, int | float)
+        assert isinstance(b, int | float)
+        return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
+    return type(a) is type(b) and a == b
+
+
+def _agree(a: FactValue, b: FactValue) -> bool:
+    """The values do not contradict each other (dates may be the same day)."""
+    if isinstance(a, PartialDate) and isinstance(b, PartialDate):
+        return _overlap(a, b)
+    return _same(a, b)
+
+
+def _value_key(value: FactValue) -> tuple[object, ...]:
+    """A total order over fact values, for deterministic output."""
+    if value is None:
+        return (0,)
+    if isinstance(value, bool):
+        return (1, value)
+    if isinstance(value, int | float):
+        return (2, float(value))
+    if isinstance(value, str):
+        return (3, value)
+    if isinstance(value, PartialDate):
+        return (4, value.sort_key())
+    return (5, value)
+
+
+def _enum_values(enum_cls: Iterable[object]) -> tuple[str, ...]:
+    return tuple(str(member) for member in enum_cls)
+
+
+def _in_enum_order(values: Iterable[str], enum_cls: Iterable[object]) -> tuple[str, ...]:
+    present = set(values)
+    return tuple(v for v in _enum_values(enum_cls) if v in present)
