@@ -28,7 +28,8 @@ import attrs
 from ..errors import CaseError, Location, Problem
 from ..messages import did_you_mean, one_of
 from ..model import CASE_FORMAT, Case, MilestoneType, SourceKind
-from .load import _parse_path, load_case
+from .load import load_case
+from .validate import _parse_path
 
 __all__ = ["COLUMNS", "REQUIRED", "CsvRow", "load_row", "read_rows"]
 
