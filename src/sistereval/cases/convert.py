@@ -1,6 +1,6 @@
 """The cattrs converter between plain case data and the attrs model, both ways.
 
-:data:`_CONVERTER` builds a :class:`~sistereval.model.Case` from data the
+:data:`CONVERTER` builds a :class:`~sistereval.model.Case` from data the
 checker (:mod:`.validate`) has accepted, and turns a case back into plain
 data: enums as their values, dates as an integer year or an ISO string, lists
 for tuples, and values that say nothing (``None``, empty lists, absent
@@ -19,7 +19,9 @@ import cattrs
 from cattrs.gen import make_dict_unstructure_fn, override
 
 from ..model import Case, PartialDate
-from .hints import _hints, _is_date, _is_enum, _is_tuple
+from .hints import is_date, is_enum, is_tuple, type_hints
+
+__all__ = ["CONVERTER"]
 
 
 def _model_enums(cls: type) -> set[type[enum.Enum]]:
@@ -27,10 +29,10 @@ def _model_enums(cls: type) -> set[type[enum.Enum]]:
     found: set[type[enum.Enum]] = set()
 
     def visit(hint: Any) -> None:
-        if _is_enum(hint):
+        if is_enum(hint):
             found.add(hint)
         elif attrs.has(hint) and hint is not PartialDate:
-            for inner in _hints(hint).values():
+            for inner in type_hints(hint).values():
                 visit(inner)
         else:
             for arg in typing.get_args(hint):
@@ -54,13 +56,13 @@ def _make_converter() -> cattrs.Converter:
         converter.register_structure_hook(cls, lambda value, cls: cls(value))
         converter.register_unstructure_hook(cls, _enum_value)
     converter.register_unstructure_hook_func(
-        _is_tuple,
+        is_tuple,
         lambda items: [converter.unstructure(item) for item in items],
     )
     # A claim's value: checked already; a YAML date stands for its ISO text.
     converter.register_structure_hook(
         int | float | str | bool,
-        lambda value, _: value.isoformat() if _is_date(value) else value,
+        lambda value, _: value.isoformat() if is_date(value) else value,
     )
 
     def unstructure_attrs(cls: type) -> Callable[[Any], dict[str, Any]]:
@@ -75,4 +77,4 @@ def _make_converter() -> cattrs.Converter:
     return converter
 
 
-_CONVERTER = _make_converter()
+CONVERTER = _make_converter()

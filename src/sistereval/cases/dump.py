@@ -18,7 +18,7 @@ import yaml
 
 from ..errors import UsageError
 from ..model import Case
-from .convert import _CONVERTER
+from .convert import CONVERTER
 
 __all__ = ["case_sha256", "case_to_dict", "dump_case"]
 
@@ -35,7 +35,7 @@ def case_to_dict(case: Case) -> dict[str, Any]:
     Values that say nothing (``None``, empty lists, absent assessments) are
     left out; dates are an integer year or an ISO string.
     """
-    data: dict[str, Any] = _CONVERTER.unstructure(case, Case)
+    data: dict[str, Any] = CONVERTER.unstructure(case, Case)
     return {"format": data.pop("format"), **data}
 
 

@@ -17,7 +17,23 @@ from typing import Any
 
 from attrs import validators as v
 
-_NONE = type(None)
+__all__ = [
+    "DEEP_ITERABLE",
+    "INSTANCE_OF",
+    "MATCHES_RE",
+    "MIN_LEN",
+    "NONE_TYPE",
+    "NUMBER",
+    "is_date",
+    "is_enum",
+    "is_tuple",
+    "member_validator",
+    "type_hints",
+    "union_args",
+    "validator_leaves",
+]
+
+NONE_TYPE = type(None)
 _UNION_ORIGINS = (typing.Union, types.UnionType)
 
 # The classes behind attrs' public validator factories, so the model's
@@ -25,51 +41,57 @@ _UNION_ORIGINS = (typing.Union, types.UnionType)
 # naming attrs internals.
 _AND: type[Any] = type(v.and_(v.instance_of(int), v.instance_of(int)))
 _OPTIONAL: type[Any] = type(v.optional(v.instance_of(int)))
-_INSTANCE_OF: type[Any] = type(v.instance_of(int))
-_DEEP_ITERABLE: type[Any] = type(v.deep_iterable(v.instance_of(int)))
-_NUMBER: type[Any] = type(v.ge(0))
-_MATCHES_RE: type[Any] = type(v.matches_re(""))
-_MIN_LEN: type[Any] = type(v.min_len(0))
+INSTANCE_OF: type[Any] = type(v.instance_of(int))
+DEEP_ITERABLE: type[Any] = type(v.deep_iterable(v.instance_of(int)))
+NUMBER: type[Any] = type(v.ge(0))
+MATCHES_RE: type[Any] = type(v.matches_re(""))
+MIN_LEN: type[Any] = type(v.min_len(0))
 
 
 @functools.cache
-def _hints(cls: type) -> dict[str, Any]:
+def type_hints(cls: type) -> dict[str, Any]:
+    """The resolved type hints of the attrs class ``cls``, read once."""
     return typing.get_type_hints(cls)
 
 
-def _union_args(hint: Any) -> tuple[Any, ...] | None:
+def union_args(hint: Any) -> tuple[Any, ...] | None:
+    """The members of a union (``int | None`` -> ``(int, NoneType)``); ``None`` if no union."""
     return typing.get_args(hint) if typing.get_origin(hint) in _UNION_ORIGINS else None
 
 
-def _is_tuple(hint: Any) -> bool:
+def is_tuple(hint: Any) -> bool:
+    """Whether ``hint`` is a ``tuple[...]``, which a case file writes as a list."""
     return typing.get_origin(hint) is tuple
 
 
-def _is_enum(hint: Any) -> bool:
+def is_enum(hint: Any) -> bool:
+    """Whether ``hint`` is an enum class, whose values are the allowed strings."""
     return isinstance(hint, type) and issubclass(hint, enum.Enum)
 
 
-def _leaves(validator: Any) -> list[Any]:
+def validator_leaves(validator: Any) -> list[Any]:
     """The single validators inside ``and_`` / ``optional`` / lists."""
     if validator is None:
         return []
     if isinstance(validator, list | tuple):
-        return [leaf for item in validator for leaf in _leaves(item)]
+        return [leaf for item in validator for leaf in validator_leaves(item)]
     if isinstance(validator, _AND):
-        return _leaves(list(validator._validators))
+        return validator_leaves(list(validator._validators))
     if isinstance(validator, _OPTIONAL):
-        return _leaves(validator.validator)
+        return validator_leaves(validator.validator)
     return [validator]
 
 
-def _member_validator(validator: Any) -> Any:
+def member_validator(validator: Any) -> Any:
     """The validator applied to each item of a tuple field, if any."""
     members = [
-        leaf.member_validator for leaf in _leaves(validator) if isinstance(leaf, _DEEP_ITERABLE)
+        leaf.member_validator
+        for leaf in validator_leaves(validator)
+        if isinstance(leaf, DEEP_ITERABLE)
     ]
     return members or None
 
 
-def _is_date(value: Any) -> bool:
+def is_date(value: Any) -> bool:
     """A date as YAML reads ``2017-10-10``, not a date and time: a claim's value may be one."""
     return isinstance(value, dt.date) and not isinstance(value, dt.datetime)

@@ -40,8 +40,8 @@ from typing import Any, cast
 from ..documents import Document, read_document, read_file
 from ..errors import CaseError, Location, Problem
 from ..model import Case
-from .convert import _CONVERTER
-from .validate import _check
+from .convert import CONVERTER
+from .validate import check_document
 
 __all__ = ["as_case", "load_case", "load_cases"]
 
@@ -73,9 +73,9 @@ def load_case(
             doc = read_document(_read_file(path, label), file=label)
         else:
             doc = read_document(cast(str, source), file=file)
-    _check(doc)
+    check_document(doc)
     try:
-        return _CONVERTER.structure(doc.data, Case)
+        return CONVERTER.structure(doc.data, Case)
     except (ValueError, TypeError) as exc:  # pragma: no cover - the check above should catch it
         raise CaseError(
             [Problem(code="invalid-value", message=str(exc), location=Location(file=doc.file))]

@@ -15,16 +15,16 @@ import attrs
 from ..countries import COUNTRY_CODES
 from ..model import CASE_FORMAT, Case, PartialDate, _country
 from .hints import (
-    _MATCHES_RE,
-    _MIN_LEN,
-    _NONE,
-    _NUMBER,
-    _hints,
-    _is_enum,
-    _is_tuple,
-    _leaves,
-    _member_validator,
-    _union_args,
+    MATCHES_RE,
+    MIN_LEN,
+    NONE_TYPE,
+    NUMBER,
+    is_enum,
+    is_tuple,
+    member_validator,
+    type_hints,
+    union_args,
+    validator_leaves,
 )
 
 __all__ = ["case_schema"]
@@ -34,8 +34,8 @@ _JSON_TYPES: dict[Any, str] = {str: "string", int: "integer", float: "number", b
 
 def _validator_schema(validator: Any) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for leaf in _leaves(validator):
-        if isinstance(leaf, _NUMBER):
+    for leaf in validator_leaves(validator):
+        if isinstance(leaf, NUMBER):
             keyword = {
                 ">=": "minimum",
                 ">": "exclusiveMinimum",
@@ -43,9 +43,9 @@ def _validator_schema(validator: Any) -> dict[str, Any]:
                 "<": "exclusiveMaximum",
             }[leaf.compare_op]
             out[keyword] = leaf.bound
-        elif isinstance(leaf, _MATCHES_RE):
+        elif isinstance(leaf, MATCHES_RE):
             out["pattern"] = leaf.pattern.pattern
-        elif isinstance(leaf, _MIN_LEN):
+        elif isinstance(leaf, MIN_LEN):
             out["minLength"] = leaf.min_length
         elif leaf is _country:
             out["enum"] = sorted(COUNTRY_CODES)
@@ -75,15 +75,15 @@ def _partial_date_schema() -> dict[str, Any]:
 
 
 def _type_schema(hint: Any, validator: Any, defs: dict[str, Any]) -> dict[str, Any]:
-    args = _union_args(hint)
+    args = union_args(hint)
     if args is not None:
-        options = tuple(a for a in args if a is not _NONE)
+        options = tuple(a for a in args if a is not NONE_TYPE)
         if len(options) > 1:
             types_ = [_JSON_TYPES[o] for o in options if not (o is int and float in options)]
             schema: dict[str, Any] = {"type": types_}
         else:
             schema = _type_schema(options[0], validator, defs)
-        if _NONE not in args:
+        if NONE_TYPE not in args:
             return schema
         if "$ref" in schema or "anyOf" in schema:
             return {"anyOf": [schema, {"type": "null"}]}
@@ -91,9 +91,9 @@ def _type_schema(hint: Any, validator: Any, defs: dict[str, Any]) -> dict[str, A
             schema["enum"] = [*schema["enum"], None]
         schema["type"] = [schema["type"], "null"]
         return schema
-    if _is_tuple(hint):
+    if is_tuple(hint):
         item = typing.get_args(hint)[0]
-        return {"type": "array", "items": _type_schema(item, _member_validator(validator), defs)}
+        return {"type": "array", "items": _type_schema(item, member_validator(validator), defs)}
     if hint is PartialDate:
         defs.setdefault("PartialDate", _partial_date_schema())
         return {"$ref": "#/$defs/PartialDate"}
@@ -101,7 +101,7 @@ def _type_schema(hint: Any, validator: Any, defs: dict[str, Any]) -> dict[str, A
         if hint.__name__ not in defs:
             defs[hint.__name__] = _class_schema(hint, defs)
         return {"$ref": f"#/$defs/{hint.__name__}"}
-    if _is_enum(hint):
+    if is_enum(hint):
         return {"type": "string", "enum": [str(member.value) for member in hint]}
     return {"type": _JSON_TYPES[hint], **_validator_schema(validator)}
 
@@ -110,7 +110,7 @@ def _class_schema(cls: type, defs: dict[str, Any]) -> dict[str, Any]:
     properties: dict[str, Any] = {}
     required: list[str] = []
     for field in attrs.fields(cls):
-        properties[field.name] = _type_schema(_hints(cls)[field.name], field.validator, defs)
+        properties[field.name] = _type_schema(type_hints(cls)[field.name], field.validator, defs)
         if field.default is attrs.NOTHING:
             required.append(field.name)
     return {

@@ -1,12 +1,13 @@
 """Check the raw data of a case file against the attrs model, each problem located.
 
-:func:`_check` walks the data along the model's fields, type hints and
-validators (:mod:`.hints`) before anything is built, so every problem of a
-file is found at once, each at its line and column: unknown keys (with a
+:func:`check_document` walks the data along the model's fields, type hints
+and validators (:mod:`.hints`) before anything is built, so every problem of
+a file is found at once, each at its line and column: unknown keys (with a
 did-you-mean), missing keys, wrong types, values outside the allowed sets or
 ranges, malformed dates, and references to sources, partners or fields that
 do not exist.  They are raised together in one
-:class:`~sistereval.errors.CaseError`.
+:class:`~sistereval.errors.CaseError`.  :func:`parse_path` reads the data
+path of a problem back (``activities[2].field``).
 """
 
 from __future__ import annotations
@@ -29,20 +30,22 @@ from ..facts import claim_problems
 from ..messages import closest
 from ..model import CASE_FORMAT, Case, PartialDate, _country, _finite, reference_problems
 from .hints import (
-    _DEEP_ITERABLE,
-    _INSTANCE_OF,
-    _MATCHES_RE,
-    _MIN_LEN,
-    _NONE,
-    _NUMBER,
-    _hints,
-    _is_date,
-    _is_enum,
-    _is_tuple,
-    _leaves,
-    _member_validator,
-    _union_args,
+    DEEP_ITERABLE,
+    INSTANCE_OF,
+    MATCHES_RE,
+    MIN_LEN,
+    NONE_TYPE,
+    NUMBER,
+    is_date,
+    is_enum,
+    is_tuple,
+    member_validator,
+    type_hints,
+    union_args,
+    validator_leaves,
 )
+
+__all__ = ["check_document", "parse_path"]
 
 _DATE_SHAPE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _PATH_PART = re.compile(r"\.?([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]")
@@ -55,7 +58,7 @@ _PATH_PART = re.compile(r"\.?([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]")
 def _range_phrase(leaves: list[Any]) -> str:
     low = high = None
     for leaf in leaves:
-        if isinstance(leaf, _NUMBER):
+        if isinstance(leaf, NUMBER):
             if leaf.compare_op in (">=", ">"):
                 low = leaf
             else:
@@ -131,21 +134,21 @@ def _value_hint(value: object, allowed: list[str]) -> str:
     return f"did you mean {close!r}? {listed}" if close else listed
 
 
-def _parse_path(text: str) -> Path:
+def parse_path(text: str) -> Path:
     """``activities[2].field`` -> ``("activities", 2, "field")``."""
     return tuple(name or int(index) for name, index in _PATH_PART.findall(text))
 
 
 def _fallback(hint: Any) -> Any:
     """A stand-in for a missing or unusable value, so cross references can still be checked."""
-    args = _union_args(hint)
+    args = union_args(hint)
     if args is not None:
         return None
-    if _is_tuple(hint):
+    if is_tuple(hint):
         return ()
     if attrs.has(hint) and hint is not PartialDate:
         return types.SimpleNamespace(
-            **{f.name: _fallback(_hints(hint)[f.name]) for f in attrs.fields(hint)}
+            **{f.name: _fallback(type_hints(hint)[f.name]) for f in attrs.fields(hint)}
         )
     return "" if hint is str else None
 
@@ -197,21 +200,21 @@ class _Checker:
     def check(
         self, hint: Any, value: Any, path: Path, attribute: attrs.Attribute[Any], validator: Any
     ) -> Any:
-        args = _union_args(hint)
+        args = union_args(hint)
         if args is not None:
-            if value is None and _NONE in args:
+            if value is None and NONE_TYPE in args:
                 return None
-            options = tuple(a for a in args if a is not _NONE)
+            options = tuple(a for a in args if a is not NONE_TYPE)
             if len(options) == 1:
                 return self.check(options[0], value, path, attribute, validator)
             return self.check_scalar(options, value, path, attribute, validator)
-        if _is_tuple(hint):
+        if is_tuple(hint):
             return self.check_sequence(typing.get_args(hint)[0], value, path, attribute, validator)
         if hint is PartialDate:
             return self.check_date(value, path)
         if attrs.has(hint):
             return self.check_mapping(hint, value, path)
-        if _is_enum(hint):
+        if is_enum(hint):
             return self.check_enum(hint, value, path)
         return self.check_scalar((hint,), value, path, attribute, validator)
 
@@ -236,7 +239,7 @@ class _Checker:
         out: dict[str, Any] = {}
         for field in fields:
             child = (*path, field.name)
-            hint = _hints(cls)[field.name]
+            hint = type_hints(cls)[field.name]
             if field.name in value:
                 out[field.name] = self.check(hint, value[field.name], child, field, field.validator)
             elif field.default is attrs.NOTHING:
@@ -261,7 +264,7 @@ class _Checker:
                 "wrong-type", f"expected a list, got {_describe(value)}", path, suggestion=hint
             )
             return ()
-        member = _member_validator(validator)
+        member = member_validator(validator)
         return tuple(
             self.check(item, x, (*path, i), attribute, member) for i, x in enumerate(value)
         )
@@ -274,7 +277,7 @@ class _Checker:
         attribute: attrs.Attribute[Any],
         validator: Any,
     ) -> Any:
-        if len(options) > 1 and str in options and _is_date(value):
+        if len(options) > 1 and str in options and is_date(value):
             return value.isoformat()  # a claimed date: YAML read it as a date, keep its text
         if not any(_is_instance(value, hint) for hint in options):
             quote = (
@@ -296,9 +299,9 @@ class _Checker:
         self, value: Any, path: Path, attribute: attrs.Attribute[Any], validator: Any
     ) -> None:
         """Run the model's own validators; the first that fails is the problem."""
-        leaves = _leaves(validator)
+        leaves = validator_leaves(validator)
         for leaf in leaves:
-            if isinstance(leaf, _INSTANCE_OF | _DEEP_ITERABLE):
+            if isinstance(leaf, INSTANCE_OF | DEEP_ITERABLE):
                 continue  # types are checked above, items one by one
             try:
                 leaf(None, attribute, value)
@@ -344,13 +347,13 @@ def _validator_problem(
     leaf: Any, leaves: list[Any], value: Any, exc: Exception
 ) -> tuple[str, str, str | None]:
     """``(code, message, suggestion)`` for a validator that refused ``value``."""
-    if isinstance(leaf, _NUMBER):
+    if isinstance(leaf, NUMBER):
         return "out-of-range", f"{value!r} is out of range", f"expected {_range_phrase(leaves)}"
     if leaf is _finite:
         return "out-of-range", f"{value!r} is not a finite number", None
-    if isinstance(leaf, _MATCHES_RE):
+    if isinstance(leaf, MATCHES_RE):
         return "invalid-value", f"{value!r} does not match the pattern {leaf.pattern.pattern}", None
-    if isinstance(leaf, _MIN_LEN):
+    if isinstance(leaf, MIN_LEN):
         if leaf.min_length == 1:
             return "invalid-value", "the value must not be empty", None
         return "invalid-value", f"the value is shorter than {leaf.min_length}", None
@@ -389,7 +392,7 @@ def _date_problem(value: int | str | dt.date | PartialDate) -> tuple[str, str | 
     return f"{value!r} is not a valid date: {year:04d}-{month:02d} has {days} days", None
 
 
-def _check(doc: Document) -> None:
+def check_document(doc: Document) -> None:
     """Raise one :class:`CaseError` with every problem of ``doc``, or return."""
     checker = _Checker(doc)
     data = doc.data
@@ -417,7 +420,7 @@ def _check(doc: Document) -> None:
     case = checker.check_mapping(Case, data, ())
     references = reference_problems(cast(Case, case)) + claim_problems(cast(Case, case))
     for path_text, code, message, suggestion in references:
-        path = _parse_path(path_text)
+        path = parse_path(path_text)
         if not checker.is_covered(path):
             checker.add(code, message, path, suggestion=suggestion)
     if checker.problems:
