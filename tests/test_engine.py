@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 
 from ir_strategies import SCHEMA, Facts, rule
-from sistereval.engine import durable as engine_module
 from sistereval import ir
+from sistereval.engine import durable as engine_module
 from sistereval.engine import reference
 from sistereval.engine.durable import MAX_RULES, Engine
 from sistereval.errors import EvaluationError

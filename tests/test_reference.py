@@ -9,8 +9,6 @@ from hypothesis import given
 
 from ir_strategies import SCHEMA, Facts, facts, rule, rulesets
 from sistereval import ir
-from sistereval.errors import EvaluationError
-from sistereval.model import PartialDate
 from sistereval.engine.reference import (
     UNKNOWN,
     Env,
@@ -24,6 +22,8 @@ from sistereval.engine.reference import (
     finding_item,
     matching_items,
 )
+from sistereval.errors import EvaluationError
+from sistereval.model import PartialDate
 
 F, L = ir.FactRef, ir.Literal
 D = PartialDate
