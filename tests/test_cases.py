@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import doctest
 import json
 import os
 import re
@@ -17,6 +18,7 @@ from hypothesis import given
 
 from sistereval import model as m
 from sistereval.cases import case_schema, case_to_dict, dump_case, load_case, load_cases
+from sistereval.cases import load as case_load
 from sistereval.documents import Limits, read_document
 from sistereval.errors import CaseError, DocumentError, LimitError, Location, Problem, UsageError
 from sistereval.strategies import cases
@@ -539,3 +541,11 @@ class TestDocs:
         assert complete
         for block in complete:
             load_case(block)
+
+
+class TestLoadDocstring:
+    """The example in the docstring of :mod:`sistereval.cases.load` runs as it reads."""
+
+    def test_the_example_runs(self) -> None:
+        expected = (0, 4)
+        assert expected == tuple(doctest.testmod(case_load))

@@ -23,7 +23,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..messages import closest, one_of
-from .load import case_schema
+from .schema import case_schema
 
 __all__ = [
     "CasePathError",

@@ -28,7 +28,8 @@ import attrs
 from ..errors import CaseError, Location, Problem
 from ..messages import did_you_mean, one_of
 from ..model import CASE_FORMAT, Case, MilestoneType, SourceKind
-from .load import _parse_path, load_case
+from .load import load_case
+from .validate import parse_path
 
 __all__ = ["COLUMNS", "REQUIRED", "CsvRow", "load_row", "read_rows"]
 
@@ -427,7 +428,7 @@ class _Builder:
 
     def locate(self, problem: Problem) -> Problem:
         """A problem of the case mapping, moved to the row's line and the cell's column."""
-        path = _parse_path(problem.location.path)
+        path = parse_path(problem.location.path)
         while path and path not in self.origin:
             path = path[:-1]
         number = self.origin.get(path)

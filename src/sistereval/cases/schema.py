@@ -1,0 +1,140 @@
+"""The JSON Schema (draft 2020-12) of the case format, generated from the attrs model.
+
+:func:`case_schema` reads the same type hints and validators as the checker
+(:mod:`.hints`): keys, types, allowed values, ranges and date forms; cross
+references (unknown ids, duplicates) are left to the checker.
+"""
+
+from __future__ import annotations
+
+import typing
+from typing import Any
+
+import attrs
+
+from ..countries import COUNTRY_CODES
+from ..model import CASE_FORMAT, Case, PartialDate, _country
+from .hints import (
+    MATCHES_RE,
+    MIN_LEN,
+    NONE_TYPE,
+    NUMBER,
+    is_enum,
+    is_tuple,
+    member_validator,
+    type_hints,
+    union_args,
+    validator_leaves,
+)
+
+__all__ = ["case_schema"]
+
+_JSON_TYPES: dict[Any, str] = {str: "string", int: "integer", float: "number", bool: "boolean"}
+
+
+def _validator_schema(validator: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for leaf in validator_leaves(validator):
+        if isinstance(leaf, NUMBER):
+            keyword = {
+                ">=": "minimum",
+                ">": "exclusiveMinimum",
+                "<=": "maximum",
+                "<": "exclusiveMaximum",
+            }[leaf.compare_op]
+            out[keyword] = leaf.bound
+        elif isinstance(leaf, MATCHES_RE):
+            out["pattern"] = leaf.pattern.pattern
+        elif isinstance(leaf, MIN_LEN):
+            out["minLength"] = leaf.min_length
+        elif leaf is _country:
+            out["enum"] = sorted(COUNTRY_CODES)
+    return out
+
+
+def _describe_class(cls: type) -> dict[str, str]:
+    doc = cls.__dict__.get("__doc__")
+    if not doc:
+        return {}
+    first = doc.strip().split("\n\n")[0]
+    return {"description": " ".join(line.strip() for line in first.splitlines())}
+
+
+def _partial_date_schema() -> dict[str, Any]:
+    year = _validator_schema(attrs.fields(PartialDate).year.validator)
+    return {
+        **_describe_class(PartialDate),
+        "anyOf": [
+            {"type": "integer", **year},
+            {
+                "type": "string",
+                "pattern": r"^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$",
+            },
+        ],
+    }
+
+
+def _type_schema(hint: Any, validator: Any, defs: dict[str, Any]) -> dict[str, Any]:
+    args = union_args(hint)
+    if args is not None:
+        options = tuple(a for a in args if a is not NONE_TYPE)
+        if len(options) > 1:
+            types_ = [_JSON_TYPES[o] for o in options if not (o is int and float in options)]
+            schema: dict[str, Any] = {"type": types_}
+        else:
+            schema = _type_schema(options[0], validator, defs)
+        if NONE_TYPE not in args:
+            return schema
+        if "$ref" in schema or "anyOf" in schema:
+            return {"anyOf": [schema, {"type": "null"}]}
+        if "enum" in schema:
+            schema["enum"] = [*schema["enum"], None]
+        schema["type"] = [schema["type"], "null"]
+        return schema
+    if is_tuple(hint):
+        item = typing.get_args(hint)[0]
+        return {"type": "array", "items": _type_schema(item, member_validator(validator), defs)}
+    if hint is PartialDate:
+        defs.setdefault("PartialDate", _partial_date_schema())
+        return {"$ref": "#/$defs/PartialDate"}
+    if attrs.has(hint):
+        if hint.__name__ not in defs:
+            defs[hint.__name__] = _class_schema(hint, defs)
+        return {"$ref": f"#/$defs/{hint.__name__}"}
+    if is_enum(hint):
+        return {"type": "string", "enum": [str(member.value) for member in hint]}
+    return {"type": _JSON_TYPES[hint], **_validator_schema(validator)}
+
+
+def _class_schema(cls: type, defs: dict[str, Any]) -> dict[str, Any]:
+    properties: dict[str, Any] = {}
+    required: list[str] = []
+    for field in attrs.fields(cls):
+        properties[field.name] = _type_schema(type_hints(cls)[field.name], field.validator, defs)
+        if field.default is attrs.NOTHING:
+            required.append(field.name)
+    return {
+        **_describe_class(cls),
+        "type": "object",
+        "properties": properties,
+        "required": required,
+        "additionalProperties": False,
+    }
+
+
+def case_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of a case file, generated from the model.
+
+    It describes the JSON form; a YAML file is valid when its data, with YAML
+    dates written as ISO strings, is valid.
+    """
+    defs: dict[str, Any] = {}
+    root = _class_schema(Case, defs)
+    root["properties"]["format"] = {"const": CASE_FORMAT}
+    root["required"] = ["format", *root["required"]]
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": f"sistereval case file ({CASE_FORMAT})",
+        **root,
+        "$defs": dict(sorted(defs.items())),
+    }
