@@ -99,7 +99,7 @@ from durable import engine as _durable
 from .. import ir
 from ..errors import EvaluationError
 from ..model import PartialDate
-from ..schema import CollectionDef, FactDef, FactSchema, FactType
+from ..schema import FINDINGS, CollectionDef, FactDef, FactSchema, FactType
 from . import reference
 from .glob import Glob
 
@@ -387,7 +387,7 @@ class _Compiler:
         self.index = {rule.id: i for i, rule in enumerate(self.rules)}
         self.scalars = {fact.name: i for i, fact in enumerate(schema.scalars)}
         self.collections: dict[str, CollectionDef] = {c.name: c for c in schema.collections}
-        self.collections.setdefault("findings", reference.FINDINGS)
+        self.collections.setdefault("findings", FINDINGS)
         self.derived = tuple(
             sorted({rule.then.name for rule in self.rules if isinstance(rule.then, ir.Derive)})
         )

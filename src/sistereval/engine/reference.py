@@ -39,11 +39,10 @@ import attrs
 from .. import ir
 from ..errors import EvaluationError
 from ..model import PartialDate
-from ..schema import CollectionDef, FactDef, FactSchema, FactType
+from ..schema import FINDINGS, CollectionDef, FactDef, FactSchema
 from .glob import Glob
 
 __all__ = [
-    "FINDINGS",
     "UNKNOWN",
     "Env",
     "Unknown",
@@ -82,21 +81,6 @@ UNKNOWN: Final = Unknown()
 
 #: A value an expression can take (a condition's value is a ``bool``).
 Value = bool | int | float | str | PartialDate | tuple[str, ...]
-
-#: The ``findings`` collection a rule set sees when its schema does not define it.
-FINDINGS: Final = CollectionDef(
-    name="findings",
-    description="The findings of the rules that fired in lower strata.",
-    items=tuple(
-        FactDef(name=name, type=FactType.STRING, description=description)
-        for name, description in (
-            ("rule", "The id of the rule that made the finding."),
-            ("kind", "strength, obstacle, risk or compliance."),
-            ("factor", "The success factor or obstacle group."),
-            ("severity", "low, medium or high."),
-        )
-    ),
-)
 
 _COMPARE_OPS: Final = frozenset({"<", "<=", ">", ">=", "==", "!="})
 _ARITH_OPS: Final = frozenset({"+", "-", "*", "/"})
