@@ -4,8 +4,10 @@
 :class:`~sistereval.engine.durable.Engine` compiles a rule set once and
 evaluates cases with it.  ``reference`` is the rule IR's semantics in plain
 Python, the oracle the differential tests compare the engine with and the
-clause-by-clause evaluator behind explanations.  ``cache`` keeps the compiled
-engines of a process; ``glob`` is the pattern matcher both evaluators use.
+clause-by-clause evaluator behind explanations; ``durable`` never imports it.
+``wellformed`` holds the checks both evaluators make of a rule set and of
+facts, ``glob`` the pattern matcher both use; ``cache`` keeps the compiled
+engines of a process.
 
 ``Engine`` is loaded on first use, so importing this package does not load
 durable_rules.

@@ -3,7 +3,7 @@
 This is the only module that imports durable_rules.  :class:`Engine` compiles
 an :class:`~sistereval.ir.RuleSet` into one durable ruleset and evaluates
 facts with it, the facts of each evaluation kept apart; it agrees with the
-reference evaluator (:mod:`sistereval.reference`) on every input, which
+reference evaluator (:mod:`sistereval.engine.reference`) on every input, which
 ``tests/test_differential.py`` checks.
 
 How it works (DESIGN §6 lists the durable traps each step avoids):
@@ -100,8 +100,8 @@ from .. import ir
 from ..errors import EvaluationError
 from ..model import PartialDate
 from ..schema import FINDINGS, CollectionDef, FactDef, FactSchema, FactType
-from . import reference
 from .glob import Glob
+from .wellformed import check_ruleset, expr_type, is_text
 
 __all__ = [
     "MAX_ALTERNATIVES",
@@ -484,7 +484,7 @@ class _Compiler:
     def quantifier(self, expr: ir.Quantifier) -> int:
         if self.scope is not None:
             raise EvaluationError("quantifiers do not nest")
-        counted = reference.counted_condition(expr)
+        counted = ir.counted_condition(expr)
         key = (self.stratum, expr.collection, counted)
         qid = self.quant_ids.get(key)
         if qid is None:
@@ -500,7 +500,7 @@ class _Compiler:
 
     def ref(self, expr: ir.FactRef | ir.ItemRef) -> tuple[Slot, str, ir.ValueType]:
         """The slot, property (base) name and type of a fact or attribute."""
-        vtype = reference.expr_type(expr, self.schema, collection=self.scope)
+        vtype = expr_type(expr, self.schema, collection=self.scope)
         if isinstance(expr, ir.FactRef):
             i = self.scalars[expr.name]
             slot: Slot = ("s", i)
@@ -521,7 +521,7 @@ class _Compiler:
     def term(self, expr: ir.Expr) -> _Term:
         vt = ir.ValueType
         if isinstance(expr, ir.Literal):
-            vtype = reference.expr_type(expr, self.schema)
+            vtype = expr_type(expr, self.schema)
             json = "" if vtype is vt.DATE else _literal(expr.value).text
             return _Term(vtype, json=json, literal=expr.value, is_literal=True)
         if isinstance(expr, (ir.FactRef, ir.ItemRef)):
@@ -700,7 +700,7 @@ class _Compiler:
             raise EvaluationError(
                 f"a rule set holds at most {MAX_RULES} rules", rule=self.rules[MAX_RULES].id
             )
-        reference.check_ruleset(self.ruleset, self.schema)
+        check_ruleset(self.ruleset, self.schema)
         units_by_stratum: list[tuple[tuple[int, ...], list[_Unit]]] = []
         for k, stratum in enumerate(self.ruleset.strata):
             self.stratum = k
@@ -875,7 +875,7 @@ SESSION_FACTS: Final = 320
 class Engine:
     """A rule set compiled onto durable_rules; evaluate facts with :meth:`evaluate`.
 
-    Compiling validates the rule set fully (:func:`sistereval.reference.check_ruleset`
+    Compiling validates the rule set fully (:func:`~sistereval.engine.wellformed.check_ruleset`
     and the limits of this module) and raises :class:`EvaluationError` naming
     the rule at fault.  Threads may share an engine (calls are serialized).
     Close it, or use it as a context manager, to free the durable ruleset.
@@ -1031,7 +1031,7 @@ class Engine:
         """The encoded ``findings`` item of finding rule ``r`` (the same every time)."""
         encoded = self._findings.get(r)
         if encoded is None:
-            finding = reference.finding_item(self.ruleset.rules[r])
+            finding = ir.finding_item(self.ruleset.rules[r])
             fields = self._item_fields["findings"]
             encoded = self._findings[r] = _encode(fields, finding, "findings", None)
         return encoded
@@ -1282,7 +1282,7 @@ def _number(value: object) -> bool:
 
 
 def _text(value: object) -> bool:
-    return isinstance(value, str) and (value.isascii() or reference.is_text(value))
+    return isinstance(value, str) and (value.isascii() or is_text(value))
 
 
 def _texts(value: object) -> bool:
