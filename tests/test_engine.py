@@ -18,10 +18,11 @@ from typing import Any
 import pytest
 
 from ir_strategies import SCHEMA, Facts, rule
-from sistereval.engine import durable as engine_module
 from sistereval import ir
+from sistereval.engine import compile as compile_module
 from sistereval.engine import reference
-from sistereval.engine.durable import MAX_RULES, Engine
+from sistereval.engine.compile import MAX_RULES
+from sistereval.engine.durable import Engine
 from sistereval.errors import EvaluationError
 from sistereval.model import PartialDate
 from sistereval.schema import FactDef, FactSchema, FactType
@@ -162,7 +163,7 @@ class TestEngineInit:
         self, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         # trap: more than 4,096 durable rules fail with a bare error code
-        monkeypatch.setattr(engine_module, "MAX_DURABLE_RULES", 12)
+        monkeypatch.setattr(compile_module, "MAX_DURABLE_RULES", 12)
         rules = [rule(f"r{i}", ir.Compare(">", F("fields.agreed"), L(i))) for i in range(20)]
         with pytest.raises(EvaluationError) as info:
             Engine(ruleset(*rules), SCHEMA)
@@ -170,13 +171,13 @@ class TestEngineInit:
 
     def test_a_durable_compile_error_names_the_rule(self, monkeypatch: pytest.MonkeyPatch) -> None:
         # trap: compile errors are bare numbers with no rule name
-        original = engine_module._pattern
+        original = compile_module._pattern
 
         def corrupt(tag: str, conjs: Any) -> str:
             text: str = original(tag, conjs)
             return text.replace('"$gt"', '"$gt":{"x":') if '"$gt"' in text else text
 
-        monkeypatch.setattr(engine_module, "_pattern", corrupt)
+        monkeypatch.setattr(compile_module, "_pattern", corrupt)
         rules = (
             rule("fine", F("active")),
             rule("broken", ir.Compare(">", F("fields.ratio"), L(1))),
