@@ -6,6 +6,7 @@ random inputs is tested in ``test_differential.py``.
 
 from __future__ import annotations
 
+import ast
 import os
 import subprocess
 import sys
@@ -537,6 +538,36 @@ class TestEngineClose:
         for n in range(300):
             with Engine(ruleset(rule("r", ir.Compare(">", F("fields.agreed"), L(n)))), SCHEMA) as e:
                 assert ("r",) == e.evaluate(facts(fields__agreed=n + 1)).fired
+
+
+SRC = Path(__file__).resolve().parents[1] / "src"
+
+
+def _imports() -> Iterator[tuple[str, str]]:
+    """(module, what it imports) for every import in ``src/``, relative imports resolved;
+    ``from . import x`` counts as importing both the package and ``x``."""
+    for path in sorted((SRC / "sistereval").rglob("*.py")):
+        parts = path.relative_to(SRC).with_suffix("").parts
+        name, package = ".".join(parts), parts[:-1]
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                yield from ((name, alias.name) for alias in node.names)
+            elif isinstance(node, ast.ImportFrom):
+                base = package[: len(package) - node.level + 1] if node.level else ()
+                module = ".".join((*base, *([node.module] if node.module else [])))
+                yield name, module
+                yield from ((name, f"{module}.{alias.name}") for alias in node.names)
+
+
+class TestEngineModules:
+    def test_only_engine_durable_imports_durable_rules(self) -> None:
+        importers = {name for name, module in _imports() if module.split(".")[0] == "durable"}
+        assert {"sistereval.engine.durable"} == importers
+
+    def test_no_module_of_the_engine_imports_the_reference_evaluator(self) -> None:
+        importers = {name for name, module in _imports() if module == "sistereval.engine.reference"}
+        assert "sistereval.evaluation" in importers  # imports of it are seen
+        assert set() == {name for name in importers if name.startswith("sistereval.engine.")}
 
 
 @pytest.mark.slow
