@@ -22,7 +22,7 @@ from ir_strategies import SCHEMA, Facts, rule
 from sistereval import ir
 from sistereval.engine import compile as compile_module
 from sistereval.engine import reference
-from sistereval.engine.compile import MAX_RULES
+from sistereval.engine.compile import MAX_RULES, ZERO, Slot, SlotKind
 from sistereval.engine.durable import Engine
 from sistereval.errors import EvaluationError
 from sistereval.model import PartialDate
@@ -538,6 +538,39 @@ class TestEngineClose:
         for n in range(300):
             with Engine(ruleset(rule("r", ir.Compare(">", F("fields.agreed"), L(n)))), SCHEMA) as e:
                 assert ("r",) == e.evaluate(facts(fields__agreed=n + 1)).fired
+
+
+class TestSlot:
+    @pytest.mark.parametrize(
+        ("slot", "prop"),
+        [
+            (Slot(SlotKind.SCALAR, 3), "s3"),
+            (Slot(SlotKind.SCALAR_LOWER, 3), "s3l"),
+            (Slot(SlotKind.ATTRIBUTE, 1), "a1"),
+            (Slot(SlotKind.ATTRIBUTE_LOWER, 1), "a1l"),
+            (Slot(SlotKind.COUNT, 2), "q2"),
+            (Slot(SlotKind.FIRED, 5), "f5"),
+            (Slot(SlotKind.DERIVED, 0), "d0"),
+            (Slot(SlotKind.MATCH, 4), "g4"),
+            (ZERO, "_z"),
+        ],
+    )
+    def test_the_property_of_each_kind(self, slot: Slot, prop: str) -> None:
+        assert prop == slot.prop
+
+    def test_the_lower_cased_copy_of_a_scalar_and_of_an_attribute(self) -> None:
+        assert Slot(SlotKind.SCALAR_LOWER, 3) == Slot(SlotKind.SCALAR, 3).lowered()
+        assert Slot(SlotKind.ATTRIBUTE_LOWER, 1) == Slot(SlotKind.ATTRIBUTE, 1).lowered()
+
+    def test_slots_hash_like_the_tuples_of_their_text(self) -> None:
+        # the engine's dicts are keyed by slots on the hot path: no enum hashing there
+        assert hash(("s", 3)) == hash(Slot(SlotKind.SCALAR, 3))
+
+    def test_the_order_of_the_properties_on_a_fact(self) -> None:
+        slots = [ZERO, Slot(SlotKind.SCALAR, 2), Slot(SlotKind.SCALAR_LOWER, 1)]
+        slots += [Slot(SlotKind.SCALAR, 10), Slot(SlotKind.COUNT, 0), Slot(SlotKind.ATTRIBUTE, 7)]
+        expected = ["a7", "q0", "s10", "s2", "s1l", "_z"]
+        assert expected == [slot.prop for slot in sorted(slots, key=Slot.order)]
 
 
 SRC = Path(__file__).resolve().parents[1] / "src"

@@ -44,9 +44,10 @@ it is :mod:`~sistereval.engine.records`; running it,
 
 from __future__ import annotations
 
+import enum
 import operator
 from collections.abc import Sequence
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 import attrs
 
@@ -65,12 +66,14 @@ __all__ = [
     "MAX_PROPERTIES",
     "MAX_RULES",
     "MAX_RULE_ALTERNATIVES",
+    "ZERO",
     "Compiled",
     "Conj",
     "Group",
     "MatchAtom",
     "Quant",
     "Slot",
+    "SlotKind",
     "Stratum",
     "Unit",
     "compile_ruleset",
@@ -102,12 +105,67 @@ _AOP: Final = {"+": "$add", "-": "$sub", "*": "$mul", "/": "$div"}
 
 # ---------------------------------------------------------------- compiled form
 
-# A slot is one source of properties on an asserted fact:
-#   ("s", i) scalar i of the schema, ("sl", i) its lower-cased copy,
-#   ("a", i) / ("al", i) attribute i of an item, ("q", n) the count of
-#   quantifier n, ("f", r) the fired flag of rule r, ("d", n) the flag of
-#   derived name n, ("g", n) precomputed match n, ("z",) the constant 0.
-Slot = tuple[str | int, ...]
+
+class SlotKind(enum.StrEnum):
+    """What a :class:`Slot` holds, and the property it carries."""
+
+    SCALAR = "s"  # scalar n of the schema: s<n>
+    SCALAR_LOWER = "sl"  # its lower-cased copy, for imatches: s<n>l
+    ATTRIBUTE = "a"  # attribute n of an item: a<n>
+    ATTRIBUTE_LOWER = "al"  # its lower-cased copy: a<n>l
+    COUNT = "q"  # the count of quantifier n: q<n>
+    FIRED = "f"  # whether rule n fired: f<n>
+    DERIVED = "d"  # whether derived name n was derived: d<n>
+    MATCH = "g"  # precomputed match n: g<n>
+    ZERO = "z"  # the constant 0: _z
+
+
+_PROPS: Final = {
+    SlotKind.SCALAR: "s{}",
+    SlotKind.SCALAR_LOWER: "s{}l",
+    SlotKind.ATTRIBUTE: "a{}",
+    SlotKind.ATTRIBUTE_LOWER: "a{}l",
+    SlotKind.COUNT: "q{}",
+    SlotKind.FIRED: "f{}",
+    SlotKind.DERIVED: "d{}",
+    SlotKind.MATCH: "g{}",
+    SlotKind.ZERO: "_z",
+}
+_LOWER: Final = {
+    SlotKind.SCALAR: SlotKind.SCALAR_LOWER,
+    SlotKind.ATTRIBUTE: SlotKind.ATTRIBUTE_LOWER,
+}
+
+
+class Slot(NamedTuple):
+    """One source of properties on an asserted fact: ``Slot(SlotKind.SCALAR, 3)`` is
+    the fourth scalar of the schema, property ``s3`` (a date is ``s3y``, ``s3m`` and
+    ``s3d``; a list adds its length, ``s3n``)."""
+
+    kind: SlotKind
+    n: int = 0  # which scalar, attribute, quantifier, rule, derived name or match
+
+    @property
+    def prop(self) -> str:
+        """The name of its property (the stem of a date's or a list's)."""
+        return _PROPS[self.kind].format(self.n)
+
+    def lowered(self) -> Slot:
+        """The slot of the lower-cased copy of a scalar or an attribute."""
+        return Slot(_LOWER[self.kind], self.n)
+
+    def order(self) -> tuple[str, str]:
+        """A sort key: by kind, then by ``n`` as text (``s10`` before ``s2``).
+
+        Any fixed order would do for the properties of a fact; this one keeps
+        the facts asserted byte for byte what they were before slots had a type.
+        """
+        return self.kind.value, str(self.n)
+
+
+#: The slot of the constant 0, ``_z``.
+ZERO: Final = Slot(SlotKind.ZERO)
+
 Conj = tuple[str, ...]  # durable tests (JSON) that must all hold
 Dnf = list[Conj]  # alternatives; [] is false, [()] is true
 
@@ -139,8 +197,8 @@ class _Term:
 class MatchAtom:
     """A match computed in Python while the facts are encoded."""
 
-    source: Slot  # ("s", i) or ("a", i)
-    collection: str | None  # the collection of ("a", i)
+    source: Slot  # a scalar or an attribute
+    collection: str | None  # the collection of an attribute
     glob: Glob
     ignore_case: bool
 
@@ -327,9 +385,9 @@ class _Compiler:
                 return self.presence(expr.operand, expr.negated)
             return self.cond(self.known(expr.operand, expr.negated))
         if isinstance(expr, ir.Quantifier) and expr.kind != "count":
-            qid = self.quantifier(expr)
-            test = {"$gt": {f"q{qid}": 0.0}} if expr.kind == "any" else {f"q{qid}": 0.0}
-            return [(self.test(test, ("q", qid)),)]
+            count = Slot(SlotKind.COUNT, self.quantifier(expr))
+            test = {"$gt": {count.prop: 0.0}} if expr.kind == "any" else {count.prop: 0.0}
+            return [(self.test(test, count),)]
         raise EvaluationError(f"{type(expr).__name__} is not a condition in negation normal form")
 
     def known(self, expr: ir.Expr, negated: bool) -> ir.Expr:
@@ -346,8 +404,8 @@ class _Compiler:
         return ir.Literal(not negated)  # literals, flags and counts are known
 
     def presence(self, expr: ir.FactRef | ir.ItemRef, negated: bool) -> Dnf:
-        slot, base, vtype = self.ref(expr)
-        prop = base + "y" if vtype is ir.ValueType.DATE else base
+        slot, vtype = self.ref(expr)
+        prop = slot.prop + "y" if vtype is ir.ValueType.DATE else slot.prop
         return [(self.test({"$nex" if negated else "$ex": {prop: 1}}, slot),)]
 
     def quantifier(self, expr: ir.Quantifier) -> int:
@@ -367,23 +425,21 @@ class _Compiler:
 
     # -- values
 
-    def ref(self, expr: ir.FactRef | ir.ItemRef) -> tuple[Slot, str, ir.ValueType]:
-        """The slot, property (base) name and type of a fact or attribute."""
+    def ref(self, expr: ir.FactRef | ir.ItemRef) -> tuple[Slot, ir.ValueType]:
+        """The slot and type of a fact or attribute."""
         vtype = expr_type(expr, self.schema, collection=self.scope)
         if isinstance(expr, ir.FactRef):
-            i = self.scalars[expr.name]
-            slot: Slot = ("s", i)
+            slot = Slot(SlotKind.SCALAR, self.scalars[expr.name])
         else:
             names = [fact.name for fact in self.collections[expr.collection].items]
-            i = names.index(expr.name)
-            slot = ("a", i)
-        base = f"{slot[0]}{i}"
-        self.prop_slot[base] = slot
+            slot = Slot(SlotKind.ATTRIBUTE, names.index(expr.name))
+        self.prop_slot[slot.prop] = slot
         size = {ir.ValueType.DATE: 3, ir.ValueType.LIST: 2}.get(vtype, 1)
-        self.slot_size[slot] = max(size, self.slot_size.get(slot, 1))  # ("a", i) of any collection
-        return slot, base, vtype
+        self.slot_size[slot] = max(size, self.slot_size.get(slot, 1))  # attribute i of any item
+        return slot, vtype
 
-    def prop(self, vtype: ir.ValueType, prop: str, slot: Slot) -> _Term:
+    def prop(self, vtype: ir.ValueType, slot: Slot) -> _Term:
+        prop = slot.prop
         self.prop_slot[prop] = slot
         return _Term(vtype, json=dumps({"$m": prop}), prop=prop, refs=frozenset({prop}))
 
@@ -394,17 +450,14 @@ class _Compiler:
             json = "" if vtype is vt.DATE else literal(expr.value).text
             return _Term(vtype, json=json, literal=expr.value, is_literal=True)
         if isinstance(expr, (ir.FactRef, ir.ItemRef)):
-            slot, base, vtype = self.ref(expr)
-            return self.prop(vtype, base, slot)
+            slot, vtype = self.ref(expr)
+            return self.prop(vtype, slot)
         if isinstance(expr, ir.FiredRef):
-            r = self.index[expr.rule]
-            return self.prop(vt.BOOLEAN, f"f{r}", ("f", r))
+            return self.prop(vt.BOOLEAN, Slot(SlotKind.FIRED, self.index[expr.rule]))
         if isinstance(expr, ir.DerivedRef):
-            d = self.derived.index(expr.name)
-            return self.prop(vt.BOOLEAN, f"d{d}", ("d", d))
+            return self.prop(vt.BOOLEAN, Slot(SlotKind.DERIVED, self.derived.index(expr.name)))
         if isinstance(expr, ir.Quantifier) and expr.kind == "count":
-            qid = self.quantifier(expr)
-            return self.prop(vt.NUMBER, f"q{qid}", ("q", qid))
+            return self.prop(vt.NUMBER, Slot(SlotKind.COUNT, self.quantifier(expr)))
         if isinstance(expr, ir.Arith):
             return self.arith(expr)
         raise EvaluationError(f"{type(expr).__name__} is not a value")
@@ -432,7 +485,7 @@ class _Compiler:
     def nonzero(self, term: _Term) -> str:
         if term.prop is not None:
             return self.test({"$neq": {term.prop: 0.0}}, *self.slots_for(term))
-        return self.test({"$neq": {"_z": Raw(term.json)}}, ("z",), *self.slots_for(term))
+        return self.test({"$neq": {ZERO.prop: Raw(term.json)}}, ZERO, *self.slots_for(term))
 
     def slots_for(self, term: _Term) -> tuple[Slot, ...]:
         return tuple(self.prop_slot[prop] for prop in sorted(term.refs))
@@ -464,8 +517,8 @@ class _Compiler:
         else:  # no plain property on either side: 0 <mirrored op> (left - right)
             diff = dumps({"$sub": {"$l": Raw(left.json), "$r": Raw(right.json)}})
             other = _Term(ir.ValueType.NUMBER, json=diff, refs=left.refs | right.refs)
-            prop, dop = "_z", _MIRROR[op]
-            self.prop_slot["_z"] = ("z",)
+            prop, dop = ZERO.prop, _MIRROR[op]
+            self.prop_slot[prop] = ZERO
         value = Raw(other.json)
         core = {prop: value} if dop == "==" else {_DOP[dop]: {prop: value}}
         test = self.test(core, self.prop_slot[prop], *self.slots_for(other))
@@ -547,13 +600,14 @@ class _Compiler:
         stem, star = (pattern[:-1], True) if pattern.endswith("*") else (pattern, False)
         if "*" in stem or len(pattern) > _MAX_REGEX:  # beyond durable's regex engine
             n = len(self.atoms)
-            collection = self.scope if slot[0] == "a" else None
+            collection = self.scope if slot.kind is SlotKind.ATTRIBUTE else None
             self.atoms.append(MatchAtom(slot, collection, Glob(pattern), expr.ignore_case))
-            return [(self.test({f"g{n}": True}, ("g", n), slot),)]
+            match = Slot(SlotKind.MATCH, n)
+            return [(self.test({match.prop: True}, match, slot),)]
         prop = subject.prop
         if expr.ignore_case:
-            slot = (f"{slot[0]}l", slot[1])
-            prop += "l"
+            slot = slot.lowered()
+            prop = slot.prop
         if pattern == "*":
             return [(self.test({"$ex": {prop: 1}}, slot),)]
         if not pattern:
@@ -632,7 +686,7 @@ class _Compiler:
                     continue
             packed.append(([unit], set(unit.slots)))
         return [
-            Group(f"{prefix}_{g}", collection, tuple(sorted(slots, key=str)), tuple(members))
+            Group(f"{prefix}_{g}", collection, tuple(sorted(slots, key=Slot.order)), tuple(members))
             for g, (members, slots) in enumerate(packed)
         ]
 
@@ -664,7 +718,7 @@ class _Compiler:
         rules["open"] = '{"all":[{"m":{"t":"o"}}]}'
         rules["sink"] = '{"all":[{"a":{"$ex":{"t":1}}},{"b":{"t":"~"}}]}'
         for slot in slots:
-            if slot[0] in ("s", "a", "sl", "al") and (f"{slot[0]}{slot[1]}" in ("id", "sid")):
+            if slot.prop in ("id", "sid"):
                 raise EvaluationError("internal error: a property would be named id or sid")
         return Compiled(
             rules=rules,

@@ -56,7 +56,7 @@ from durable import engine as _durable
 from .. import ir
 from ..errors import EvaluationError
 from ..schema import FactSchema
-from .compile import Group, compile_ruleset
+from .compile import ZERO, Group, Slot, SlotKind, compile_ruleset
 from .records import Encoded, Field, Prepared, check, encode, fields_of
 
 __all__ = ["SESSION_FACTS", "Engine"]
@@ -64,6 +64,11 @@ __all__ = ["SESSION_FACTS", "Engine"]
 _dre: Any = _durable.durable_rules_engine  # the C extension under durable.engine
 _LOCK: Final = threading.Lock()
 _SERIAL: Final = itertools.count(1)
+# The kinds of slot _body tells apart (a module global is read faster than SlotKind.COUNT).
+_COUNT: Final = SlotKind.COUNT
+_ZERO: Final = SlotKind.ZERO
+_FLAGS: Final = (SlotKind.FIRED, SlotKind.DERIVED)
+_ZERO_PROPERTY: Final = f'"{ZERO.prop}":0.0'
 
 _DURABLE_ERRORS: Final = {
     101: "out of memory",
@@ -122,9 +127,20 @@ class Engine:
         self._session: _Session | None = None  # the live session, if any
         compiled = self._compiled = compile_ruleset(ruleset, schema)
         self._flags: Encoded = {
-            slot: f'"{slot[0]}{slot[1]}":false' for slot in compiled.slots if slot[0] in ("f", "d")
+            slot: f'"{slot.prop}":false' for slot in compiled.slots if slot.kind in _FLAGS
         }
-        self._scalar_fields = fields_of(schema.scalars, "s", compiled.slots, compiled.atoms, None)
+        #: the flags rule r raises when it fires: its own, and the derived name it derives
+        self._raises: list[tuple[tuple[Slot, str], ...]] = []
+        for r, rule in enumerate(ruleset.rules):
+            raised = [Slot(SlotKind.FIRED, r)]
+            if isinstance(rule.then, ir.Derive):
+                raised.append(Slot(SlotKind.DERIVED, compiled.derived.index(rule.then.name)))
+            self._raises.append(tuple((slot, f'"{slot.prop}":true') for slot in raised))
+        #: the start of the property of each count a fact carries, '"q3":'
+        self._counts = {slot: f'"{slot.prop}":' for slot in compiled.slots if slot.kind is _COUNT}
+        self._scalar_fields = fields_of(
+            schema.scalars, SlotKind.SCALAR, compiled.slots, compiled.atoms, None
+        )
         self._item_fields: dict[str, tuple[Field, ...]] = {}
         for name, coll in compiled.collections.items():
             slots = {
@@ -134,7 +150,9 @@ class Engine:
                 if group.collection == name
                 for slot in group.slots
             }
-            self._item_fields[name] = fields_of(coll.items, "a", slots, compiled.atoms, name)
+            self._item_fields[name] = fields_of(
+                coll.items, SlotKind.ATTRIBUTE, slots, compiled.atoms, name
+            )
         self._findings: dict[int, Encoded] = {}
         #: the collections whose items some rule reads (the others are only type-checked)
         self._read = {
@@ -237,12 +255,8 @@ class Engine:
             for r in stratum.rules:
                 if r not in session.fired:
                     continue
-                flags[("f", r)] = f'"f{r}":true'
-                then = rules[r].then
-                if isinstance(then, ir.Derive):
-                    d = compiled.derived.index(then.name)
-                    flags[("d", d)] = f'"d{d}":true'
-                elif isinstance(then, ir.FindingThen):
+                flags.update(self._raises[r])
+                if isinstance(rules[r].then, ir.FindingThen):
                     findings.append(self._finding(r))
         matched: dict[str, dict[str, tuple[int, ...]]] = {}
         for r, qids in compiled.rule_quants.items():
@@ -275,12 +289,12 @@ class Engine:
     ) -> str:
         out = []
         for slot in group.slots:
-            kind = slot[0]
-            if kind == "q":
-                text = f'"q{slot[1]}":{len(session.matched.get(int(slot[1]), ()))}.0'
-            elif kind == "z":
-                text = '"_z":0.0'
-            elif kind in ("f", "d"):
+            kind = slot.kind
+            if kind is _COUNT:
+                text = f"{self._counts[slot]}{len(session.matched.get(slot.n, ()))}.0"
+            elif kind is _ZERO:
+                text = _ZERO_PROPERTY
+            elif kind in _FLAGS:
                 text = flags[slot]
             elif item is not None and slot in item:
                 text = item[slot]

@@ -25,7 +25,7 @@ from .. import ir
 from ..errors import EvaluationError
 from ..model import PartialDate
 from ..schema import FactDef, FactType
-from .compile import MatchAtom, Slot
+from .compile import MatchAtom, Slot, SlotKind
 from .values import EXACT, month_number, number, string
 from .wellformed import is_text
 
@@ -46,45 +46,54 @@ class Prepared:
 class Field:
     """How one fact (or item attribute) of the schema is encoded."""
 
-    slot: Slot  # ("s", i) or ("a", i)
+    slot: Slot  # a scalar or an attribute
     name: str
     vtype: ir.ValueType
     declared: FactType
     carried: bool  # some fact type carries it; otherwise it is only type-checked
-    lowered: bool  # some fact type carries its lower-cased copy
-    atoms: tuple[tuple[int, MatchAtom], ...]  # matches precomputed on it
+    lowered: Slot | None  # its lower-cased copy, when some fact type carries that
+    atoms: tuple[tuple[Slot, MatchAtom], ...]  # the matches precomputed on it
     prop: str = attrs.field(init=False)  # its property name, "s3" or "a1"
+    lowered_prop: str = attrs.field(init=False)  # "s3l"
 
     @prop.default
     def _prop(self) -> str:
-        return f"{self.slot[0]}{self.slot[1]}"
+        return self.slot.prop
+
+    @lowered_prop.default
+    def _lowered_prop(self) -> str:
+        return "" if self.lowered is None else self.lowered.prop
 
 
 def fields_of(
     facts: Sequence[FactDef],
-    kind: str,
+    kind: SlotKind,
     slots: frozenset[Slot] | set[Slot],
     atoms: Sequence[MatchAtom],
     collection: str | None,
 ) -> tuple[Field, ...]:
-    """The fields of ``facts`` (``kind`` ``"s"``: scalars; ``"a"``: the attributes of
-    ``collection``'s items), given the ``slots`` compiled facts carry and the ``atoms``."""
-    return tuple(
-        Field(
-            slot=(kind, i),
-            name=fact.name,
-            vtype=ir.FACT_VALUE_TYPES[fact.type],
-            declared=fact.type,
-            carried=(kind, i) in slots,
-            lowered=(f"{kind}l", i) in slots,
-            atoms=tuple(
-                (n, atom)
-                for n, atom in enumerate(atoms)
-                if atom.source == (kind, i) and atom.collection == collection
-            ),
+    """The fields of ``facts`` (``kind`` SCALAR: the scalars; ATTRIBUTE: the attributes
+    of ``collection``'s items), given the ``slots`` compiled facts carry and the ``atoms``."""
+    out = []
+    for i, fact in enumerate(facts):
+        slot = Slot(kind, i)
+        lowered = slot.lowered()
+        out.append(
+            Field(
+                slot=slot,
+                name=fact.name,
+                vtype=ir.FACT_VALUE_TYPES[fact.type],
+                declared=fact.type,
+                carried=slot in slots,
+                lowered=lowered if lowered in slots else None,
+                atoms=tuple(
+                    (Slot(SlotKind.MATCH, n), atom)
+                    for n, atom in enumerate(atoms)
+                    if atom.source == slot and atom.collection == collection
+                ),
+            )
         )
-        for i, fact in enumerate(facts)
-    )
+    return tuple(out)
 
 
 def _where(collection: str | None, index: int | None) -> str:
@@ -112,12 +121,10 @@ def encode(
         elif not _CHECKS[field.vtype](value):
             raise _wrong_type(field, value, collection, index)
         if isinstance(value, str):
-            if field.lowered:
-                out[(f"{field.slot[0]}l", field.slot[1])] = (
-                    f'"{field.prop}l":{string(value.lower())}'
-                )
-            for n, atom in field.atoms:
-                out[("g", n)] = _match(n, atom, value)
+            if field.lowered is not None:
+                out[field.lowered] = f'"{field.lowered_prop}":{string(value.lower())}'
+            for slot, atom in field.atoms:
+                out[slot] = _match(slot, atom, value)
     return out
 
 
@@ -204,7 +211,7 @@ def _fragment(field: Field, value: object, collection: str | None, index: int | 
     raise _wrong_type(field, value, collection, index)
 
 
-def _match(n: int, atom: MatchAtom, value: str) -> str:
-    """The property of precomputed match ``n`` on ``value``."""
+def _match(slot: Slot, atom: MatchAtom, value: str) -> str:
+    """The property of a precomputed match on ``value``."""
     subject = value.lower() if atom.ignore_case else value
-    return f'"g{n}":{"true" if atom.glob.fullmatch(subject) else "false"}'
+    return f'"{slot.prop}":{"true" if atom.glob.fullmatch(subject) else "false"}'
