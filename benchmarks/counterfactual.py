@@ -27,12 +27,11 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from sistereval.evaluation import quick_verdict
 from sistereval.cases import load_case
+from sistereval.evaluation import evaluate, quick_verdict, rule_set
 from sistereval.explanation.counterfactual import _changed, candidate_changes, counterfactuals
-from sistereval.evaluation import evaluate, rule_set
-from sistereval.facts import derive
 from sistereval.explanation.whatif import apply_changes
+from sistereval.facts import derive
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))

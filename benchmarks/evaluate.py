@@ -34,9 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from engine_raw import raw_rate  # noqa: E402
 
 from sistereval import FACT_SCHEMA, derive, load_case  # noqa: E402
-
-from sistereval.engine import reference
-from sistereval.engine import Engine  # noqa: E402
+from sistereval.engine import Engine, reference  # noqa: E402
 from sistereval.evaluation import evaluate, rule_set  # noqa: E402
 from sistereval.model import (  # noqa: E402
     Activity,

@@ -50,8 +50,7 @@ from engine_raw import record, rekey, replay  # noqa: E402
 from evaluate import variations  # noqa: E402
 
 from sistereval import FACT_SCHEMA, derive  # noqa: E402
-
-from sistereval.engine import reference
+from sistereval.engine import reference  # noqa: E402
 from sistereval.engine.durable import SESSION_FACTS, Engine  # noqa: E402
 from sistereval.evaluation import evaluate, rule_set  # noqa: E402
 

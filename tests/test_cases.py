@@ -16,8 +16,8 @@ import pytest
 from hypothesis import given
 
 from sistereval import model as m
-from sistereval.documents import Limits, read_document
 from sistereval.cases import case_schema, case_to_dict, dump_case, load_case, load_cases
+from sistereval.documents import Limits, read_document
 from sistereval.errors import CaseError, DocumentError, LimitError, Location, Problem, UsageError
 from sistereval.strategies import cases
 

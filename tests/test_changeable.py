@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from sistereval import ir
-from sistereval.cases.paths import expand, lookup
 from sistereval.cases import case_to_dict, load_case
+from sistereval.cases.paths import expand, lookup
 from sistereval.errors import RuleError
 from sistereval.language import load_rules
 

@@ -12,10 +12,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sistereval import cli, ir
-
-from sistereval.engine import reference
 from sistereval.check import check_rules
 from sistereval.check.static import MAX_ALTERNATIVES, MAX_CELLS, MAX_REGIONS
+from sistereval.engine import reference
 from sistereval.errors import RuleError
 from sistereval.language import format_expression, load_rules, parse_expression
 from sistereval.schema import CollectionDef, FactDef, FactSchema, FactType

@@ -29,14 +29,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sistereval import cli, ir
-
-from sistereval.check import propertychecks as _properties
-
-from sistereval.check import properties as checkprops
-
-from sistereval.engine import reference
 from sistereval.cases import load_case
+from sistereval.check import properties as checkprops
+from sistereval.check import propertychecks as _properties
 from sistereval.check.properties import PropertyReport, check_properties
+from sistereval.engine import reference
 from sistereval.errors import UsageError
 from sistereval.evaluation import evaluate, rule_set
 from sistereval.facts import derive

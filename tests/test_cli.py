@@ -220,7 +220,9 @@ class TestCommandTable:
             [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
         )
         modules = set(done.stdout.split())
-        others = {f"sistereval.cli.{module}" for name, module in COMMANDS.items() if name != "schema"}
+        others = {
+            f"sistereval.cli.{module}" for name, module in COMMANDS.items() if name != "schema"
+        }
         others |= {"sistereval.explanation", "sistereval.batch", "sistereval.report"}
         others |= {"sistereval.check", "sistereval.evaluation", "sistereval.engine.durable"}
         assert set() == modules & others

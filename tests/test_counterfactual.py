@@ -15,9 +15,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sistereval.messages import COUNTERFACTUAL
 from sistereval import cli
 from sistereval.cases import load_case
+from sistereval.errors import UsageError
+from sistereval.evaluation import evaluate, rule_set
 from sistereval.explanation.counterfactual import (
     Change,
     Counterfactual,
@@ -26,11 +27,10 @@ from sistereval.explanation.counterfactual import (
     counterfactuals,
     render_counterfactual,
 )
-from sistereval.errors import UsageError
-from sistereval.evaluation import evaluate, rule_set
+from sistereval.explanation.whatif import apply_changes
+from sistereval.messages import COUNTERFACTUAL
 from sistereval.model import Case
 from sistereval.strategies import case_variations
-from sistereval.explanation.whatif import apply_changes
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"

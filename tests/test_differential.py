@@ -11,8 +11,7 @@ from hypothesis import strategies as st
 
 from ir_strategies import SCHEMA, Facts, facts, rulesets
 from sistereval import ir
-from sistereval.engine import reference
-from sistereval.engine import Engine
+from sistereval.engine import Engine, reference
 from sistereval.errors import EvaluationError
 
 _CACHE_SIZE = 16

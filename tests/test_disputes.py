@@ -11,11 +11,11 @@ import pytest
 
 from sistereval import cli
 from sistereval.cases import load_case
-from sistereval.explanation.disputes import DisputeVerdicts, dispute_verdicts, render_disputes
 from sistereval.evaluation import evaluate
 from sistereval.explanation import explain, render_explanation
-from sistereval.model import Case
+from sistereval.explanation.disputes import DisputeVerdicts, dispute_verdicts, render_disputes
 from sistereval.messages import DISPUTES, LABELS
+from sistereval.model import Case
 
 ROOT = Path(__file__).resolve().parents[1]
 NAMUR = ROOT / "examples" / "bandung-namur.yaml"

@@ -245,7 +245,8 @@ class TestPublicApi:
         code = (
             "import sistereval.explanation, sistereval\n"
             "from sistereval.explanation import render_explanation\n"
-            "for m in ('explanation.whatif', 'report', 'check.static', 'check.ruletest', 'check.diff', 'batch', 'cli.explain'):\n"
+            "for m in ('explanation.whatif', 'report', 'check.static', 'check.ruletest',\n"
+            "          'check.diff', 'batch', 'cli.explain'):\n"
             "    __import__('sistereval.' + m)\n"
             "print(sistereval.explain.__name__, callable(sistereval.explain))\n"
         )

@@ -11,10 +11,9 @@ from typing import Any
 
 import pytest
 
-from sistereval.messages import EXPLAIN
 from sistereval import cli
-from sistereval.errors import UsageError
 from sistereval.cli.explain import declare
+from sistereval.errors import UsageError
 from sistereval.explanation import (
     Clause,
     Explanation,
@@ -22,6 +21,7 @@ from sistereval.explanation import (
     explain,
     render_explanation,
 )
+from sistereval.messages import EXPLAIN
 
 ROOT = Path(__file__).resolve().parents[1]
 NAMUR = ROOT / "examples" / "bandung-namur.yaml"

@@ -11,9 +11,6 @@ import pytest
 
 from language_schema import SCHEMA
 from sistereval import ir
-from sistereval.language.assemble import engine_limits
-from sistereval.language.srcmap import scalar_locator
-from sistereval.language.strata import assign_strata
 from sistereval.errors import DocumentError, LimitError, RuleError
 from sistereval.language import (
     MAX_RULES,
@@ -23,6 +20,9 @@ from sistereval.language import (
     shipped_rule_sets,
     shipped_rules_dir,
 )
+from sistereval.language.assemble import engine_limits
+from sistereval.language.srcmap import scalar_locator
+from sistereval.language.strata import assign_strata
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path("tests/golden/rules")

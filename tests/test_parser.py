@@ -7,9 +7,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sistereval import ir
-from sistereval.language.lexer import KEYWORDS
 from sistereval.errors import RuleError
 from sistereval.language import format_expression, parse_expression
+from sistereval.language.lexer import KEYWORDS
 from sistereval.model import PartialDate
 
 F = ir.FactRef

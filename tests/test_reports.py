@@ -19,6 +19,7 @@ from sistereval.cases import load_case
 from sistereval.cli import run
 from sistereval.evaluation import evaluate
 from sistereval.language import load_rules
+from sistereval.messages import REPORT
 from sistereval.model import Case, MilestoneType, SourceKind
 from sistereval.report import (
     Report,
@@ -28,7 +29,6 @@ from sistereval.report import (
     render_markdown,
     render_terminal,
 )
-from sistereval.messages import REPORT
 
 ROOT = Path(__file__).resolve().parents[1]
 NAMUR = ROOT / "examples" / "bandung-namur.yaml"

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from sistereval import cli
-from sistereval.errors import CaseError, RuleError
 from sistereval.check.diff import Cause, diff_rule_sets, render_diff
+from sistereval.errors import CaseError, RuleError
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"

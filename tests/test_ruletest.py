@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from sistereval import cli
-from sistereval.errors import RuleError
 from sistereval.check.ruletest import inline_facts, rule_files, run_tests
+from sistereval.errors import RuleError
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"

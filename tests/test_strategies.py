@@ -35,9 +35,7 @@ def first(strategy: st.SearchStrategy[T], condition: Callable[[T], bool]) -> T:
     profile: these tests say that something *can* be generated, which a random search of
     the ``dev`` profile's 50 examples missed now and then (a flaky test, not a finding).
     """
-    search = settings(
-        phases=[Phase.generate], database=None, derandomize=True, max_examples=1000
-    )
+    search = settings(phases=[Phase.generate], database=None, derandomize=True, max_examples=1000)
     return find(strategy, condition, settings=search)
 
 

@@ -8,11 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from sistereval.messages import WHATIF
 from sistereval import cli
 from sistereval.cases import case_to_dict, load_case
 from sistereval.errors import CaseError, UsageError
-from sistereval.model import Case
 from sistereval.explanation.whatif import (
     WhatIf,
     apply_changes,
@@ -20,6 +18,8 @@ from sistereval.explanation.whatif import (
     render_whatif,
     what_if,
 )
+from sistereval.messages import WHATIF
+from sistereval.model import Case
 
 ROOT = Path(__file__).resolve().parents[1]
 NAMUR = ROOT / "examples" / "bandung-namur.yaml"
