@@ -6,6 +6,7 @@ random inputs is tested in ``test_differential.py``.
 
 from __future__ import annotations
 
+import ast
 import os
 import subprocess
 import sys
@@ -19,9 +20,10 @@ import pytest
 
 from ir_strategies import SCHEMA, Facts, rule
 from sistereval import ir
-from sistereval.engine import durable as engine_module
+from sistereval.engine import compile as compile_module
 from sistereval.engine import reference
-from sistereval.engine.durable import MAX_RULES, Engine
+from sistereval.engine.compile import MAX_RULES, ZERO, Slot, SlotKind
+from sistereval.engine.durable import Engine
 from sistereval.errors import EvaluationError
 from sistereval.model import PartialDate
 from sistereval.schema import FactDef, FactSchema, FactType
@@ -162,7 +164,7 @@ class TestEngineInit:
         self, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         # trap: more than 4,096 durable rules fail with a bare error code
-        monkeypatch.setattr(engine_module, "MAX_DURABLE_RULES", 12)
+        monkeypatch.setattr(compile_module, "MAX_DURABLE_RULES", 12)
         rules = [rule(f"r{i}", ir.Compare(">", F("fields.agreed"), L(i))) for i in range(20)]
         with pytest.raises(EvaluationError) as info:
             Engine(ruleset(*rules), SCHEMA)
@@ -170,13 +172,13 @@ class TestEngineInit:
 
     def test_a_durable_compile_error_names_the_rule(self, monkeypatch: pytest.MonkeyPatch) -> None:
         # trap: compile errors are bare numbers with no rule name
-        original = engine_module._pattern
+        original = compile_module._pattern
 
         def corrupt(tag: str, conjs: Any) -> str:
             text: str = original(tag, conjs)
             return text.replace('"$gt"', '"$gt":{"x":') if '"$gt"' in text else text
 
-        monkeypatch.setattr(engine_module, "_pattern", corrupt)
+        monkeypatch.setattr(compile_module, "_pattern", corrupt)
         rules = (
             rule("fine", F("active")),
             rule("broken", ir.Compare(">", F("fields.ratio"), L(1))),
@@ -536,6 +538,69 @@ class TestEngineClose:
         for n in range(300):
             with Engine(ruleset(rule("r", ir.Compare(">", F("fields.agreed"), L(n)))), SCHEMA) as e:
                 assert ("r",) == e.evaluate(facts(fields__agreed=n + 1)).fired
+
+
+class TestSlot:
+    @pytest.mark.parametrize(
+        ("slot", "prop"),
+        [
+            (Slot(SlotKind.SCALAR, 3), "s3"),
+            (Slot(SlotKind.SCALAR_LOWER, 3), "s3l"),
+            (Slot(SlotKind.ATTRIBUTE, 1), "a1"),
+            (Slot(SlotKind.ATTRIBUTE_LOWER, 1), "a1l"),
+            (Slot(SlotKind.COUNT, 2), "q2"),
+            (Slot(SlotKind.FIRED, 5), "f5"),
+            (Slot(SlotKind.DERIVED, 0), "d0"),
+            (Slot(SlotKind.MATCH, 4), "g4"),
+            (ZERO, "_z"),
+        ],
+    )
+    def test_the_property_of_each_kind(self, slot: Slot, prop: str) -> None:
+        assert prop == slot.prop
+
+    def test_the_lower_cased_copy_of_a_scalar_and_of_an_attribute(self) -> None:
+        assert Slot(SlotKind.SCALAR_LOWER, 3) == Slot(SlotKind.SCALAR, 3).lowered()
+        assert Slot(SlotKind.ATTRIBUTE_LOWER, 1) == Slot(SlotKind.ATTRIBUTE, 1).lowered()
+
+    def test_slots_hash_like_the_tuples_of_their_text(self) -> None:
+        # the engine's dicts are keyed by slots on the hot path: no enum hashing there
+        assert hash(("s", 3)) == hash(Slot(SlotKind.SCALAR, 3))
+
+    def test_the_order_of_the_properties_on_a_fact(self) -> None:
+        slots = [ZERO, Slot(SlotKind.SCALAR, 2), Slot(SlotKind.SCALAR_LOWER, 1)]
+        slots += [Slot(SlotKind.SCALAR, 10), Slot(SlotKind.COUNT, 0), Slot(SlotKind.ATTRIBUTE, 7)]
+        expected = ["a7", "q0", "s10", "s2", "s1l", "_z"]
+        assert expected == [slot.prop for slot in sorted(slots, key=Slot.order)]
+
+
+SRC = Path(__file__).resolve().parents[1] / "src"
+
+
+def _imports() -> Iterator[tuple[str, str]]:
+    """(module, what it imports) for every import in ``src/``, relative imports resolved;
+    ``from . import x`` counts as importing both the package and ``x``."""
+    for path in sorted((SRC / "sistereval").rglob("*.py")):
+        parts = path.relative_to(SRC).with_suffix("").parts
+        name, package = ".".join(parts), parts[:-1]
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                yield from ((name, alias.name) for alias in node.names)
+            elif isinstance(node, ast.ImportFrom):
+                base = package[: len(package) - node.level + 1] if node.level else ()
+                module = ".".join((*base, *([node.module] if node.module else [])))
+                yield name, module
+                yield from ((name, f"{module}.{alias.name}") for alias in node.names)
+
+
+class TestEngineModules:
+    def test_only_engine_durable_imports_durable_rules(self) -> None:
+        importers = {name for name, module in _imports() if module.split(".")[0] == "durable"}
+        assert {"sistereval.engine.durable"} == importers
+
+    def test_no_module_of_the_engine_imports_the_reference_evaluator(self) -> None:
+        importers = {name for name, module in _imports() if module == "sistereval.engine.reference"}
+        assert "sistereval.evaluation" in importers  # imports of it are seen
+        assert set() == {name for name in importers if name.startswith("sistereval.engine.")}
 
 
 @pytest.mark.slow

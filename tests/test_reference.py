@@ -12,14 +12,9 @@ from sistereval import ir
 from sistereval.engine.reference import (
     UNKNOWN,
     Env,
-    check_facts,
-    check_ruleset,
-    counted_condition,
     eval_condition,
     eval_expr,
     evaluate,
-    expr_type,
-    finding_item,
     matching_items,
 )
 from sistereval.errors import EvaluationError
@@ -208,25 +203,6 @@ class TestMatchingItems:
         assert (0, 1) == matching_items(ir.Quantifier("any", "activities", None), env([{}, {}]))
 
 
-class TestCountedCondition:
-    def test_all_counts_the_negation(self) -> None:
-        visit = ir.Compare("==", A("kind"), L("visit"))
-        assert ir.Compare("!=", A("kind"), L("visit")) == counted_condition(
-            ir.Quantifier("all", "activities", visit)
-        )
-
-    def test_all_over_a_match_is_an_error(self) -> None:
-        with pytest.raises(EvaluationError):
-            counted_condition(ir.Quantifier("all", "activities", ir.Match(A("note"), "a*")))
-
-
-class TestFindingItem:
-    def test_the_item_of_a_finding_rule(self) -> None:
-        then = ir.FindingThen(kind="obstacle", factor="f1", severity="high")
-        expected = {"rule": "r", "kind": "obstacle", "factor": "f1", "severity": "high"}
-        assert expected == finding_item(rule("r", L(True), then))
-
-
 class TestEvaluate:
     def test_strata_see_the_findings_firings_and_derived_facts_below(self) -> None:
         obstacle = ir.FindingThen(kind="obstacle", factor="f1", severity="high")
@@ -255,85 +231,3 @@ class TestEvaluate:
         fired = evaluate(rs, case, SCHEMA).fired
         assert len(set(fired)) == len(fired)
         assert set(fired) <= {r.id for r in rs.rules}
-
-
-class TestCheckRuleset:
-    @pytest.mark.parametrize(
-        ("when", "message"),
-        [
-            (ir.Compare(">", F("nope"), L(1)), "unknown fact"),
-            (ir.Compare(">", F("title"), L(1)), "cannot compare"),
-            (A("kind"), "outside a quantifier"),
-            (ir.Quantifier("any", "nope", None), "unknown collection"),
-            (
-                ir.Quantifier("any", "activities", ir.Quantifier("any", "changes", None)),
-                "do not nest",
-            ),
-            (ir.Not(ir.Match(F("title"), "a*")), "cannot negate"),
-            (ir.Quantifier("all", "activities", ir.Match(A("note"), "a*")), "cannot be negated"),
-            (ir.Arith("+", F("title"), L(1)), "non-number"),
-            (ir.In(L(1), F("tags")), "cannot be in"),
-            (ir.Known(ir.Compare("==", F("active"), F("active"))), "needs a value"),
-            (ir.FiredRef("nope"), "names no rule"),
-            (ir.DerivedRef("nope"), "derives"),
-            (F("fields.agreed"), "must be true or false"),
-        ],
-    )
-    def test_an_ill_formed_rule_is_named(self, when: ir.Expr, message: str) -> None:
-        with pytest.raises(EvaluationError) as info:
-            check_ruleset(ruleset(rule("ok", L(True)), rule("bad", when)), SCHEMA)
-        assert "bad" == info.value.rule
-        assert message in str(info.value)
-
-    def test_duplicate_rule_ids(self) -> None:
-        with pytest.raises(EvaluationError):
-            check_ruleset(ruleset(rule("x", L(True)), rule("x", L(False))), SCHEMA)
-
-    def test_references_must_point_to_lower_strata(self) -> None:
-        derive = rule("d", L(True), ir.Derive(name="d1"), stratum=1)
-        with pytest.raises(EvaluationError) as info:
-            check_ruleset(ruleset(derive, rule("uses", ir.DerivedRef("d1"), stratum=1)), SCHEMA)
-        assert "uses" == info.value.rule
-
-
-class TestCheckFacts:
-    @pytest.mark.parametrize(
-        ("name", "value"),
-        [
-            ("active", 1),
-            ("fields.agreed", True),
-            ("fields.agreed", "3"),
-            ("fields.ratio", float("inf")),
-            ("title", 5),
-            ("title", "\ud800"),
-            ("milestones.agreement", "2017"),
-            ("tags", ("a", 1)),
-        ],
-    )
-    def test_a_fact_of_the_wrong_type(self, name: str, value: Any) -> None:
-        with pytest.raises(EvaluationError):
-            check_facts(Facts({name: value}), SCHEMA)
-
-    def test_unknown_and_undeclared_values_are_fine(self) -> None:
-        check_facts(Facts({"active": None, "elsewhere": object()}), SCHEMA)
-
-
-class TestExprType:
-    def test_types(self) -> None:
-        types = [
-            expr_type(e, SCHEMA)
-            for e in (
-                F("fields.agreed"),
-                F("kind"),
-                F("milestones.loi"),
-                F("tags"),
-                ir.Quantifier("count", "findings", None),
-            )
-        ]
-        vt = ir.ValueType
-        assert [vt.NUMBER, vt.STRING, vt.DATE, vt.LIST, vt.NUMBER] == types
-
-    def test_item_attributes_need_their_collection(self) -> None:
-        assert ir.ValueType.DATE == expr_type(A("date"), SCHEMA, collection="activities")
-        with pytest.raises(EvaluationError):
-            expr_type(A("date"), SCHEMA, collection="changes")

@@ -107,9 +107,7 @@ def stratum_env(
         collections=facts.collections,
         fired=frozenset(r.id for r in lower),
         derived=frozenset(r.then.name for r in lower if isinstance(r.then, ir.Derive)),
-        findings=tuple(
-            reference.finding_item(r) for r in lower if isinstance(r.then, ir.FindingThen)
-        ),
+        findings=tuple(ir.finding_item(r) for r in lower if isinstance(r.then, ir.FindingThen)),
     )
 
 

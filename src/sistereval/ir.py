@@ -2,8 +2,11 @@
 
 The language module parses and type-checks rule files into these classes; two
 evaluators give them meaning and must agree on every input: the durable_rules
-backend (:mod:`sistereval.engine`) and the pure-Python reference evaluator
-(:mod:`sistereval.reference`).
+backend (:mod:`sistereval.engine.durable`) and the pure-Python reference
+evaluator (:mod:`sistereval.engine.reference`).  What both need of the IR's
+meaning is here (:func:`condition_nnf`, :func:`counted_condition`,
+:func:`finding_item`); both check a rule set with
+:mod:`sistereval.engine.wellformed` first.
 
 Semantics (the contract both evaluators implement; ``docs/rule-language.md``
 explains it for analysts):
@@ -40,7 +43,7 @@ from typing import Protocol
 
 import attrs
 
-from .errors import Location
+from .errors import EvaluationError, Location
 from .model import PartialDate
 from .schema import FactType
 
@@ -74,6 +77,9 @@ __all__ = [
     "Then",
     "ValueType",
     "VerdictThen",
+    "condition_nnf",
+    "counted_condition",
+    "finding_item",
     "negate",
     "to_nnf",
     "walk",
@@ -307,6 +313,33 @@ def to_nnf(expr: Expr) -> Expr:
     return expr
 
 
+def condition_nnf(expr: Expr) -> Expr:
+    """:func:`to_nnf` of a condition, raising :class:`~sistereval.errors.EvaluationError`
+    for one that cannot be put in negation normal form."""
+    try:
+        return to_nnf(expr)
+    except ValueError as error:
+        raise EvaluationError(f"invalid condition: {error}") from error
+
+
+def counted_condition(quantifier: Quantifier) -> Expr | None:
+    """The condition (in negation normal form) a quantifier counts items by:
+    ``where`` for ``any``/``none``/``count``, ``not where`` for ``all``; None
+    when every item counts."""
+    where = None if quantifier.where is None else condition_nnf(quantifier.where)
+    if quantifier.kind != "all":
+        return where
+    if where is None:
+        return Literal(False)
+    try:
+        return negate(where)
+    except ValueError as error:
+        raise EvaluationError(
+            f"all({quantifier.collection}, ...) counts the items where its condition is false, "
+            f"and that condition cannot be negated: {error}"
+        ) from error
+
+
 def walk(expr: Expr) -> Iterator[Expr]:
     """Every node of ``expr``, parents before children."""
     yield expr
@@ -488,3 +521,10 @@ class Firing:
 
     fired: tuple[str, ...]
     matched_items: Mapping[str, Mapping[str, tuple[int, ...]]] = attrs.field(factory=dict, eq=False)
+
+
+def finding_item(rule: Rule) -> dict[str, FactValue]:
+    """The item a fired finding rule adds to the ``findings`` collection."""
+    assert isinstance(rule.then, FindingThen)
+    then = rule.then
+    return {"rule": rule.id, "kind": then.kind, "factor": then.factor, "severity": then.severity}

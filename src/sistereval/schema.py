@@ -1,16 +1,29 @@
 """The types of the fact schema: every name a rule may use, its type and meaning.
 
 The schema itself is built by :mod:`sistereval.facts` next to the code that
-computes each fact; the rule language type-checks conditions against it.
+computes each fact; the rule language type-checks conditions against it.  The
+``findings`` collection, which the rules themselves fill, is defined here
+(:func:`findings_collection`), once for the type checker and both evaluators.
 """
 
 from __future__ import annotations
 
 import enum
+from typing import Final
 
 import attrs
 
-__all__ = ["CollectionDef", "FactDef", "FactSchema", "FactType"]
+__all__ = [
+    "FINDINGS",
+    "FINDING_KINDS",
+    "SEVERITIES",
+    "CollectionDef",
+    "FactDef",
+    "FactSchema",
+    "FactType",
+    "findings_collection",
+    "with_findings",
+]
 
 
 class FactType(enum.StrEnum):
@@ -107,3 +120,64 @@ class FactSchema:
             "scalars": [fact.to_dict() for fact in self.scalars],
             "collections": [coll.to_dict() for coll in self.collections],
         }
+
+
+# ---------------------------------------------------------------- findings
+
+#: What a finding can be: ``then: {finding: KIND, ...}``.
+FINDING_KINDS: Final = ("strength", "obstacle", "risk", "compliance")
+#: How much a finding weighs: ``then: {severity: SEVERITY, ...}``.
+SEVERITIES: Final = ("low", "medium", "high")
+
+
+def findings_collection(factors: tuple[str, ...] = ()) -> CollectionDef:
+    """The ``findings`` collection rules can quantify over.
+
+    ``factor`` is an enum of ``factors`` when they are given (a rule set's
+    success factors and obstacle groups), else any string.
+    """
+    factor = (
+        FactDef(
+            name="factor",
+            type=FactType.ENUM,
+            values=factors,
+            description="The success factor or obstacle group of the finding.",
+        )
+        if factors
+        else FactDef(
+            name="factor",
+            type=FactType.STRING,
+            description="The success factor or obstacle group of the finding.",
+        )
+    )
+    return CollectionDef(
+        name="findings",
+        description="The findings of the rules of lower strata: one item per fired finding rule.",
+        items=(
+            FactDef(name="rule", type=FactType.STRING, description="The id of the rule."),
+            FactDef(
+                name="kind",
+                type=FactType.ENUM,
+                values=FINDING_KINDS,
+                description="What the finding is.",
+            ),
+            factor,
+            FactDef(
+                name="severity",
+                type=FactType.ENUM,
+                values=SEVERITIES,
+                description="How much the finding weighs.",
+            ),
+        ),
+    )
+
+
+#: The ``findings`` collection of any rule set (``factor`` any string): what the
+#: evaluators use when a schema does not define ``findings``.
+FINDINGS: Final = findings_collection()
+
+
+def with_findings(schema: FactSchema, factors: tuple[str, ...] = ()) -> FactSchema:
+    """``schema`` with the ``findings`` collection (replacing one it may already have)."""
+    others = tuple(c for c in schema.collections if c.name != "findings")
+    return attrs.evolve(schema, collections=(*others, findings_collection(factors)))

@@ -36,8 +36,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 import attrs
 
 from .. import ir
-from ..language import FINDINGS, format_expression
-from ..schema import FactDef, FactSchema, FactType
+from ..language import format_expression
+from ..schema import FINDINGS, FactDef, FactSchema, FactType
 
 __all__ = [
     "BOOLEANS",

@@ -1,9 +1,10 @@
 """The reference evaluator: the rule IR's semantics (:mod:`sistereval.ir`) in plain Python.
 
 It is small on purpose, so that it is obviously right.  It is the oracle of the
-differential tests of the durable backend (:mod:`sistereval.engine`) and the
-clause-by-clause evaluator behind explanations (:func:`eval_expr`,
-:func:`eval_condition`, :func:`matching_items`).
+differential tests of the durable backend (:mod:`sistereval.engine.durable`),
+which never imports it, and the clause-by-clause evaluator behind explanations
+(:func:`eval_expr`, :func:`eval_condition`, :func:`matching_items`).  Like the
+backend it checks what it is given with :mod:`sistereval.engine.wellformed`.
 
 Semantics, beyond the summary in :mod:`sistereval.ir`:
 
@@ -29,8 +30,7 @@ Semantics, beyond the summary in :mod:`sistereval.ir`:
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Final
 
@@ -39,24 +39,18 @@ import attrs
 from .. import ir
 from ..errors import EvaluationError
 from ..model import PartialDate
-from ..schema import CollectionDef, FactDef, FactSchema, FactType
+from ..schema import FactSchema
 from .glob import Glob
+from .wellformed import check_facts, check_ruleset, is_number
 
 __all__ = [
-    "FINDINGS",
     "UNKNOWN",
     "Env",
     "Unknown",
     "Value",
-    "check_facts",
-    "check_ruleset",
-    "counted_condition",
     "eval_condition",
     "eval_expr",
     "evaluate",
-    "expr_type",
-    "finding_item",
-    "is_text",
     "matching_items",
 ]
 
@@ -82,25 +76,6 @@ UNKNOWN: Final = Unknown()
 
 #: A value an expression can take (a condition's value is a ``bool``).
 Value = bool | int | float | str | PartialDate | tuple[str, ...]
-
-#: The ``findings`` collection a rule set sees when its schema does not define it.
-FINDINGS: Final = CollectionDef(
-    name="findings",
-    description="The findings of the rules that fired in lower strata.",
-    items=tuple(
-        FactDef(name=name, type=FactType.STRING, description=description)
-        for name, description in (
-            ("rule", "The id of the rule that made the finding."),
-            ("kind", "strength, obstacle, risk or compliance."),
-            ("factor", "The success factor or obstacle group."),
-            ("severity", "low, medium or high."),
-        )
-    ),
-)
-
-_COMPARE_OPS: Final = frozenset({"<", "<=", ">", ">=", "==", "!="})
-_ARITH_OPS: Final = frozenset({"+", "-", "*", "/"})
-_QUANTIFIERS: Final = frozenset({"any", "all", "none", "count"})
 
 
 @attrs.frozen(kw_only=True)
@@ -157,42 +132,17 @@ def eval_expr(expr: ir.Expr, env: Env) -> Value | Unknown:
 
 def eval_condition(expr: ir.Expr, env: Env) -> bool:
     """Whether the condition ``expr`` holds (it is put in negation normal form first)."""
-    return _cond(_nnf(expr), env)
+    return _cond(ir.condition_nnf(expr), env)
 
 
 def matching_items(quantifier: ir.Quantifier, env: Env) -> tuple[int, ...]:
     """The indexes of the items a quantifier counts: those satisfying its condition,
     or for ``all(c, p)`` those satisfying ``not p`` (its counterexamples)."""
-    where = counted_condition(quantifier)
+    where = ir.counted_condition(quantifier)
     items = env.items(quantifier.collection)
     if where is None:
         return tuple(range(len(items)))
     return tuple(i for i, item in enumerate(items) if _cond(where, attrs.evolve(env, item=item)))
-
-
-def counted_condition(quantifier: ir.Quantifier) -> ir.Expr | None:
-    """The condition (in negation normal form) a quantifier counts items by:
-    ``where`` for ``any``/``none``/``count``, ``not where`` for ``all``; None
-    when every item counts."""
-    where = None if quantifier.where is None else _nnf(quantifier.where)
-    if quantifier.kind != "all":
-        return where
-    if where is None:
-        return ir.Literal(False)
-    try:
-        return ir.negate(where)
-    except ValueError as error:
-        raise EvaluationError(
-            f"all({quantifier.collection}, ...) counts the items where its condition is false, "
-            f"and that condition cannot be negated: {error}"
-        ) from error
-
-
-def _nnf(expr: ir.Expr) -> ir.Expr:
-    try:
-        return ir.to_nnf(expr)
-    except ValueError as error:
-        raise EvaluationError(f"invalid condition: {error}") from error
 
 
 def _known(value: object) -> Value | Unknown:
@@ -203,14 +153,10 @@ def _known(value: object) -> Value | Unknown:
     return value  # type: ignore[return-value]
 
 
-def _is_number(value: object) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
 def _arith(op: str, left: Value | Unknown, right: Value | Unknown) -> float | Unknown:
     if left is UNKNOWN or right is UNKNOWN:
         return UNKNOWN
-    if not (_is_number(left) and _is_number(right)):
+    if not (is_number(left) and is_number(right)):
         raise EvaluationError(f"arithmetic on non-numbers: {left!r} {op} {right!r}")
     a, b = float(left), float(right)  # type: ignore[arg-type]
     if op == "+":
@@ -242,7 +188,7 @@ def _compare_values(op: str, left: Value | Unknown, right: Value | Unknown) -> b
         a, b = _date_key(left, level), _date_key(right, level)
     elif isinstance(left, bool) and isinstance(right, bool):
         a, b = left, right
-    elif _is_number(left) and _is_number(right):
+    elif is_number(left) and is_number(right):
         a, b = float(left), float(right)  # type: ignore[arg-type]
     elif isinstance(left, str) and isinstance(right, str):
         a, b = left, right
@@ -293,7 +239,7 @@ def _cond(expr: ir.Expr, env: Env) -> bool:
         hits = len(matching_items(expr, env))
         return hits > 0 if expr.kind == "any" else hits == 0
     if isinstance(expr, (ir.Not, ir.FactRef, ir.ItemRef, ir.FiredRef, ir.DerivedRef)):
-        return _cond(_nnf(expr), env)
+        return _cond(ir.condition_nnf(expr), env)
     raise EvaluationError(f"{type(expr).__name__} is not a condition")
 
 
@@ -335,7 +281,7 @@ def evaluate(ruleset: ir.RuleSet, facts: ir.FactsLike, schema: FactSchema) -> ir
         )
         new = []
         for rule in stratum:
-            condition = _nnf(rule.when)
+            condition = ir.condition_nnf(rule.when)
             quantifiers = [n for n in ir.walk(condition) if isinstance(n, ir.Quantifier)]
             if quantifiers:
                 by_collection: dict[str, set[int]] = {}
@@ -350,243 +296,8 @@ def evaluate(ruleset: ir.RuleSet, facts: ir.FactsLike, schema: FactSchema) -> ir
             if isinstance(rule.then, ir.Derive):
                 derived.add(rule.then.name)
             elif isinstance(rule.then, ir.FindingThen):
-                findings.append(finding_item(rule))
+                findings.append(ir.finding_item(rule))
     return ir.Firing(
         fired=tuple(rule.id for rule in ruleset.rules if rule.id in fired),
         matched_items=matched,
     )
-
-
-def finding_item(rule: ir.Rule) -> dict[str, ir.FactValue]:
-    """The item a fired finding rule adds to the ``findings`` collection."""
-    assert isinstance(rule.then, ir.FindingThen)
-    then = rule.then
-    return {"rule": rule.id, "kind": then.kind, "factor": then.factor, "severity": then.severity}
-
-
-# ---------------------------------------------------------------- checks
-
-
-def check_facts(facts: ir.FactsLike, schema: FactSchema) -> None:
-    """Raise :class:`EvaluationError` unless every fact the schema declares has its type.
-
-    Unknown values are ``None`` (or absent); names the schema does not declare
-    are ignored.
-    """
-    for fact in schema.scalars:
-        _check_value(fact, facts.scalars.get(fact.name), fact.name)
-    for coll in schema.collections:
-        if coll.name == "findings":
-            continue
-        for i, item in enumerate(facts.collections.get(coll.name, ())):
-            for fact in coll.items:
-                _check_value(fact, item.get(fact.name), f"{coll.name}[{i}].{fact.name}")
-
-
-def _check_value(fact: FactDef, value: object, where: str) -> None:
-    if value is None:
-        return
-    kind = ir.FACT_VALUE_TYPES[fact.type]
-    ok: bool
-    if kind is ir.ValueType.NUMBER:
-        ok = _is_number(value) and _finite(value)
-    elif kind is ir.ValueType.BOOLEAN:
-        ok = isinstance(value, bool)
-    elif kind is ir.ValueType.STRING:
-        ok = isinstance(value, str) and is_text(value)
-    elif kind is ir.ValueType.DATE:
-        ok = isinstance(value, PartialDate)
-    else:
-        ok = isinstance(value, (tuple, list)) and all(
-            isinstance(x, str) and is_text(x) for x in value
-        )
-    if not ok:
-        raise EvaluationError(f"fact {where!r} should be a {fact.type}, not {value!r}")
-
-
-def _finite(value: object) -> bool:
-    try:
-        return math.isfinite(float(value))  # type: ignore[arg-type]
-    except OverflowError:
-        return False
-
-
-def is_text(value: str) -> bool:
-    """Whether ``value`` is Unicode text (no lone surrogates)."""
-    if value.isascii():
-        return True
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-def _collection(schema: FactSchema, name: str) -> CollectionDef | None:
-    coll = schema.collection(name)
-    if coll is None and name == "findings":
-        return FINDINGS
-    return coll
-
-
-def expr_type(expr: ir.Expr, schema: FactSchema, *, collection: str | None = None) -> ir.ValueType:
-    """The static type of ``expr`` (``collection``: the quantifier it is inside).
-
-    Raises :class:`EvaluationError` for an expression that is not well formed:
-    an unknown name, mismatched types, a misplaced list or item attribute,
-    nested quantifiers.
-    """
-    vt = ir.ValueType
-    if isinstance(expr, ir.Literal):
-        value = expr.value
-        if isinstance(value, bool):
-            return vt.BOOLEAN
-        if _is_number(value):
-            if not _finite(value):
-                raise EvaluationError(f"the number {value!r} is not finite")
-            return vt.NUMBER
-        if isinstance(value, str):
-            if not is_text(value):
-                raise EvaluationError(f"{value!r} is not Unicode text")
-            return vt.STRING
-        if isinstance(value, PartialDate):
-            return vt.DATE
-        raise EvaluationError(f"unsupported literal {value!r}")
-    if isinstance(expr, ir.FactRef):
-        fact = schema.scalar(expr.name)
-        if fact is None:
-            raise EvaluationError(f"unknown fact {expr.name!r}")
-        return ir.FACT_VALUE_TYPES[fact.type]
-    if isinstance(expr, ir.ItemRef):
-        if collection is None or expr.collection != collection:
-            raise EvaluationError(f"item attribute {expr.name!r} outside a quantifier over it")
-        coll = _collection(schema, collection)
-        item = None if coll is None else coll.item(expr.name)
-        if item is None:
-            raise EvaluationError(f"unknown attribute {expr.name!r} of {collection!r}")
-        return ir.FACT_VALUE_TYPES[item.type]
-    if isinstance(expr, (ir.FiredRef, ir.DerivedRef)):
-        return vt.BOOLEAN
-    if isinstance(expr, ir.Compare):
-        if expr.op not in _COMPARE_OPS:
-            raise EvaluationError(f"unknown comparison operator {expr.op!r}")
-        left = expr_type(expr.left, schema, collection=collection)
-        right = expr_type(expr.right, schema, collection=collection)
-        if left != right or left is vt.LIST:
-            raise EvaluationError(f"cannot compare a {left} with a {right}")
-        return vt.BOOLEAN
-    if isinstance(expr, ir.Arith):
-        if expr.op not in _ARITH_OPS:
-            raise EvaluationError(f"unknown arithmetic operator {expr.op!r}")
-        for side in (expr.left, expr.right):
-            if expr_type(side, schema, collection=collection) is not vt.NUMBER:
-                raise EvaluationError(f"arithmetic on a non-number in {expr.op!r}")
-        return vt.NUMBER
-    if isinstance(expr, ir.In):
-        needle = expr_type(expr.needle, schema, collection=collection)
-        if isinstance(expr.haystack, ir.ListLiteral):
-            for element in expr.haystack.items:
-                if not isinstance(element, ir.Literal):
-                    raise EvaluationError("a list literal holds literals only")
-                if expr_type(element, schema) != needle or needle is vt.LIST:
-                    raise EvaluationError(f"a {needle} cannot be in a list of {element.value!r}")
-        elif expr_type(expr.haystack, schema, collection=collection) is not vt.LIST:
-            raise EvaluationError("'in' needs a list literal or a list fact")
-        elif needle is not vt.STRING:
-            raise EvaluationError(f"a {needle} cannot be in a list of strings")
-        return vt.BOOLEAN
-    if isinstance(expr, ir.Match):
-        if not isinstance(expr.pattern, str) or not is_text(expr.pattern):
-            raise EvaluationError(f"invalid pattern {expr.pattern!r}")
-        if expr_type(expr.subject, schema, collection=collection) is not vt.STRING:
-            raise EvaluationError("'matches' needs a string")
-        return vt.BOOLEAN
-    if isinstance(expr, ir.Known):
-        operand = expr.operand
-        if isinstance(operand, ir.Quantifier) and operand.kind != "count":
-            raise EvaluationError("known()/missing() needs a value, not a condition")
-        values = (ir.Literal, ir.FactRef, ir.ItemRef, ir.FiredRef, ir.DerivedRef, ir.Arith)
-        if not isinstance(operand, (*values, ir.Quantifier)):
-            raise EvaluationError("known()/missing() needs a value, not a condition")
-        expr_type(operand, schema, collection=collection)
-        return vt.BOOLEAN
-    if isinstance(expr, (ir.And, ir.Or)):
-        for operand in expr.items:
-            _condition_type(operand, schema, collection)
-        return vt.BOOLEAN
-    if isinstance(expr, ir.Not):
-        _condition_type(expr.operand, schema, collection)
-        return vt.BOOLEAN
-    if isinstance(expr, ir.Quantifier):
-        if expr.kind not in _QUANTIFIERS:
-            raise EvaluationError(f"unknown quantifier {expr.kind!r}")
-        if collection is not None:
-            raise EvaluationError("quantifiers do not nest")
-        if _collection(schema, expr.collection) is None:
-            raise EvaluationError(f"unknown collection {expr.collection!r}")
-        if expr.where is not None:
-            _condition_type(expr.where, schema, expr.collection)
-        return vt.NUMBER if expr.kind == "count" else vt.BOOLEAN
-    if isinstance(expr, ir.ListLiteral):
-        raise EvaluationError("a list literal is only allowed after 'in'")
-    raise EvaluationError(f"unknown expression node {type(expr).__name__}")
-
-
-def _condition_type(expr: ir.Expr, schema: FactSchema, collection: str | None) -> None:
-    if expr_type(expr, schema, collection=collection) is not ir.ValueType.BOOLEAN:
-        raise EvaluationError("a condition must be true or false, not a value")
-
-
-def check_ruleset(ruleset: ir.RuleSet, schema: FactSchema) -> None:
-    """Raise :class:`EvaluationError` (naming the rule) unless ``ruleset`` is well formed.
-
-    Checks node types, types against ``schema``, the ``then`` of each rule, and
-    that ``fired(...)`` and ``derived.x`` only refer to rules of lower strata.
-    """
-    by_id: dict[str, ir.Rule] = {}
-    for rule in ruleset.rules:
-        if not isinstance(rule, ir.Rule):
-            raise EvaluationError(f"{rule!r} is not a rule")
-        if not isinstance(rule.id, str) or not rule.id or rule.id in by_id:
-            raise EvaluationError("rule ids must be unique, non-empty strings", rule=str(rule.id))
-        if not isinstance(rule.stratum, int) or isinstance(rule.stratum, bool) or rule.stratum < 0:
-            raise EvaluationError(f"invalid stratum {rule.stratum!r}", rule=rule.id)
-        if not isinstance(rule.then, (ir.FindingThen, ir.VerdictThen, ir.Derive)):
-            raise EvaluationError(f"unknown consequence {rule.then!r}", rule=rule.id)
-        by_id[rule.id] = rule
-    derivers: dict[str, list[int]] = {}
-    for rule in ruleset.rules:
-        if isinstance(rule.then, ir.Derive):
-            derivers.setdefault(rule.then.name, []).append(rule.stratum)
-    for rule in ruleset.rules:
-        try:
-            _condition_type(rule.when, schema, None)
-            for node in ir.walk(_nnf(rule.when)):
-                if isinstance(node, ir.Quantifier):
-                    counted_condition(node)
-            _check_references(rule, ir.walk(rule.when), by_id, derivers)
-        except EvaluationError as error:
-            if error.rule is not None:
-                raise
-            raise EvaluationError(str(error), rule=rule.id) from error
-
-
-def _check_references(
-    rule: ir.Rule,
-    nodes: Iterable[ir.Expr],
-    by_id: Mapping[str, ir.Rule],
-    derivers: Mapping[str, list[int]],
-) -> None:
-    for node in nodes:
-        if isinstance(node, ir.FiredRef):
-            target = by_id.get(node.rule)
-            if target is None:
-                raise EvaluationError(f"fired({node.rule!r}) names no rule")
-            if target.stratum >= rule.stratum:
-                raise EvaluationError(f"fired({node.rule!r}) is not in a lower stratum")
-        elif isinstance(node, ir.DerivedRef):
-            strata = derivers.get(node.name)
-            if not strata:
-                raise EvaluationError(f"no rule derives {node.name!r}")
-            if min(strata) >= rule.stratum:
-                raise EvaluationError(f"derived.{node.name} is not derived in a lower stratum")

@@ -17,12 +17,12 @@ combined through ``extends``), ``strata``, ``assemble`` (the rule set), ``load``
 
 from __future__ import annotations
 
+from ..schema import FINDING_KINDS, SEVERITIES
 from .assemble import MAX_RULES, MAX_RULES_PER_FACT
 from .expressions import FINDINGS, check_expression, parse_expression
 from .load import load_rules, rule_set, shipped_rule_sets, shipped_rules_dir
 from .printer import format_expression
 from .texts import missing_translations, render_message, template_placeholders
-from .typecheck import FINDING_KINDS, SEVERITIES
 
 __all__ = [
     "FINDINGS",

@@ -7,14 +7,13 @@ from collections.abc import Iterable
 from .. import ir
 from ..errors import RuleError
 from ..facts import FACT_SCHEMA
-from ..schema import CollectionDef, FactSchema
+from ..schema import FINDINGS, FactSchema, with_findings
 from .parser import parse, plain_locator
-from .typecheck import Context, check_condition, findings_collection, with_findings
+from .typecheck import Context, check_condition
 
+# FINDINGS, the collection of findings rules may quantify over
+# (``count(findings, kind == "obstacle")``), is re-exported from sistereval.schema.
 __all__ = ["FINDINGS", "check_expression", "parse_expression"]
-
-#: The collection of findings rules may quantify over: ``count(findings, kind == "obstacle")``.
-FINDINGS: CollectionDef = findings_collection()
 
 
 def parse_expression(

@@ -23,11 +23,11 @@ from .. import ir
 from ..documents import read_document, read_file
 from ..errors import DocumentError, LimitError, Location, Problem, RuleError
 from ..messages import LANGUAGES, did_you_mean, suggest_value
-from ..schema import FactSchema
+from ..schema import FactSchema, with_findings
 from .changeable import inherit_changeable
 from .rulefile import RawRule, RuleFile, Verdicts, read_rule_file
 from .shape import At
-from .typecheck import Context, check_condition, with_findings
+from .typecheck import Context, check_condition
 
 __all__ = ["Entry", "Ref", "Resolved", "find_source", "resolve", "shipped_names"]
 

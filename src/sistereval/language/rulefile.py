@@ -20,14 +20,13 @@ from .. import ir
 from ..documents import Document, Path, format_path
 from ..errors import Location, Problem, RuleError
 from ..messages import did_you_mean, suggest_value
-from ..schema import FactSchema, FactType
+from ..schema import FINDING_KINDS, SEVERITIES, FactSchema, FactType
 from .changeable import read_changeable
 from .declarations import TYPE_NAMES, RawTest, read_invariants, read_tests
 from .parser import parse
 from .shape import NAME, RULE_ID, At, ShapeReader
 from .srcmap import SourceMap
 from .templates import TemplateError, numeric_spec, parse_template
-from .typecheck import FINDING_KINDS, SEVERITIES
 
 __all__ = ["FORMAT", "POLICIES", "RawRule", "RuleFile", "Verdicts", "read_rule_file"]
 

@@ -15,20 +15,9 @@ from .. import ir
 from ..errors import Location, Problem
 from ..messages import did_you_mean, suggest_value
 from ..model import PartialDate
-from ..schema import CollectionDef, FactDef, FactSchema, FactType
+from ..schema import CollectionDef, FactDef, FactSchema
 
-__all__ = [
-    "FINDING_KINDS",
-    "SEVERITIES",
-    "Context",
-    "check_condition",
-    "findings_collection",
-    "is_negative_atom",
-    "with_findings",
-]
-
-FINDING_KINDS = ("strength", "obstacle", "risk", "compliance")
-SEVERITIES = ("low", "medium", "high")
+__all__ = ["Context", "check_condition", "is_negative_atom"]
 
 _NUMBER, _BOOLEAN, _STRING = ir.ValueType.NUMBER, ir.ValueType.BOOLEAN, ir.ValueType.STRING
 _DATE, _LIST = ir.ValueType.DATE, ir.ValueType.LIST
@@ -42,54 +31,6 @@ _NAMES = {
     _LIST: "a list",
 }
 _PLURALS = {_BOOLEAN: "booleans", _STRING: "strings"}
-
-
-def findings_collection(factors: tuple[str, ...] = ()) -> CollectionDef:
-    """The ``findings`` collection rules can quantify over.
-
-    ``factor`` is an enum of ``factors`` when they are given (a rule set's
-    success factors and obstacle groups), else any string.
-    """
-    factor = (
-        FactDef(
-            name="factor",
-            type=FactType.ENUM,
-            values=factors,
-            description="The success factor or obstacle group of the finding.",
-        )
-        if factors
-        else FactDef(
-            name="factor",
-            type=FactType.STRING,
-            description="The success factor or obstacle group of the finding.",
-        )
-    )
-    return CollectionDef(
-        name="findings",
-        description="The findings of the rules of lower strata: one item per fired finding rule.",
-        items=(
-            FactDef(name="rule", type=FactType.STRING, description="The id of the rule."),
-            FactDef(
-                name="kind",
-                type=FactType.ENUM,
-                values=FINDING_KINDS,
-                description="What the finding is.",
-            ),
-            factor,
-            FactDef(
-                name="severity",
-                type=FactType.ENUM,
-                values=SEVERITIES,
-                description="How much the finding weighs.",
-            ),
-        ),
-    )
-
-
-def with_findings(schema: FactSchema, factors: tuple[str, ...] = ()) -> FactSchema:
-    """``schema`` with the ``findings`` collection (replacing one it may already have)."""
-    others = tuple(c for c in schema.collections if c.name != "findings")
-    return attrs.evolve(schema, collections=(*others, findings_collection(factors)))
 
 
 @attrs.frozen(kw_only=True)
