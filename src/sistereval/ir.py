@@ -44,6 +44,7 @@ from typing import Protocol
 import attrs
 
 from .errors import EvaluationError, Location
+from .messages import LANGUAGES
 from .model import PartialDate
 from .schema import FactType
 
@@ -447,7 +448,7 @@ class RuleSet:
     version: str
     title: str
     description: str = ""
-    languages: tuple[str, ...] = ("en", "id")
+    languages: tuple[str, ...] = LANGUAGES
     scale: tuple[str, ...] = ("success", "partial", "failure")
     policy: str = "worst"
     unique: bool = False
