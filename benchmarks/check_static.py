@@ -22,7 +22,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from sistereval import ir
-from sistereval.check import MAX_CELLS, check_rules
+from sistereval.check import check_rules
+from sistereval.check.static import MAX_CELLS
 from sistereval.language import load_rules
 
 HEADER = """\

@@ -246,7 +246,9 @@ clock = time.process_time
 marks = [("start", clock())]
 import sistereval.cli
 marks.append(("import sistereval.cli", clock()))
-from sistereval.evaluation import _engine, evaluate, rule_set
+from sistereval.engine.cache import engine_for
+from sistereval.evaluation import evaluate, rule_set
+from sistereval.facts import FACT_SCHEMA
 from sistereval.report import render_text
 marks.append(("import evaluation, report", clock()))
 rules = rule_set("core")
@@ -254,7 +256,7 @@ marks.append(("read core.yaml", clock()))
 from sistereval.cases import load_case
 case = load_case({example!r})
 marks.append(("read the case", clock()))
-_engine(rules)
+engine_for(rules, FACT_SCHEMA)
 marks.append(("compile for durable", clock()))
 render_text(evaluate(case, rules), source="x")
 marks.append(("evaluate and render", clock()))
