@@ -29,7 +29,7 @@ from typing import Any, TypeAlias
 import attrs
 
 from .. import ir
-from ..cases import case_to_dict, load_case
+from ..cases import as_case, case_to_dict, load_case
 from ..cases import paths as _casepath
 from ..cases.paths import CasePathError, show_value
 from ..documents import read_document
@@ -326,7 +326,7 @@ def what_if(
     sequence of ``(path, value)`` pairs, applied in order.  ``case`` and
     ``rules`` are taken as by :func:`~sistereval.evaluation.evaluate`.
     """
-    the_case = case if isinstance(case, Case) else load_case(case)
+    the_case = as_case(case)
     ruleset = rule_set(rules)
     pairs = tuple(_as_pairs(changes))
     changed = apply_changes(the_case, pairs)
