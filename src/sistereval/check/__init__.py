@@ -21,6 +21,7 @@ from ..lazy import exports
 if TYPE_CHECKING:
     from .diff import CaseChange, Cause, RuleChange, RuleSetDiff, diff_rule_sets, render_diff
     from .properties import (
+        DEFAULT_EXAMPLES,
         PropertyReport,
         WithProperties,
         Witness,
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     from .static import CheckReport, Defect, check_rules
 
 _NAMES = {
+    "DEFAULT_EXAMPLES": "properties",
     "CaseChange": "diff",
     "Cause": "diff",
     "CheckReport": "static",
@@ -52,6 +54,7 @@ _NAMES = {
     "with_properties": "properties",
 }
 __all__ = [
+    "DEFAULT_EXAMPLES",
     "CaseChange",
     "Cause",
     "CheckReport",

@@ -68,12 +68,19 @@ from .propertychecks import Check, Failed, Invariant, checks_for, fired, probe_m
 from .static import CheckReport, Defect
 
 __all__ = [
+    "DEFAULT_EXAMPLES",
     "PropertyReport",
     "WithProperties",
     "Witness",
     "check_properties",
     "with_properties",
 ]
+
+
+#: How many cases each property search generates unless told: the same in every process,
+#: so that ``check`` finds the same cases inside a test suite (whatever its hypothesis
+#: profile) as on the command line.
+DEFAULT_EXAMPLES = 100
 
 
 @attrs.frozen(kw_only=True)
@@ -169,14 +176,14 @@ def check_properties(
 ) -> PropertyReport:
     """Test the properties of a rule set (see the module docstring).
 
-    ``examples`` is the number of cases each search generates (default: the
-    current hypothesis profile's ``max_examples``); ``seed`` makes another
+    ``examples`` is the number of cases each search generates (default:
+    :data:`DEFAULT_EXAMPLES`, whatever the hypothesis profile); ``seed`` makes another
     reproducible search; ``save_to`` is a directory for counterexample case
     files; ``dead`` are rules the static check showed can never fire.
     Without ``shrink`` a failing case is reported as found, which is quicker.
     """
     ruleset = rule_set(rules)
-    count = _profile_examples() if examples is None else examples
+    count = DEFAULT_EXAMPLES if examples is None else examples
     if count < 1:
         raise UsageError(f"examples must be at least 1, got {count}")
     directory = None if save_to is None else _directory(save_to)
@@ -195,12 +202,6 @@ def check_properties(
         witnesses=tuple(search.witnesses[r.id] for r in ruleset.rules if r.id in search.witnesses),
         unchecked=search.unchecked,
     )
-
-
-def _profile_examples() -> int:
-    """The ``max_examples`` of the hypothesis profile in use."""
-    profile = settings.default
-    return 100 if profile is None else profile.max_examples
 
 
 def _directory(path: str | os.PathLike[str]) -> Path:

@@ -7,7 +7,7 @@ import argparse
 import json
 from typing import IO
 
-from ..check import check_rules, with_properties
+from ..check import DEFAULT_EXAMPLES, check_rules, with_properties
 from ..errors import SisterevalError
 from .common import FAILED, INVALID, OK, Commands, add_format_option
 
@@ -73,7 +73,7 @@ def _add_property_options(parser: argparse.ArgumentParser) -> None:
         type=_positive,
         default=None,
         metavar="N",
-        help="cases each property search generates (default: the hypothesis profile's, 100)",
+        help=f"cases each property search generates (default: {DEFAULT_EXAMPLES})",
     )
     parser.add_argument(
         "--seed",
