@@ -155,13 +155,7 @@ def _finding(
     values, sources, _ = _evidence(rule, facts, env)
     template = rule.because.get(language) or rule.because.get("en") or rule.title
     message = render_message(template, facts.scalars, language=language)
-    then = rule.then
-    if isinstance(then, ir.FindingThen):
-        kind, factor, severity, verdict = then.kind, then.factor, then.severity, None
-    elif isinstance(then, ir.VerdictThen):
-        kind, factor, severity, verdict = "verdict", None, None, then.verdict
-    else:
-        kind, factor, severity, verdict = "derived", None, None, None
+    kind, factor, severity, verdict = ir.conclusion(rule.then)
     return Finding(
         rule=rule.id,
         title=ruleset.message(rule.id, "title", language),

@@ -78,6 +78,7 @@ __all__ = [
     "Then",
     "ValueType",
     "VerdictThen",
+    "conclusion",
     "condition_nnf",
     "counted_condition",
     "finding_item",
@@ -522,6 +523,17 @@ class Firing:
 
     fired: tuple[str, ...]
     matched_items: Mapping[str, Mapping[str, tuple[int, ...]]] = attrs.field(factory=dict, eq=False)
+
+
+def conclusion(then: Then) -> tuple[str, str | None, str | None, str | None]:
+    """What a rule concludes, as ``(kind, factor, severity, verdict)``: a finding's
+    kind, factor and severity; ``("verdict", None, None, verdict)``; or
+    ``("derived", None, None, None)`` for a derived fact."""
+    if isinstance(then, FindingThen):
+        return then.kind, then.factor, then.severity, None
+    if isinstance(then, VerdictThen):
+        return "verdict", None, None, then.verdict
+    return "derived", None, None, None
 
 
 def finding_item(rule: Rule) -> dict[str, FactValue]:

@@ -24,7 +24,6 @@ __all__ = [
     "OFFICES",
     "REPORT",
     "WHATIF",
-    "Tagged",
     "closest",
     "did_you_mean",
     "finding_tag",
@@ -105,8 +104,9 @@ LABELS: Mapping[str, Mapping[str, str]] = {
 }
 
 
-class Tagged(Protocol):
-    """What a finding tag is made of (a :class:`~sistereval.verdict.Finding` has it)."""
+class Consequence(Protocol):
+    """What a rule concludes, as a finding (:class:`~sistereval.verdict.Finding`) or a
+    rule that did not fire has it: what tags and report lines are made of."""
 
     @property
     def kind(self) -> str: ...
@@ -118,7 +118,7 @@ class Tagged(Protocol):
     def verdict(self) -> str | None: ...
 
 
-def finding_tag(finding: Tagged, labels: Mapping[str, str]) -> str:
+def finding_tag(finding: Consequence, labels: Mapping[str, str]) -> str:
     """The bracketed tag of a finding: ``obstacle, finance, high`` or ``verdict → failure``.
 
     Kinds and severities are named in the labels' language when it names them

@@ -228,18 +228,23 @@ def report_of(
         )
         for f in evaluation.findings
     )
-    misses = tuple(
-        Miss(
-            rule=m.rule,
-            title=title(m.rule),
-            **_consequence(ruleset.rule(m.rule).then),
-            better=m.better_verdict,
-            clauses_true=m.clauses_true,
-            clauses=m.clauses,
-            blocking=m.blocking,
+    misses = []
+    for miss in explanation.misses:
+        kind, factor, severity, verdict = ir.conclusion(ruleset.rule(miss.rule).then)
+        misses.append(
+            Miss(
+                rule=miss.rule,
+                title=title(miss.rule),
+                kind=kind,
+                factor=factor,
+                severity=severity,
+                verdict=verdict,
+                better=miss.better_verdict,
+                clauses_true=miss.clauses_true,
+                clauses=miss.clauses,
+                blocking=miss.blocking,
+            )
         )
-        for m in explanation.misses
-    )
     scores = tuple(
         Score(name=name, group=group, value=evaluation.factors.get(name, 0.0))
         for group, names in (("factor", ruleset.factors), ("obstacle", ruleset.obstacle_groups))
@@ -260,7 +265,7 @@ def report_of(
         scores=scores,
         timeline=timeline(the_case, language),
         findings=findings,
-        not_fired=misses,
+        not_fired=tuple(misses),
         counterfactuals=None
         if counterfactuals is None
         else _counterfactuals(counterfactuals, language),
@@ -296,19 +301,6 @@ def showable(value: T) -> T:
         names = [f.name for f in attrs.fields(type(instance))]
         return cast(T, attrs.evolve(instance, **{n: showable(getattr(instance, n)) for n in names}))
     return value
-
-
-def _consequence(then: ir.Then) -> dict[str, Any]:
-    if isinstance(then, ir.FindingThen):
-        return {
-            "kind": then.kind,
-            "factor": then.factor,
-            "severity": then.severity,
-            "verdict": None,
-        }
-    verdict = then.verdict if isinstance(then, ir.VerdictThen) else None
-    kind = "verdict" if verdict else "derived"
-    return {"kind": kind, "factor": None, "severity": None, "verdict": verdict}
 
 
 def timeline(case: Case, language: str = "en") -> tuple[Event, ...]:

@@ -10,24 +10,10 @@ from __future__ import annotations
 
 from collections import ChainMap
 from collections.abc import Mapping
-from typing import Protocol
 
-from ..messages import LABELS, REPORT
+from ..messages import LABELS, REPORT, Consequence
 
-__all__ = ["Consequence", "consequence", "name", "strings", "verdict_name"]
-
-
-class Consequence(Protocol):
-    """A finding or a rule that did not fire: what the rule concludes."""
-
-    @property
-    def kind(self) -> str: ...
-    @property
-    def factor(self) -> str | None: ...
-    @property
-    def severity(self) -> str | None: ...
-    @property
-    def verdict(self) -> str | None: ...
+__all__ = ["consequence", "name", "strings", "verdict_name"]
 
 
 def strings(language: str) -> Mapping[str, str]:
