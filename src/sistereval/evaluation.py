@@ -13,7 +13,7 @@ import functools
 import json
 import os
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal
+from typing import Any
 
 from . import ir
 from .cases import as_case, case_sha256
@@ -25,6 +25,7 @@ from .language import format_expression, render_message, rule_set
 from .messages import LANGUAGES
 from .model import Case
 from .verdict import (
+    Backend,
     Evaluation,
     Finding,
     NotFired,
@@ -38,8 +39,6 @@ from .verdict import (
 from .version import __version__
 
 __all__ = ["Backend", "evaluate", "quick_verdict", "stratum_env", "traced", "used_rules"]
-
-Backend = Literal["durable", "reference"]
 
 
 def evaluate(

@@ -7,7 +7,7 @@ The verdict policy and the confidence method are documented in
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, TypeAlias
+from typing import Any, Literal, TypeAlias
 
 import attrs
 
@@ -18,6 +18,7 @@ from .model import Case, PartialDate
 
 __all__ = [
     "NOT_ASSESSABLE",
+    "Backend",
     "Evaluation",
     "Finding",
     "NotFired",
@@ -119,6 +120,10 @@ def _explained_repr(value: NotFiredLike) -> str:
     return repr(_explained(value))
 
 
+#: The evaluator that fires the rules: the durable_rules engine or the reference one.
+Backend: TypeAlias = Literal["durable", "reference"]
+
+
 @attrs.frozen(kw_only=True)
 class Trace:
     """What an evaluation was made from, kept so that explaining it, reporting on it
@@ -134,7 +139,7 @@ class Trace:
     facts: Facts
     firing: ir.Firing
     envs: Mapping[int, Env]
-    backend: str
+    backend: Backend
 
 
 @attrs.frozen(kw_only=True)

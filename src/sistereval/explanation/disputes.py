@@ -149,7 +149,7 @@ def dispute_verdicts(
     ruleset = rule_set(rules)
     trace = traced(evaluation, the_case, ruleset)
     if trace is not None:
-        facts, backend = trace.facts, "reference" if trace.backend == "reference" else "durable"
+        facts, backend = trace.facts, trace.backend
     else:
         facts = derive(the_case)
     known = evaluation if trace is not None else None
