@@ -35,6 +35,7 @@ from .errors import CaseError, Location, Problem, SisterevalError, UsageError
 from .evaluation import evaluate
 from .language import rule_set
 from .messages import LANGUAGES
+from .safety import csv_cell, json_text
 
 __all__ = ["FORMATS", "BatchSummary", "default_jobs", "run_batch", "worker_count"]
 
@@ -261,12 +262,15 @@ def _error(exc: SisterevalError) -> dict[str, object]:
 
 
 def _json_line(record: Mapping[str, object]) -> str:
-    return json.dumps(record, ensure_ascii=False) + "\n"
+    """One JSON line; characters a terminal acts on written as ``\\uXXXX`` escapes."""
+    return json_text(json.dumps(record, ensure_ascii=False)) + "\n"
 
 
 def _csv_line(*values: str) -> str:
+    """One CSV row of safe cells (:func:`~sistereval.safety.csv_cell`): no cell a
+    spreadsheet reads as a formula, nothing a terminal acts on."""
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerow(values)
+    csv.writer(buffer, lineterminator="\n").writerow([csv_cell(v) for v in values])
     return buffer.getvalue()
 
 
@@ -328,7 +332,7 @@ def _previous(out: Path, fmt: Format) -> dict[str, _Kept]:
         kept[values["input"]] = _Kept(
             values["ruleset_sha256"],
             values["case_sha256"],
-            _csv_line(*row),
+            _csv_line(*row),  # safe already: csv_cell changes no cell it wrote
             values["verdict"],
             fired,
         )
@@ -382,7 +386,7 @@ def run_batch(
     previous = _previous(target, fmt) if target.exists() else {}
     tasks = []
     for item in _inputs(source):
-        kept = previous.get(item.label)
+        kept = previous.get(_key(item.label, fmt))
         current = kept is not None and kept.ruleset_sha256 == ruleset.sha256
         tasks.append(_Task(item, kept.case_sha256 if kept and current else None))
     finding_rules = {r.id for r in ruleset.rules if isinstance(r.then, ir.FindingThen)}
@@ -401,7 +405,7 @@ def run_batch(
         for outcome in outcomes:
             verdict: str | None
             if outcome.kept:
-                kept = previous[outcome.label]
+                kept = previous[_key(outcome.label, fmt)]
                 text, verdict, fired = kept.text, kept.verdict, kept.fired
                 counts["skipped"] += 1
             else:
@@ -423,6 +427,11 @@ def run_batch(
         top_findings=tuple(_most_first(findings).items())[:_TOP],
         errors=_most_first(errors),
     )
+
+
+def _key(label: str, fmt: Format) -> str:
+    """The input label as a record of the output in ``fmt`` holds it."""
+    return csv_cell(label) if fmt == "csv" else label
 
 
 def _most_first(counts: Mapping[str, int]) -> dict[str, int]:

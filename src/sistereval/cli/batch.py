@@ -8,6 +8,7 @@ from typing import IO
 
 from ..batch import FORMATS, run_batch
 from ..errors import SisterevalError
+from ..safety import raw_stream
 from .common import INVALID, OK, Commands, add_lang_option, add_rules_option
 
 __all__ = ["declare"]
@@ -55,7 +56,7 @@ def _batch_command(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -
             jobs=args.jobs,
             fmt=args.format,
             language=args.lang,
-            progress=stderr if isatty() else None,
+            progress=raw_stream(stderr) if isatty() else None,
         )
     except SisterevalError as exc:
         stderr.write(f"{exc}\n")

@@ -19,8 +19,9 @@ import contextlib
 import importlib
 import sys
 from collections.abc import Callable, Mapping, Sequence
-from typing import IO
+from typing import IO, cast
 
+from ..safety import TerminalStream
 from ..version import __version__
 from .common import INVALID, Commands, Handler
 
@@ -64,16 +65,27 @@ def _parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
 
 
 def run(argv: Sequence[str], stdout: IO[str], stderr: IO[str]) -> int:
-    """Run the command line ``argv`` (without the program name); return the exit code."""
+    """Run the command line ``argv`` (without the program name); return the exit code.
+
+    Everything a command writes goes through :class:`~sistereval.safety.TerminalStream`:
+    user-supplied text can carry no escape sequence, control, bidi or zero-width
+    character onto a terminal (JSON output keeps them as ``\\uXXXX`` escapes)."""
+    out, err = _safe(stdout), _safe(stderr)
     # argparse prints usage, help and errors to sys.stdout / sys.stderr and
     # exits: send its output to our streams and turn its exit into a code.
     try:
-        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             args = _parser(argv).parse_args(list(argv))
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else INVALID
     handler: Handler = args.handler
-    return handler(args, stdout, stderr)
+    if getattr(args, "format", None) == "json":
+        out = _safe(stdout, json=True)
+    return handler(args, out, err)
+
+
+def _safe(stream: IO[str], *, json: bool = False) -> IO[str]:
+    return cast(IO[str], TerminalStream(stream, json=json))
 
 
 def main() -> None:

@@ -11,6 +11,7 @@ from typing import IO
 from ..cases import load_case
 from ..errors import SisterevalError
 from ..report import make_report, render_html, render_markdown, render_terminal
+from ..safety import terminal_text, write_coloured
 from .common import (
     INVALID,
     OK,
@@ -79,15 +80,25 @@ def _report_command(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) 
     except SisterevalError as exc:
         stderr.write(f"{exc}\n")
         return INVALID
+    colour = (
+        args.format == "text"
+        and args.out is None
+        and stdout.isatty()
+        and "NO_COLOR" not in os.environ
+    )
     if args.format == "html":
         text = render_html(report)
     elif args.format == "markdown":
         text = render_markdown(report)
-    else:
-        colour = args.out is None and stdout.isatty() and "NO_COLOR" not in os.environ
-        text = render_terminal(report, colour=colour)
+    elif colour:
+        text = render_terminal(report, colour=True)
+    else:  # terminal text, also in a file (read with cat or less)
+        text = terminal_text(render_terminal(report))
     if args.out is None:
-        stdout.write(text)
+        if colour:
+            write_coloured(stdout, text)
+        else:
+            stdout.write(text)
         return OK
     try:
         Path(args.out).write_text(text, encoding="utf-8")

@@ -33,6 +33,9 @@ __all__ = ["FORMAT", "POLICIES", "RawRule", "RuleFile", "Verdicts", "read_rule_f
 FORMAT = "sistereval/rules@1"
 POLICIES = ("worst", "best", "priority")
 _LANGUAGE = re.compile(r"[a-z]{2,3}")
+#: A rule set's version: it lands in every decision record (a CSV cell, a report), so
+#: only characters no spreadsheet, terminal or page acts on, at most 64 of them.
+_VERSION = re.compile(r"[0-9A-Za-z.+_-]{1,64}")
 _TOP_REQUIRED = ("format", "id", "version", "title")
 _TOP_OPTIONAL = (
     "description",
@@ -144,7 +147,7 @@ class _Reader(ShapeReader):
         return RuleFile(
             file=self.file_name,
             id=set_id or "",
-            version=self.optional_text((), data, "version"),
+            version=self.version(data),
             title=self.optional_text((), data, "title"),
             description=self.optional_text((), data, "description"),
             extends=extends,
@@ -161,6 +164,20 @@ class _Reader(ShapeReader):
             root=root,
             mapping=mapping is not None,
         )
+
+    def version(self, data: dict[str, Any]) -> str:
+        version = self.optional_text((), data, "version")
+        if (
+            "version" in data
+            and isinstance(data["version"], str)
+            and not _VERSION.fullmatch(version)
+        ):
+            message = (
+                f"{version!r} is not a version: use 1 to 64 letters, digits and '.', '+', '_', '-'"
+            )
+            self.report("bad-version", message, self.loc(("version",)))
+            return ""
+        return version
 
     def verdicts(self, data: dict[str, Any]) -> At[Verdicts] | None:
         if "verdicts" not in data:

@@ -1,5 +1,7 @@
 """A report as one self-contained HTML file: inline CSS (with a print style) and
-inline SVG charts, no script and nothing fetched; every text escaped."""
+inline SVG charts, no script and nothing fetched; every text escaped, a source's URL
+a link only when :func:`~sistereval.safety.link_url` accepts it, and bidi and
+zero-width characters shown as ``{U+202E}`` (:func:`~sistereval.safety.visible_text`)."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from html import escape
 
 from ..messages import format_value
+from ..safety import link_url, visible_text
 from . import tables
 from .chart import score_chart
 from .model import Report
@@ -106,7 +109,7 @@ def render_html(report: Report) -> str:
         "</body>",
         "</html>",
     ]
-    return "\n".join(out) + "\n"
+    return visible_text("\n".join(out) + "\n")
 
 
 def _summary(report: Report, t: Mapping[str, str]) -> list[str]:
@@ -191,7 +194,7 @@ def _bibliography(report: Report, t: Mapping[str, str]) -> list[str]:
         if s.reliability:
             line += f", {_e(t['reliability'])} {_e(s.reliability)}"
         line += f"): {_e(s.citation)}"
-        if s.url and s.url.startswith(("https://", "http://")):
+        if s.url and link_url(s.url):
             line += f' <a href="{_e(s.url)}" rel="noreferrer">{_e(s.url)}</a>'
         elif s.url:
             line += f" {_e(s.url)}"

@@ -1,5 +1,9 @@
 """A report as GitHub-flavoured Markdown: the same sections as the HTML report, with
-tables where the HTML has charts (Markdown renderers do not draw inline SVG)."""
+tables where the HTML has charts (Markdown renderers do not draw inline SVG).
+
+Every text is escaped; a source's URL becomes a link only when
+:func:`~sistereval.safety.link_url` accepts it; bidi and zero-width characters are
+shown as ``{U+202E}`` (:func:`~sistereval.safety.visible_text`)."""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from urllib.parse import quote
 
 from ..messages import format_value
+from ..safety import link_url, visible_text
 from . import tables
 from .model import Report
 from .strings import consequence, name, strings, verdict_name
@@ -53,7 +58,7 @@ def render_markdown(report: Report) -> str:
     out += _disputes(report, t)
     out += _bibliography(report, t)
     out.append(f"*{_md(t['generated'].format(version=report.version))}*")
-    return "\n".join(out) + "\n"
+    return visible_text("\n".join(out) + "\n")
 
 
 def _summary(report: Report, t: Mapping[str, str]) -> list[str]:
@@ -147,7 +152,7 @@ def _bibliography(report: Report, t: Mapping[str, str]) -> list[str]:
             line += f", {t['reliability']} {s.reliability}"
         line += f"): {_md(s.citation)}"
         if s.url:
-            line += f" <{s.url}>" if s.url.startswith(("https://", "http://")) else f" {_md(s.url)}"
+            line += f" <{s.url}>" if link_url(s.url) else f" {_md(s.url)}"
         if s.accessed:
             line += f" ({t['accessed']} {s.accessed})"
         if s.cited_by:

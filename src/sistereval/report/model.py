@@ -14,7 +14,6 @@ in wording, not in content.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar, cast
 
@@ -27,6 +26,7 @@ from ..explanation import Explanation, explain
 from ..language import rule_set
 from ..messages import office_name
 from ..model import Case, PartialDate
+from ..safety import plain_text
 
 __all__ = [
     "Alternative",
@@ -277,21 +277,15 @@ def report_of(
 
 
 T = TypeVar("T")
-#: Characters no report may carry: control characters but tab and newline (a case's text
-#: could otherwise write escape sequences to a terminal), surrogates, and noncharacters
-#: (invalid in HTML).
-_UNSHOWABLE = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
-    + "".join(f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(17))
-    + "]"
-)
 
 
 def showable(value: T) -> T:
-    """``value`` with every unshowable character of its text replaced by U+FFFD,
-    through attrs classes, tuples and mappings."""
+    """``value`` with every text made :func:`~sistereval.safety.plain_text` (no escape
+    sequence or control character but tab and newline; surrogates and noncharacters,
+    invalid in HTML, replaced by U+FFFD), through attrs classes, tuples and mappings.
+    Bidi and zero-width characters stay: each renderer shows or removes them."""
     if isinstance(value, str):
-        return cast(T, _UNSHOWABLE.sub("\ufffd", value))
+        return cast(T, plain_text(value))
     if isinstance(value, tuple):
         return cast(T, tuple(showable(item) for item in value))
     if isinstance(value, Mapping):
