@@ -424,7 +424,7 @@ class TestCommand:
     def test_unwritable_out_file(self, tmp_path: Path) -> None:
         target = tmp_path / "missing" / "report.md"
         code, _, err = self.call(str(NAMUR), "--format", "markdown", "--out", str(target))
-        expected = f"{target}: cannot write the report: No such file or directory\n"
+        expected = f"--out {target}: the directory {target.parent} does not exist\n"
         assert (2, expected) == (code, err)
 
     def test_invalid_case(self, tmp_path: Path) -> None:

@@ -21,7 +21,6 @@ import io
 import json
 import multiprocessing
 import os
-import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any, Literal, NamedTuple
@@ -35,6 +34,7 @@ from .errors import CaseError, Location, Problem, SisterevalError, UsageError
 from .evaluation import evaluate
 from .language import rule_set
 from .messages import LANGUAGES
+from .outfile import CASE_SUFFIXES, atomic_write, check_output
 from .safety import csv_cell, json_text
 
 __all__ = ["FORMATS", "BatchSummary", "default_jobs", "run_batch", "worker_count"]
@@ -56,8 +56,6 @@ CSV_COLUMNS = (
     "error",
 )
 
-#: The case files a directory input contributes.
-_SUFFIXES = (".yaml", ".yml", ".json")
 #: The names of input files read as CSV registers (any other file is JSON Lines).
 _CSV_SUFFIXES = (".csv", ".tsv")
 #: How many of the most frequent finding rules the summary lists.
@@ -141,7 +139,7 @@ def _inputs(source: Path) -> Iterator[_Input]:
     """
     if source.is_dir():
         for path in sorted(source.iterdir(), key=lambda p: p.name):
-            if path.suffix.lower() in _SUFFIXES and path.is_file():
+            if path.suffix.lower() in CASE_SUFFIXES and path.is_file():
                 yield _Input(os.fspath(path), path=os.fspath(path))
         return
     try:
@@ -380,8 +378,8 @@ def run_batch(
     source, target = Path(input), Path(out)
     if not source.exists():
         raise UsageError(f"{source}: no such file or directory")
-    if not target.parent.is_dir():
-        raise UsageError(f"{target}: the directory {target.parent} does not exist")
+    rule_file = [rules] if isinstance(rules, (str, os.PathLike)) else []
+    check_output(target, [source, *rule_file])
     ruleset = rule_set(rules)
     previous = _previous(target, fmt) if target.exists() else {}
     tasks = []
@@ -396,7 +394,7 @@ def run_batch(
     errors: collections.Counter[str] = collections.Counter()
 
     with (
-        _atomic(target) as stream,
+        atomic_write(target) as stream,
         _outcomes(tasks, ruleset, language, fmt, jobs) as outcomes,
         _progress(progress, len(tasks)) as advance,
     ):
@@ -503,18 +501,3 @@ def _progress(stream: IO[str] | None, total: int) -> Iterator[Callable[[], None]
     with Progress(*columns, console=Console(file=stream)) as bar:
         task = bar.add_task("cases", total=total)
         yield lambda: bar.advance(task)
-
-
-@contextlib.contextmanager
-def _atomic(target: Path) -> Iterator[IO[str]]:
-    """A stream to a temporary file beside ``target``, moved onto it on success
-    and removed on failure."""
-    fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as stream:
-            yield stream
-        os.replace(name, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(name)
-        raise

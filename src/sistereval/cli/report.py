@@ -10,6 +10,7 @@ from typing import IO
 
 from ..cases import load_case
 from ..errors import SisterevalError
+from ..outfile import atomic_write, check_output
 from ..report import make_report, render_html, render_markdown, render_terminal
 from ..safety import terminal_text, write_coloured
 from .common import (
@@ -69,6 +70,8 @@ def _report_command(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) 
         stderr.write("sistereval report: --max-changes must be at least 1\n")
         return INVALID
     try:
+        if args.out is not None:  # before any work: never onto an input, never unwritable
+            check_output(args.out, [args.case, args.rules])
         case = load_case(Path(args.case), file=args.case)
         report = make_report(
             case,
@@ -101,7 +104,11 @@ def _report_command(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) 
             stdout.write(text)
         return OK
     try:
-        Path(args.out).write_text(text, encoding="utf-8")
+        with atomic_write(args.out) as stream:
+            stream.write(text)
+    except SisterevalError as exc:
+        stderr.write(f"{exc}\n")
+        return INVALID
     except OSError as exc:
         stderr.write(f"{args.out}: cannot write the report: {exc.strerror or exc}\n")
         return INVALID
