@@ -11,6 +11,7 @@ from sistereval.errors import RuleError
 from sistereval.language import format_expression, parse_expression
 from sistereval.language.lexer import KEYWORDS
 from sistereval.model import PartialDate
+from sistereval.schema import MAX_NUMBER
 
 F = ir.FactRef
 L = ir.Literal
@@ -227,7 +228,27 @@ class TestParseExpression:
                 "write numbers with a leading digit: 0.5",
             ),
             ("a.b == 3x", 18, "syntax", "malformed number '3x'", None),
-            ("a.b == 1e999", 18, "syntax", "the number 1e999 is too large", None),
+            (
+                "a.b == 1e999",
+                18,
+                "syntax",
+                "the number 1e999 is too large",
+                "numbers are at most 10^15 in magnitude",
+            ),
+            (
+                "a.b == 1e16",
+                18,
+                "syntax",
+                "the number 1e16 is too large",
+                "numbers are at most 10^15 in magnitude",
+            ),
+            (
+                "a.b == " + "9" * 401,
+                18,
+                "syntax",
+                "a number of 401 digits is too large",
+                "numbers are at most 10^15 in magnitude",
+            ),
             (
                 "a.b matches c.d",
                 23,
@@ -399,7 +420,7 @@ dates = st.builds(
 literal_values: st.SearchStrategy[ir.LiteralValue] = st.one_of(
     st.integers(-2, 2),
     st.integers(-(10**12), 10**12),
-    st.floats(allow_nan=False, allow_infinity=False),
+    st.floats(-MAX_NUMBER, MAX_NUMBER, allow_nan=False),  # a larger literal is refused
     st.text(max_size=8),
     st.booleans(),
     dates,

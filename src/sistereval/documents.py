@@ -10,6 +10,7 @@ expansion, nesting depth, size and string length are bounded.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import re
 from collections.abc import Iterator
 from importlib.resources.abc import Traversable
@@ -305,10 +306,15 @@ def read_file(target: Traversable, *, file: str, limits: Limits | None = None) -
 
     A file beyond the limit (or an endless one, such as a device) is a
     ``limit-size`` :class:`~sistereval.errors.LimitError` named ``file``;
-    ``OSError`` and ``UnicodeDecodeError`` are the caller's to report.
+    ``OSError`` (also for a path with a NUL character, which ``open`` refuses with a
+    ``ValueError``) and ``UnicodeDecodeError`` are the caller's to report.
     """
     limits = limits or Limits()
-    with target.open("rb") as stream:
+    try:
+        stream = target.open("rb")
+    except ValueError:  # an embedded NUL character: no file can have that name
+        raise OSError(errno.EINVAL, "the path contains a NUL character") from None
+    with stream:
         data = stream.read(limits.max_bytes + 1)
     if len(data) > limits.max_bytes:
         problem = Problem(

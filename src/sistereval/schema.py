@@ -9,6 +9,7 @@ computes each fact; the rule language type-checks conditions against it.  The
 from __future__ import annotations
 
 import enum
+import math
 from typing import Final
 
 import attrs
@@ -16,14 +17,33 @@ import attrs
 __all__ = [
     "FINDINGS",
     "FINDING_KINDS",
+    "MAX_NUMBER",
     "SEVERITIES",
     "CollectionDef",
     "FactDef",
     "FactSchema",
     "FactType",
     "findings_collection",
+    "number_too_large",
     "with_findings",
 ]
+
+#: The largest magnitude of a number in a case file or a rule literal: 10^15, about where
+#: floating point stops holding every whole number (2^53).  A larger number is refused at
+#: load, located, so no evaluation, report or explanation meets an overflow.
+MAX_NUMBER: Final = 10**15
+
+
+def number_too_large(value: int | float) -> str | None:
+    """Why ``value`` cannot be a number of a case or a rule (not finite, or larger in
+    magnitude than :data:`MAX_NUMBER`), or None when it can.  The message never
+    writes the number out (it may have thousands of digits)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"{value!r} is not a finite number"
+    if abs(value) <= MAX_NUMBER:
+        return None
+    shown = f" {value:.3g}" if isinstance(value, float) else ""
+    return f"the number{shown} is too large: numbers are at most 10^15 in magnitude"
 
 
 class FactType(enum.StrEnum):

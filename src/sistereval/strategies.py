@@ -60,7 +60,7 @@ from .model import (
     Source,
     SourceKind,
 )
-from .schema import FactDef, FactType
+from .schema import MAX_NUMBER, FactDef, FactType
 
 __all__ = ["case_permutations", "case_variations", "cases", "partial_dates"]
 
@@ -106,7 +106,7 @@ def _refs(source_ids: Sequence[str]) -> st.SearchStrategy[tuple[str, ...]]:
 
 
 def _claim_value(fact: FactDef) -> st.SearchStrategy[Any]:
-    finite = st.floats(allow_nan=False, allow_infinity=False)
+    finite = st.floats(-MAX_NUMBER, MAX_NUMBER, allow_nan=False)  # what a case file may hold
     by_type: dict[FactType, st.SearchStrategy[Any]] = {
         FactType.INTEGER: st.integers(-5, 100),
         FactType.NUMBER: st.integers(-5, 100) | finite,

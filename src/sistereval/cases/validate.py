@@ -29,6 +29,7 @@ from ..errors import CaseError, Location, Problem
 from ..facts import claim_problems
 from ..messages import closest
 from ..model import CASE_FORMAT, Case, PartialDate, _country, _finite, reference_problems
+from ..schema import number_too_large
 from .hints import (
     DEEP_ITERABLE,
     INSTANCE_OF,
@@ -292,6 +293,11 @@ class _Checker:
                 suggestion=quote,
             )
             return "" if str in options else None
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            problem = number_too_large(value)
+            if problem is not None:  # before the validators: float() of it would overflow
+                self.add("out-of-range", problem, path)
+                return None
         self.check_validators(value, path, attribute, validator)
         return value
 

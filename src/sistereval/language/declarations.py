@@ -24,7 +24,7 @@ from ..documents import Path, format_path, read_document
 from ..errors import Location, Problem, RuleError
 from ..messages import did_you_mean, suggest_value
 from ..model import PartialDate
-from ..schema import FactDef, FactSchema, FactType
+from ..schema import FactDef, FactSchema, FactType, number_too_large
 from .shape import RULE_ID, At, ShapeReader
 
 __all__ = [
@@ -188,8 +188,15 @@ class _Reader(ShapeReader):
         if value is None:
             return
         expected = _fits(fact, value)
+        too_large = (
+            number_too_large(value)
+            if isinstance(value, int | float) and not isinstance(value, bool)
+            else None
+        )
         if expected is not None:
             self.wrong_type(path, value, expected)
+        elif too_large is not None:
+            self.report("bad-value", too_large, self.loc(path))
         elif fact.values and isinstance(value, str | list):
             for item in value if isinstance(value, list) else [value]:
                 if item not in fact.values:

@@ -11,6 +11,8 @@ import re
 
 import attrs
 
+from ..schema import MAX_NUMBER
+
 __all__ = ["KEYWORDS", "LexError", "Token", "describe", "tokenize"]
 
 KEYWORDS = frozenset({"and", "or", "not", "in", "matches", "imatches", "true", "false"})
@@ -106,10 +108,16 @@ def _number(text: str, match: re.Match[str]) -> Token:
     value: int | float
     if any(c in written for c in ".eE"):
         value = float(written)
-        if math.isinf(value):
-            raise LexError(match.start(), f"the number {written} is too large")
+    elif len(written.lstrip("0")) > len(str(MAX_NUMBER)):  # int() of 5,000 digits fails
+        value = MAX_NUMBER + 1
     else:
         value = int(written)
+    if math.isinf(value) or abs(value) > MAX_NUMBER:
+        shown = (
+            f"the number {written}" if len(written) <= 24 else f"a number of {len(written)} digits"
+        )
+        hint = "numbers are at most 10^15 in magnitude"
+        raise LexError(match.start(), f"{shown} is too large", hint)
     return Token("number", written, value, match.start(), end)
 
 

@@ -67,13 +67,20 @@ _rule_sets: dict[str, ir.RuleSet] = {}
 
 
 def rule_set(rules: ir.RuleSet | str | os.PathLike[str] | None = None) -> ir.RuleSet:
-    """A loaded rule set: ``None`` is the shipped ``core``; a name or path is loaded
-    (shipped rule sets are loaded once per process)."""
+    """A loaded rule set: ``None`` is the shipped ``core``; a ``str`` that is the name of
+    a shipped rule set is that set (loaded once per process); any other ``str`` and every
+    :class:`os.PathLike` (``Path("core")`` too) is a rule file.  Raises :class:`TypeError`
+    for anything else."""
     if isinstance(rules, ir.RuleSet):
         return rules
-    name = "core" if rules is None else os.fspath(rules)
-    if name in shipped_rule_sets():
+    if rules is None or (isinstance(rules, str) and rules in shipped_rule_sets()):
+        name = rules or "core"
         if name not in _rule_sets:
             _rule_sets[name] = load_rules(name)
         return _rule_sets[name]
-    return load_rules(name)
+    if not isinstance(rules, str | os.PathLike):
+        raise TypeError(
+            "rules must be a RuleSet, the name of a shipped rule set (a str) or a rule-file "
+            f"path, not {type(rules).__name__}"
+        )
+    return load_rules(rules)
