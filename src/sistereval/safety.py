@@ -54,7 +54,6 @@ _UNSHOWABLE: Final = re.compile(
 )
 _CONTROLS: Final = re.compile(f"[{_CONTROL}]")
 _INVISIBLES: Final = re.compile(f"[{_INVISIBLE}]")
-_TERMINAL: Final = re.compile(f"[{_CONTROL}{_INVISIBLE}]")
 #: What JSON text may not carry raw (JSON escapes C0 itself; ``\n`` and ``\t`` stay,
 #: they only occur between values).
 _JSON_UNSAFE: Final = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_INVISIBLE}\ud800-\udfff]")
@@ -88,8 +87,7 @@ def terminal_text(text: str) -> str:
     """``text`` safe to print on a terminal: :func:`plain_text` without bidi controls
     (U+202A-U+202E, U+2066-U+2069, U+200E, U+200F, U+061C) and zero-width characters
     (U+200B-U+200D, U+2060, U+FEFF) either."""
-    text = _SEQUENCE.sub("", text)
-    return _UNSHOWABLE.sub("\ufffd", _TERMINAL.sub("", text))
+    return _INVISIBLES.sub("", plain_text(text))
 
 
 def json_text(text: str) -> str:
