@@ -31,7 +31,7 @@ from . import ir
 from .cases import case_sha256, load_case
 from .cases.register import CsvRow, load_row, read_rows
 from .errors import CaseError, Location, Problem, SisterevalError, UsageError
-from .evaluation import evaluate
+from .evaluation import Backend, evaluate, resolve_backend
 from .language import rule_set
 from .messages import LANGUAGES
 from .outfile import CASE_SUFFIXES, atomic_write, check_output
@@ -173,10 +173,11 @@ class _Outcome(NamedTuple):
 class _Worker:
     """The state of one process: the rule set, the language, the output format."""
 
-    def __init__(self, rules: ir.RuleSet, language: str, fmt: Format) -> None:
+    def __init__(self, rules: ir.RuleSet, language: str, fmt: Format, backend: Backend) -> None:
         self.rules = rules
         self.language = language
         self.fmt = fmt
+        self.backend = backend
 
     def run(self, task: _Task) -> _Outcome:
         label = task.input.label
@@ -184,7 +185,7 @@ class _Worker:
             case = _load(task.input)
             if task.kept_case_sha256 is not None and task.kept_case_sha256 == case_sha256(case):
                 return _Outcome(label, "", None, (), None, kept=True)
-            result = evaluate(case, self.rules, language=self.language)
+            result = evaluate(case, self.rules, language=self.language, backend=self.backend)
         except SisterevalError as exc:
             error = _error(exc)
         except Exception as exc:  # a bug must not end a batch of thousands; record it
@@ -275,9 +276,9 @@ def _csv_line(*values: str) -> str:
 _worker: _Worker | None = None
 
 
-def _init_worker(rules: ir.RuleSet, language: str, fmt: Format) -> None:
+def _init_worker(rules: ir.RuleSet, language: str, fmt: Format, backend: Backend) -> None:
     global _worker
-    _worker = _Worker(rules, language, fmt)
+    _worker = _Worker(rules, language, fmt, backend)
 
 
 def _run_in_worker(task: _Task) -> _Outcome:
@@ -350,6 +351,7 @@ def run_batch(
     fmt: Format = "jsonl",
     language: str = "en",
     progress: IO[str] | None = None,
+    backend: Backend | None = None,
 ) -> BatchSummary:
     """Evaluate every case of ``input`` and write the decision records to ``out``.
 
@@ -361,7 +363,8 @@ def run_batch(
     ``jobs`` the most worker processes to use (default: :func:`default_jobs`;
     ``1`` evaluates in this process; see :func:`worker_count`); ``fmt``
     ``jsonl`` or ``csv``; ``progress`` a stream for a progress bar (live on a
-    terminal), or ``None`` for none.
+    terminal), or ``None`` for none; ``backend`` as for
+    :func:`~sistereval.evaluation.evaluate`, chosen once for every worker.
 
     Raises :class:`~sistereval.errors.UsageError` when ``input`` cannot be
     read or an argument is invalid, :class:`~sistereval.errors.CaseError` when
@@ -381,6 +384,7 @@ def run_batch(
     rule_file = [rules] if isinstance(rules, (str, os.PathLike)) else []
     check_output(target, [source, *rule_file])
     ruleset = rule_set(rules)
+    chosen = resolve_backend(backend, language=language)
     previous = _previous(target, fmt) if target.exists() else {}
     tasks = []
     for item in _inputs(source):
@@ -395,7 +399,7 @@ def run_batch(
 
     with (
         atomic_write(target) as stream,
-        _outcomes(tasks, ruleset, language, fmt, jobs) as outcomes,
+        _outcomes(tasks, ruleset, language, fmt, jobs, chosen) as outcomes,
         _progress(progress, len(tasks)) as advance,
     ):
         if fmt == "csv":
@@ -439,12 +443,17 @@ def _most_first(counts: Mapping[str, int]) -> dict[str, int]:
 
 @contextlib.contextmanager
 def _outcomes(
-    tasks: list[_Task], ruleset: ir.RuleSet, language: str, fmt: Format, jobs: int | None
+    tasks: list[_Task],
+    ruleset: ir.RuleSet,
+    language: str,
+    fmt: Format,
+    jobs: int | None,
+    backend: Backend,
 ) -> Iterator[Iterable[_Outcome]]:
     """The outcomes of ``tasks`` in their order, from a process pool or this process."""
     workers = worker_count(len(tasks), jobs)
     if workers == 1:
-        worker = _Worker(ruleset, language, fmt)
+        worker = _Worker(ruleset, language, fmt, backend)
         yield map(worker.run, tasks)
         return
     # "spawn": a forked child would inherit the parent's durable_rules host and
@@ -455,7 +464,7 @@ def _outcomes(
         max_workers=workers,
         mp_context=context,
         initializer=_init_worker,
-        initargs=(ruleset, language, fmt),
+        initargs=(ruleset, language, fmt, backend),
     ) as pool:
         try:
             yield pool.map(_run_in_worker, tasks, chunksize=chunksize)

@@ -7,11 +7,12 @@ The verdict policy and the confidence method are documented in
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Literal, TypeAlias
+from typing import Any, TypeAlias
 
 import attrs
 
 from . import ir
+from .engine.backends import Backend
 from .engine.reference import Env
 from .facts import Facts
 from .model import Case, PartialDate
@@ -118,10 +119,6 @@ def _explained(value: NotFiredLike) -> tuple[NotFired, ...]:
 
 def _explained_repr(value: NotFiredLike) -> str:
     return repr(_explained(value))
-
-
-#: The evaluator that fires the rules: the durable_rules engine or the reference one.
-Backend: TypeAlias = Literal["durable", "reference"]
 
 
 @attrs.frozen(kw_only=True)

@@ -41,7 +41,7 @@ from ..documents import read_document
 from ..engine import reference
 from ..engine.cache import engine_for
 from ..errors import Location, SisterevalError
-from ..evaluation import Backend, evaluate, stratum_env
+from ..evaluation import Backend, evaluate, resolve_backend, stratum_env
 from ..facts import FACT_SCHEMA, Facts, derive
 from ..language import format_expression, rule_set
 from ..language.declarations import read_test_file, test_file_for
@@ -215,7 +215,7 @@ class TestReport:
 
 
 def run_tests(
-    rules: ir.RuleSet | str | os.PathLike[str], *, backend: Backend = "durable"
+    rules: ir.RuleSet | str | os.PathLike[str], *, backend: Backend | None = None
 ) -> TestReport:
     """Run the tests declared with a rule set and measure their coverage.
 
@@ -225,13 +225,14 @@ def run_tests(
     exception.
     """
     ruleset = rule_set(rules)
+    chosen = resolve_backend(backend)
     separate = None if ruleset.file is None else test_file_for(ruleset.file)
     extra = () if separate is None else read_test_file(separate, ruleset, FACT_SCHEMA)
     results: list[TestResult] = []
     runs: list[tuple[Facts, tuple[str, ...]]] = []
     for test in (*ruleset.tests, *extra):
         try:
-            facts, fired, verdict = _run(test, ruleset, backend)
+            facts, fired, verdict = _run(test, ruleset, chosen)
         except SisterevalError as exc:
             results.append(
                 TestResult(name=test.name, passed=False, location=test.loc, error=str(exc))

@@ -366,7 +366,7 @@ def explain(
     *,
     rule: str | None = None,
     language: str = "en",
-    backend: Backend = "durable",
+    backend: Backend | None = None,
     counterfactual: bool = False,
     max_changes: int = DEFAULT_MAX_CHANGES,
 ) -> Explanation:

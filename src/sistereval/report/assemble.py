@@ -14,6 +14,7 @@ from typing import Any
 
 from .. import ir
 from ..cases import as_case
+from ..evaluation import Backend
 from ..explanation import DEFAULT_MAX_CHANGES, explain
 from ..language import rule_set
 from ..model import Case
@@ -29,6 +30,7 @@ def make_report(
     language: str = "en",
     max_changes: int = DEFAULT_MAX_CHANGES,
     search: bool = True,
+    backend: Backend | None = None,
 ) -> Report:
     """The report of ``case`` with ``rules`` (arguments as for
     :func:`~sistereval.evaluation.evaluate`), with the verdict under each
@@ -41,6 +43,7 @@ def make_report(
         language=language,
         counterfactual=search,
         max_changes=max_changes,
+        backend=backend,
     )
     found = explanation.counterfactual
     return report_of(
