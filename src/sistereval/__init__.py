@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from .ir import RuleSet
     from .language import load_rules
     from .model import Case
+    from .resources import examples_path
     from .verdict import Evaluation, Finding
 
 _LAZY = {
@@ -49,6 +50,7 @@ _LAZY = {
     "derive": "facts",
     "dump_case": "cases",
     "evaluate": "evaluation",
+    "examples_path": "resources",
     "explain": "explanation",
     "load_case": "cases",
     "load_rules": "language",
@@ -77,6 +79,7 @@ __all__ = [
     "derive",
     "dump_case",
     "evaluate",
+    "examples_path",
     "explain",
     "load_case",
     "load_rules",
