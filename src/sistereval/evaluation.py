@@ -19,7 +19,7 @@ from typing import Any
 from . import ir
 from .cases import as_case, case_sha256
 from .engine import reference
-from .engine.backends import BACKENDS, durable_error
+from .engine.backends import BACKENDS, durable_error, durable_version
 from .engine.cache import engine_for
 from .errors import UsageError
 from .facts import FACT_SCHEMA, Facts, derive
@@ -42,6 +42,8 @@ from .version import __version__
 
 __all__ = [
     "Backend",
+    "durable_error",
+    "durable_version",
     "evaluate",
     "quick_verdict",
     "resolve_backend",

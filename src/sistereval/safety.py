@@ -19,15 +19,18 @@ function here makes user-supplied text harmless for one such place:
 from __future__ import annotations
 
 import io
+import os
 import re
 from typing import IO, Final
 
 __all__ = [
     "TerminalStream",
+    "colour_wanted",
     "csv_cell",
     "json_text",
     "link_url",
     "plain_text",
+    "progress_wanted",
     "raw_stream",
     "terminal_text",
     "visible_text",
@@ -147,6 +150,19 @@ def raw_stream(stream: IO[str]) -> IO[str]:
     """The stream under a :class:`TerminalStream`, for a renderer that draws with
     escape sequences of its own and no user text (a progress bar)."""
     return stream.raw if isinstance(stream, TerminalStream) else stream
+
+
+def progress_wanted(stream: IO[str]) -> bool:
+    """Whether a live display (a progress bar, which moves the cursor) may be drawn on
+    ``stream``: a terminal that is not ``TERM=dumb``.  Nothing else gets an escape."""
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty()) and os.environ.get("TERM") != "dumb"
+
+
+def colour_wanted(stream: IO[str]) -> bool:
+    """Whether output to ``stream`` may be coloured: :func:`progress_wanted`, and
+    ``NO_COLOR`` unset or empty (https://no-color.org)."""
+    return progress_wanted(stream) and not os.environ.get("NO_COLOR")
 
 
 def write_coloured(stream: IO[str], text: str) -> None:

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
 from typing import IO
 
 from ..batch import FORMATS, run_batch
 from ..errors import SisterevalError
-from ..safety import raw_stream
-from .common import INVALID, OK, Commands, add_lang_option, add_rules_option
+from ..safety import progress_wanted, raw_stream
+from .common import (
+    INVALID,
+    OK,
+    Commands,
+    add_backend_option,
+    add_lang_option,
+    add_rules_option,
+    read_rules,
+)
 
 __all__ = ["declare"]
 
@@ -43,20 +50,22 @@ def declare(commands: Commands) -> None:
         "--format", choices=FORMATS, default="jsonl", help="output format (default: jsonl)"
     )
     add_lang_option(parser)
+    add_backend_option(parser)
     parser.set_defaults(handler=_batch_command)
 
 
 def _batch_command(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
-    isatty: Callable[[], bool] = getattr(stderr, "isatty", lambda: False)
     try:
+        rules = read_rules(args, args.rules)
         summary = run_batch(
             args.input,
             args.out,
-            rules=args.rules,
+            rules=rules,
             jobs=args.jobs,
             fmt=args.format,
             language=args.lang,
-            progress=raw_stream(stderr) if isatty() else None,
+            progress=raw_stream(stderr) if progress_wanted(stderr) else None,
+            backend=args.backend,
         )
     except SisterevalError as exc:
         stderr.write(f"{exc}\n")

@@ -47,19 +47,22 @@ def load_rules(
     *,
     schema: FactSchema | None = None,
     search_path: SearchPath | None = None,
+    file: str | None = None,
 ) -> ir.RuleSet:
     """Load, check and resolve a rule set.
 
     ``source`` is a path to a rule file, or the name of a shipped rule set
     (a bare name such as ``"core"``, looked up as ``NAME.yaml`` in each
-    directory of ``search_path``, by default :func:`shipped_rules_dir`).
+    directory of ``search_path``, by default :func:`shipped_rules_dir`), or the
+    text of a rule file (a ``str`` of more than one line, such as standard input).
+    ``file`` names the source in messages (default: the path, or ``<input>``).
     Every problem of every file involved is reported at once in one
     :class:`~sistereval.errors.RuleError` (a ``DocumentError`` when a file
     is not valid YAML, a ``LimitError`` when a limit is exceeded).
     """
     schema = FACT_SCHEMA if schema is None else schema
     folders = _search_path(search_path)
-    ref = find_source(source, folders)
+    ref = find_source(source, folders, file)
     return finish(resolve(ref, schema=schema, search_path=folders))
 
 

@@ -10,12 +10,13 @@ at the parent's lines, exactly as loading the parent alone would.
 
 from __future__ import annotations
 
+import io
 import os
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import TypeVar
+from typing import IO, Any, NoReturn, TypeVar
 
 import attrs
 
@@ -29,7 +30,7 @@ from .rulefile import RawRule, RuleFile, Verdicts, read_rule_file
 from .shape import At
 from .typecheck import Context, check_condition
 
-__all__ = ["Entry", "Ref", "Resolved", "find_source", "resolve", "shipped_names"]
+__all__ = ["Entry", "Ref", "Resolved", "RuleText", "find_source", "resolve", "shipped_names"]
 
 _NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")
 #: What ``extends:`` may not name: a home directory (``~``), a URL or a drive
@@ -107,8 +108,53 @@ def _shipped(name: str, search_path: Sequence[Traversable]) -> Ref | None:
     return None
 
 
-def find_source(source: str | os.PathLike[str], search_path: Sequence[Traversable]) -> Ref:
-    """The rule file a :func:`~sistereval.language.load_rules` argument means."""
+class RuleText(Traversable):
+    """A rule file given as text (such as standard input): a file of no folder, named
+    ``name`` in messages; ``extends:`` paths in it are relative to the working directory."""
+
+    def __init__(self, text: str, name: str) -> None:
+        self.text, self._name = text, name
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    def open(self, mode: str = "r", *args: Any, **kwargs: Any) -> IO[Any]:
+        if "b" in mode:
+            return io.BytesIO(self.text.encode("utf-8"))
+        return io.StringIO(self.text)
+
+    def read_bytes(self) -> bytes:
+        return self.text.encode("utf-8")
+
+    def read_text(self, encoding: str | None = None, *args: Any, **kwargs: Any) -> str:
+        return self.text
+
+    def iterdir(self) -> Iterator[Traversable]:
+        return iter(())
+
+    def is_dir(self) -> bool:
+        return False
+
+    def is_file(self) -> bool:
+        return True
+
+    def joinpath(self, *descendants: str | os.PathLike[str]) -> NoReturn:
+        raise NotADirectoryError(self._name)
+
+    def __truediv__(self, child: str | os.PathLike[str]) -> NoReturn:
+        raise NotADirectoryError(self._name)
+
+
+def find_source(
+    source: str | os.PathLike[str], search_path: Sequence[Traversable], file: str | None = None
+) -> Ref:
+    """The rule file a :func:`~sistereval.language.load_rules` argument means: a str
+    of more than one line is the rule file's text (named ``file``, by default
+    ``<input>``)."""
+    if isinstance(source, str) and "\n" in source:
+        name = file or "<input>"
+        return Ref(name, RuleText(source, name))
     if isinstance(source, str) and is_name(source):
         found = _shipped(source, search_path)
         if found is None:
@@ -120,8 +166,8 @@ def find_source(source: str | os.PathLike[str], search_path: Sequence[Traversabl
             )
             raise RuleError([problem])
         return found
-    display = os.fspath(source)
-    return Ref(display, Path(display))
+    path = os.fspath(source)
+    return Ref(file or path, Path(path))
 
 
 def resolve(ref: Ref, *, schema: FactSchema, search_path: Sequence[Traversable]) -> Resolved:
