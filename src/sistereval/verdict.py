@@ -33,7 +33,7 @@ __all__ = [
 NOT_ASSESSABLE = "not_assessable"
 SEVERITY_WEIGHT = {"low": 1, "medium": 2, "high": 3}
 
-#: How much one source supports a fact, by reliability mark (DOMAIN.md: H an
+#: How much one source supports a fact, by reliability mark (``docs/evaluation.md``: H an
 #: official source or two independent sources agree; M one news or academic
 #: source; L a blog or second-hand summary).  Unmarked sources count as M.
 RELIABILITY_WEIGHT = {"H": 0.9, "M": 0.6, "L": 0.3}
@@ -141,7 +141,7 @@ class Trace:
 
 @attrs.frozen(kw_only=True)
 class Evaluation:
-    """The result of evaluating one case with one rule set (DESIGN §5).
+    """The result of evaluating one case with one rule set (``docs/evaluation.md``).
 
     ``not_fired`` may be given as a function: explaining every rule that did not
     fire costs more than the rest of an evaluation, so it runs on the first access
