@@ -60,6 +60,18 @@ def no_durable(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(evaluation, "durable_error", lambda: BROKEN)
 
 
+def started(process: subprocess.Popen[str]) -> None:
+    """Wait until ``process`` evaluates (it has loaded durable_rules' C extension, where
+    it loads; else a few seconds), so that a signal reaches the command, not the imports."""
+    maps = Path(f"/proc/{process.pid}/maps")
+    deadline = time.monotonic() + (60 if evaluation.durable_error() is None else 5)
+    while time.monotonic() < deadline and process.poll() is None:
+        if evaluation.durable_error() is None and "durable_rules_engine" in maps.read_text():
+            time.sleep(0.5)
+            return
+        time.sleep(0.1)
+
+
 def failing_handler(exc: BaseException) -> object:
     def handler(*_: object, **__: object) -> int:
         raise exc
@@ -116,7 +128,7 @@ class TestExitCodes:
         process = command(
             "check", "core", "--examples", "100000", env={**ENV, "PYTHONPATH": str(ROOT / "src")}
         )
-        time.sleep(3)
+        started(process)
         process.send_signal(signal.SIGINT)
         _, err = process.communicate(timeout=60)
         assert (INTERRUPTED, "sistereval: interrupted\n") == (process.returncode, err)
