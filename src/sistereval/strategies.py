@@ -24,7 +24,7 @@ An example test: every case survives a trip through a YAML file.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
 import attrs
@@ -62,7 +62,7 @@ from .model import (
 )
 from .schema import MAX_NUMBER, FactDef, FactType
 
-__all__ = ["case_permutations", "case_variations", "cases", "partial_dates"]
+__all__ = ["CHANGE_KINDS", "case_permutations", "case_variations", "cases", "partial_dates"]
 
 T = TypeVar("T")
 
@@ -325,7 +325,7 @@ def cases(
 # Variations of one case.
 
 #: A change to a case: ``(applies, change)``; ``change`` draws what it needs.
-_Change = tuple[Callable[[Case], bool], Callable[[st.DrawFn, Case], Case]]
+_Change = tuple[str, Callable[[Case], bool], Callable[[st.DrawFn, Case], Case]]
 
 
 def _other(draw: st.DrawFn, current: T, options: Sequence[T]) -> T:
@@ -453,46 +453,71 @@ def _always(case: Case) -> bool:
 
 
 _CHANGES: tuple[_Change, ...] = (
-    (lambda case: bool(case.fields), _set_field_status),
-    (_always, _add_leadership_change),
-    (lambda case: bool(case.leadership_changes), _remove_leadership_change),
-    (lambda case: bool(case.leadership_changes), _toggle_continuity),
-    (lambda case: bool(case.budget), _toggle_earmarked),
-    (lambda case: bool(case.budget), _toggle_adequate),
-    (_always, _add_budget_line),
-    (_always, _rate_factor),
-    (_always, _add_activity),
-    (_always, _add_milestone),
-    (lambda case: bool(case.milestones), _remove_milestone),
-    (_always, _sign_agreement),
-    (lambda case: bool(case.activities), _remove_activity),
-    (lambda case: bool(case.activities), _set_participants),
-    (lambda case: bool(case.activities), _set_initiator),
+    ("field status", lambda case: bool(case.fields), _set_field_status),
+    ("add leadership change", _always, _add_leadership_change),
+    (
+        "remove leadership change",
+        lambda case: bool(case.leadership_changes),
+        _remove_leadership_change,
+    ),
+    ("continuity", lambda case: bool(case.leadership_changes), _toggle_continuity),
+    ("earmarked", lambda case: bool(case.budget), _toggle_earmarked),
+    ("adequate", lambda case: bool(case.budget), _toggle_adequate),
+    ("add budget line", _always, _add_budget_line),
+    ("rating", _always, _rate_factor),
+    ("add activity", _always, _add_activity),
+    ("add milestone", _always, _add_milestone),
+    ("remove milestone", lambda case: bool(case.milestones), _remove_milestone),
+    ("sign agreement", _always, _sign_agreement),
+    ("remove activity", lambda case: bool(case.activities), _remove_activity),
+    ("participants", lambda case: bool(case.activities), _set_participants),
+    ("initiator", lambda case: bool(case.activities), _set_initiator),
 )
+
+#: The names of the kinds of change :func:`case_variations` makes (its ``only``).
+CHANGE_KINDS: tuple[str, ...] = tuple(name for name, _, _ in _CHANGES)
 
 
 @st.composite
-def _variations(draw: st.DrawFn, case: Case, max_changes: int) -> Case:
+def _variations(draw: st.DrawFn, case: Case, max_changes: int, only: frozenset[str] | None) -> Case:
     for _ in range(draw(st.integers(1, max_changes))):
-        change = draw(st.sampled_from([change for applies, change in _CHANGES if applies(case)]))
-        case = change(draw, case)
+        options = [
+            change
+            for name, applies, change in _CHANGES
+            if applies(case) and (only is None or name in only)
+        ]
+        if not options:
+            break
+        case = draw(st.sampled_from(options))(draw, case)
     return case
 
 
-def case_variations(case: Case, *, max_changes: int = 3) -> st.SearchStrategy[Case]:
+def case_variations(
+    case: Case, *, max_changes: int = 3, only: Iterable[str] | None = None
+) -> st.SearchStrategy[Case]:
     """Valid variations of ``case``, each made of 1..``max_changes`` changes.
 
-    A change sets a field's status to another, adds or removes a leadership
-    change, changes its ``continuity``, toggles a budget line's
-    ``earmarked`` or ``adequate``, adds a budget line, changes the rating
-    of a success factor, adds or removes an activity, changes the sectors
-    that took part in one or the partner that initiated it, adds or removes a
-    milestone, or adds an MoU and dates the case (``as_of``) up to 25 years
-    after it.  Partners, sources and the case id stay the same.
+    A change sets a field's status to another (``"field status"``), adds or
+    removes a leadership change, changes its ``continuity``, toggles a budget
+    line's ``earmarked`` or ``adequate``, adds a budget line, changes the
+    rating of a success factor, adds or removes an activity, changes the
+    sectors that took part in one or the partner that initiated it, adds or
+    removes a milestone, or adds an MoU and dates the case (``as_of``) up to
+    25 years after it.  Partners, sources and the case id stay the same.
+
+    ``only`` limits the changes to the named kinds (:data:`CHANGE_KINDS`);
+    when none of them applies to ``case`` (``"continuity"`` without a
+    leadership change), the variation is ``case`` itself.
     """
     if max_changes < 1:
         raise InvalidArgument(f"max_changes must be at least 1, got {max_changes}")
-    return _variations(case, max_changes)
+    kinds = None if only is None else frozenset(only)
+    unknown = sorted((kinds or frozenset()) - set(CHANGE_KINDS))
+    if unknown:
+        raise InvalidArgument(
+            f"unknown kind of change {unknown[0]!r}; the kinds are {', '.join(CHANGE_KINDS)}"
+        )
+    return _variations(case, max_changes, kinds)
 
 
 # --------------------------------------------------------------------------
