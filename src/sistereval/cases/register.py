@@ -1,7 +1,8 @@
-"""Cases from a CSV register: one partnership per row (``docs/batch.md``).
+"""Cases from a CSV or workbook register: one partnership per row (``docs/batch.md``).
 
 :func:`read_rows` reads the header and the rows of a CSV file (comma,
-semicolon or tab separated) and refuses a header it cannot use: unknown
+semicolon or tab separated), :func:`read_workbook` those of the first sheet of
+an ``.xlsx`` workbook, and both refuse a header they cannot use: unknown
 columns (with a did-you-mean), missing required columns, a column named
 twice.  :func:`load_row` turns one row into a case mapping and reads it with
 :func:`~sistereval.cases.load_case`, so every rule of the case model applies;
