@@ -34,7 +34,7 @@ from .cases.register import CsvRow, load_row, read_rows, read_workbook
 from .errors import CaseError, Location, Problem, SisterevalError, UsageError
 from .evaluation import evaluate
 from .language import rule_set
-from .messages import LANGUAGES
+from .messages import LANGUAGES, Language, is_language
 from .model import Case
 from .outfile import CASE_SUFFIXES, atomic_write, atomic_write_bytes, check_output
 from .safety import csv_cell, json_text
@@ -237,7 +237,7 @@ class _Outcome(NamedTuple):
 class _Worker:
     """The state of one process: the rule set, the language, the output format."""
 
-    def __init__(self, rules: ir.RuleSet, language: str, fmt: Format) -> None:
+    def __init__(self, rules: ir.RuleSet, language: Language, fmt: Format) -> None:
         self.rules = rules
         self.language = language
         self.fmt = fmt
@@ -387,7 +387,7 @@ def _csv_line(*values: str) -> str:
 _worker: _Worker | None = None
 
 
-def _init_worker(rules: ir.RuleSet, language: str, fmt: Format) -> None:
+def _init_worker(rules: ir.RuleSet, language: Language, fmt: Format) -> None:
     global _worker
     _worker = _Worker(rules, language, fmt)
 
@@ -461,7 +461,7 @@ def run_batch(
     input: str | os.PathLike[str],
     out: str | os.PathLike[str],
     *,
-    rules: ir.RuleSet | str | os.PathLike[str] | None = None,
+    rules: ir.RuleSet | str | os.PathLike[str] | Mapping[str, Any] | None = None,
     jobs: int | None = None,
     fmt: Format | None = None,
     language: str = "en",
@@ -491,7 +491,7 @@ def run_batch(
         fmt = format_of(out)
     if fmt not in FORMATS:
         raise UsageError(f"unknown output format {fmt!r}; use one of {', '.join(FORMATS)}")
-    if language not in LANGUAGES:
+    if not is_language(language):
         raise UsageError(f"unknown language {language!r}; use one of {', '.join(LANGUAGES)}")
     if jobs is not None and jobs < 1:
         raise UsageError(f"--jobs must be at least 1, not {jobs}")
@@ -634,7 +634,7 @@ def _most_first(counts: Mapping[str, int]) -> dict[str, int]:
 
 @contextlib.contextmanager
 def _outcomes(
-    tasks: list[_Task], ruleset: ir.RuleSet, language: str, fmt: Format, jobs: int | None
+    tasks: list[_Task], ruleset: ir.RuleSet, language: Language, fmt: Format, jobs: int | None
 ) -> Iterator[Iterable[_Outcome]]:
     """The outcomes of ``tasks`` in their order, from a process pool or this process."""
     workers = worker_count(len(tasks), jobs)

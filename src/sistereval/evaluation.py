@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import json
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from . import ir
@@ -22,7 +22,7 @@ from .engine.cache import engine_for
 from .errors import UsageError
 from .facts import FACT_SCHEMA, Facts, derive
 from .language import format_expression, render_message, rule_set
-from .messages import LANGUAGES
+from .messages import LANGUAGES, Language, is_language
 from .model import Case
 from .verdict import (
     Backend,
@@ -38,14 +38,22 @@ from .verdict import (
 )
 from .version import __version__
 
-__all__ = ["Backend", "evaluate", "quick_verdict", "stratum_env", "traced", "used_rules"]
+__all__ = [
+    "Backend",
+    "evaluate",
+    "evaluate_many",
+    "quick_verdict",
+    "stratum_env",
+    "traced",
+    "used_rules",
+]
 
 
 def evaluate(
     case: Case | str | os.PathLike[str] | Mapping[str, Any],
-    rules: ir.RuleSet | str | os.PathLike[str] | None = None,
+    rules: ir.RuleSet | str | os.PathLike[str] | Mapping[str, Any] | None = None,
     *,
-    language: str = "en",
+    language: Language = "en",
     backend: Backend = "durable",
 ) -> Evaluation:
     """Evaluate one partnership.
@@ -56,7 +64,7 @@ def evaluate(
     (``en`` or ``id``); ``backend`` ``durable`` (the production engine) or
     ``reference`` (the pure-Python evaluator; both fire the same rules).
     """
-    if language not in LANGUAGES:
+    if not is_language(language):
         raise UsageError(f"unknown language {language!r}; use one of {', '.join(LANGUAGES)}")
     if backend not in ("durable", "reference"):
         raise UsageError(f"unknown backend {backend!r}; use 'durable' or 'reference'")
@@ -68,6 +76,32 @@ def evaluate(
     else:
         firing = reference.evaluate(ruleset, facts, FACT_SCHEMA)
     return _build(the_case, ruleset, facts, firing, language, backend)
+
+
+def evaluate_many(
+    cases: Iterable[Case | str | os.PathLike[str] | Mapping[str, Any]],
+    rules: ir.RuleSet | str | os.PathLike[str] | Mapping[str, Any] | None = None,
+    *,
+    language: Language = "en",
+    backend: Backend = "durable",
+) -> Iterator[Evaluation]:
+    """The evaluations of ``cases``, one at a time, in their order (an iterator: a
+    long list of cases is never held in memory as evaluations).
+
+    Each case and ``rules`` are taken as by :func:`evaluate`; the rule set is loaded
+    once, before the first case.  A case that cannot be read raises its
+    :class:`~sistereval.errors.CaseError` when the iterator reaches it.  For many
+    cases on all cores, see ``sistereval batch`` (:func:`sistereval.batch.run_batch`).
+    """
+    ruleset = rule_set(rules)
+    if not is_language(language):
+        raise UsageError(f"unknown language {language!r}; use one of {', '.join(LANGUAGES)}")
+
+    def each() -> Iterator[Evaluation]:
+        for case in cases:
+            yield evaluate(case, ruleset, language=language, backend=backend)
+
+    return each()
 
 
 def quick_verdict(ruleset: ir.RuleSet, facts: Facts, backend: Backend = "durable") -> str:
@@ -200,7 +234,7 @@ def _build(
     ruleset: ir.RuleSet,
     facts: Facts,
     firing: ir.Firing,
-    language: str,
+    language: Language,
     backend: Backend,
 ) -> Evaluation:
     fired = firing.fired

@@ -58,6 +58,7 @@ __all__ = [
     "render_report",
     "rule_files",
     "run_tests",
+    "test",
 ]
 
 
@@ -257,6 +258,19 @@ def run_tests(
         notes=tuple(notes),
         inherited=tuple(rule.id for rule in inherited),
     )
+
+
+# A library function named test, not a pytest test (ruff's PT rules take it for one).
+def test(
+    rules: ir.RuleSet | str | os.PathLike[str],
+    *,
+    backend: Backend = "durable",  # noqa: PT028
+) -> TestReport:
+    """``sistereval.test(rules)``: :func:`run_tests`, the tests declared with a rule set."""
+    return run_tests(rules, backend=backend)
+
+
+test.__test__ = False  # type: ignore[attr-defined]  # a library function, not a pytest test
 
 
 def _own(rule: ir.Rule, ruleset: ir.RuleSet) -> bool:
