@@ -249,3 +249,12 @@ class TestTopLevel:
         assert sistereval.test("core").passed
         assert "failure" == sistereval.whatif(NAMUR, {"distance.km": 100}).before.verdict
         assert sistereval.test.__test__ is False  # pytest never collects it
+
+
+class TestExplainAnEvaluation:
+    def test_is_the_explanation_of_its_case(self, namur: sistereval.Evaluation) -> None:
+        assert sistereval.explain(NAMUR).to_dict() == sistereval.explain(namur).to_dict()
+
+    def test_rules_cannot_be_given(self, namur: sistereval.Evaluation) -> None:
+        with pytest.raises(sistereval.UsageError, match="keeps its rule set"):
+            sistereval.explain(namur, "core")

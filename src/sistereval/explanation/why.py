@@ -425,7 +425,7 @@ def _sources(ids: Sequence[str], facts: Facts) -> tuple[SourceRef, ...]:
 
 
 def explain(
-    case: Case | str | os.PathLike[str] | Mapping[str, Any],
+    case: Evaluation | Case | str | os.PathLike[str] | Mapping[str, Any],
     rules: ir.RuleSet | str | os.PathLike[str] | Mapping[str, Any] | None = None,
     *,
     rule: str | None = None,
@@ -441,7 +441,19 @@ def explain(
     rule set does not have raises :class:`~sistereval.errors.UsageError` with
     a did-you-mean suggestion.  ``counterfactual`` adds the search for the
     smallest sets of up to ``max_changes`` changes that give a better verdict.
+
+    ``case`` may also be an :class:`~sistereval.verdict.Evaluation`: then it is
+    explained as it is (:func:`explain_evaluation`), and ``rules``, ``language`` and
+    ``backend`` are its own (giving ``rules`` is a :class:`~sistereval.errors.UsageError`).
     """
+    if isinstance(case, Evaluation):
+        if rules is not None:
+            raise UsageError("explain an evaluation without rules: it keeps its rule set")
+        if case.trace is not None:
+            _check_rule(rule, case.trace.ruleset)
+        return explain_evaluation(
+            case, rule=rule, counterfactual=counterfactual, max_changes=max_changes
+        )
     ruleset = rule_set(rules)
     _check_rule(rule, ruleset)
     evaluation = evaluate(as_case(case), ruleset, language=language, backend=backend)
