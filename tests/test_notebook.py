@@ -258,3 +258,17 @@ class TestExplainAnEvaluation:
     def test_rules_cannot_be_given(self, namur: sistereval.Evaluation) -> None:
         with pytest.raises(sistereval.UsageError, match="keeps its rule set"):
             sistereval.explain(namur, "core")
+
+
+def test_the_docs_examples_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    import doctest
+
+    monkeypatch.chdir(ROOT)
+    result = doctest.testfile(
+        str(ROOT / "docs" / "notebooks.md"),
+        module_relative=False,
+        globs={"sistereval": sistereval},
+        optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE,
+    )
+    assert result.attempted >= 2
+    assert 0 == result.failed
