@@ -42,6 +42,7 @@ __all__ = [
     "Backend",
     "evaluate",
     "evaluate_many",
+    "not_fired_detail",
     "quick_verdict",
     "stratum_env",
     "traced",
@@ -203,7 +204,7 @@ def _finding(
     )
 
 
-def _not_fired(rule: ir.Rule, facts: Facts, env: reference.Env) -> NotFired:
+def not_fired_detail(rule: ir.Rule, facts: Facts, env: reference.Env) -> NotFired:
     """The first top-level clause of the condition that is false, with the values it read."""
     condition = ir.to_nnf(rule.when)
     clauses = condition.items if isinstance(condition, ir.And) else (condition,)
@@ -250,7 +251,7 @@ def _build(
     @functools.cache
     def not_fired() -> tuple[NotFired, ...]:  # explained on first use (Evaluation.not_fired)
         return tuple(
-            _not_fired(rule, facts, envs[rule.stratum])
+            not_fired_detail(rule, facts, envs[rule.stratum])
             for rule in ruleset.rules
             if rule.id not in fired_set
         )
