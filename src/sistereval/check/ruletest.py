@@ -56,6 +56,7 @@ __all__ = [
     "TestResult",
     "declared_tests",
     "inline_facts",
+    "is_rule_file",
     "render_report",
     "rule_files",
     "run_test",
@@ -297,9 +298,7 @@ def declared_tests(ruleset: ir.RuleSet) -> tuple[ir.RuleTest, ...]:
     return (*ruleset.tests, *extra)
 
 
-def run_test(
-    test: ir.RuleTest, ruleset: ir.RuleSet, *, backend: Backend = "durable"
-) -> TestResult:
+def run_test(test: ir.RuleTest, ruleset: ir.RuleSet, *, backend: Backend = "durable") -> TestResult:
     """The result of one declared test of ``ruleset`` (a test that cannot run is a
     failed result with its ``error``)."""
     return _run_one(test, ruleset, backend)[0]
@@ -423,18 +422,20 @@ def _typed(fact: FactDef, value: object) -> ir.FactValue:
 def rule_files(directory: str | os.PathLike[str]) -> list[str]:
     """The rule files in ``directory``: ``*.yaml``/``*.yml`` files whose ``format:`` is
     ``sistereval/rules@1`` (a file that is not readable YAML counts, so its errors show)."""
-    found: list[str] = []
-    for path in sorted(Path(directory).iterdir()):
-        if path.suffix not in (".yaml", ".yml") or not path.is_file():
-            continue
-        try:
-            data = read_document(path.read_text(encoding="utf-8"), file=str(path)).data
-        except (OSError, UnicodeDecodeError, SisterevalError):
-            found.append(str(path))
-            continue
-        if isinstance(data, dict) and data.get("format") == FORMAT:
-            found.append(str(path))
-    return found
+    return [str(path) for path in sorted(Path(directory).iterdir()) if is_rule_file(path)]
+
+
+def is_rule_file(path: str | os.PathLike[str]) -> bool:
+    """Whether ``path`` is a ``*.yaml``/``*.yml`` file whose ``format:`` is
+    ``sistereval/rules@1``, or one that is not readable YAML (so its errors show)."""
+    path = Path(path)
+    if path.suffix not in (".yaml", ".yml") or not path.is_file():
+        return False
+    try:
+        data = read_document(path.read_text(encoding="utf-8"), file=str(path)).data
+    except (OSError, UnicodeDecodeError, SisterevalError):
+        return True
+    return isinstance(data, dict) and data.get("format") == FORMAT
 
 
 def render_report(report: TestReport, threshold: float = 0.0) -> str:
