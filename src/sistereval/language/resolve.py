@@ -28,6 +28,7 @@ from ..schema import FactSchema, with_findings
 from .changeable import inherit_changeable
 from .rulefile import RawRule, RuleFile, Verdicts, read_rule_file
 from .shape import At
+from .tables import read_table
 from .typecheck import Context, check_condition
 
 __all__ = ["Entry", "Ref", "Resolved", "find_source", "is_text", "resolve", "shipped_names"]
@@ -208,10 +209,30 @@ class _Loader:
         parent, problem = None, None
         if raw.extends is not None:
             parent, problem = self.parent(raw.extends, ref, (*chain, ref))
+        if raw.tables:
+            raw = self.with_tables(raw, ref, parent)
         combined = _Combiner(raw, parent, self.schema).combine()
-        if problem is None:
-            return combined
-        return attrs.evolve(combined, problems=(*combined.problems, problem))
+        if any(table.hit_policy == "unique" for table in raw.tables):
+            combined = attrs.evolve(combined, unique=True)
+        # a table's header problem repeats in every row it is part of: report it once
+        problems = tuple(dict.fromkeys(combined.problems))
+        if problem is not None:
+            problems = (*problems, problem)
+        return attrs.evolve(combined, problems=problems)
+
+    def with_tables(self, raw: RuleFile, ref: Ref, parent: Resolved | None) -> RuleFile:
+        """``raw`` with the rules of its decision tables after its own rules."""
+        if raw.languages is not None:
+            languages = raw.languages.value
+        else:
+            languages = parent.languages if parent is not None else _DEFAULT_LANGUAGES
+        base = os.path.dirname(ref.display) if ref.content is None else ""
+        rules, problems = list(raw.rules), list(raw.problems)
+        for table in raw.tables:
+            found, found_problems, _ = read_table(table, base, self.schema, languages)
+            rules.extend(found)
+            problems.extend(found_problems)
+        return attrs.evolve(raw, rules=tuple(rules), problems=tuple(problems))
 
     def parent(
         self, extends: At[str], child: Ref, chain: tuple[Ref, ...]
