@@ -16,9 +16,9 @@ the cell at fault.
 Hit policies (DMN): ``collect`` (every matching row fires; verdicts combine by the
 rule set's policy), ``first`` (a row fires only when no earlier row of the table
 matches: its condition is compiled as ``row and not (earlier rows)``) and ``unique``
-(rows must not overlap; ``sistereval check`` reports two rows with different
-verdicts that both fire on some case, as for ``verdicts: {unique: true}``; only for
-verdict tables).
+(rows with different verdicts must not overlap; ``sistereval check`` reports two
+that both fire on some case, as for ``verdicts: {unique: true}``; only for verdict
+tables).
 """
 
 from __future__ import annotations
