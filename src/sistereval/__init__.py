@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from . import check
 from .errors import (
     CaseError,
     DocumentError,
@@ -29,6 +28,7 @@ from .lazy import exports
 from .version import __version__
 
 if TYPE_CHECKING:
+    from . import check
     from .cases import case_schema, dump_case, load_case
     from .check import check_rules, run_tests, test
     from .evaluation import evaluate, evaluate_many
@@ -50,6 +50,7 @@ _LAZY = {
     "Finding": "verdict",
     "RuleSet": "ir",
     "case_schema": "cases",
+    "check": "check:",  # the package itself, callable (sistereval.check(rules))
     "check_rules": "check",
     "compare": "verdict",
     "counterfactuals": "explanation",

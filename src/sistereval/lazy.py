@@ -6,7 +6,8 @@ A package whose ``__init__`` re-exports its API this way stays cheap to import:
 >>> __getattr__, __dir__ = exports("sistereval", {"evaluate": "evaluation"})
 
 A module may be written ``module:name`` to export a name under another one
-(``{"whatif": "explanation:what_if"}``).
+(``{"whatif": "explanation:what_if"}``), and ``module:`` to export the module itself
+(``{"check": "check:"}``).
 """
 
 from __future__ import annotations
@@ -31,8 +32,9 @@ def exports(
         where = names.get(name)
         if where is None:
             raise AttributeError(f"module {package!r} has no attribute {name!r}")
-        where, _, attribute = where.partition(":")
-        value = getattr(importlib.import_module(f".{where}", package), attribute or name)
+        where, colon, attribute = where.partition(":")
+        found = importlib.import_module(f".{where}", package)
+        value = found if colon and not attribute else getattr(found, attribute or name)
         setattr(module, name, value)
         return value
 
