@@ -13,7 +13,7 @@ import functools
 import json
 import os
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from . import ir
@@ -24,7 +24,7 @@ from .engine.cache import engine_for
 from .errors import UsageError
 from .facts import FACT_SCHEMA, Facts, derive
 from .language import format_expression, render_message, rule_set
-from .messages import BACKEND, LANGUAGES, texts
+from .messages import BACKEND, LANGUAGES, Language, is_language, texts
 from .model import Case
 from .verdict import (
     Backend,
@@ -45,6 +45,8 @@ __all__ = [
     "durable_error",
     "durable_version",
     "evaluate",
+    "evaluate_many",
+    "not_fired_detail",
     "quick_verdict",
     "resolve_backend",
     "stratum_env",
@@ -80,9 +82,9 @@ def resolve_backend(backend: Backend | None = None, *, language: str = "en") -> 
 
 def evaluate(
     case: Case | str | os.PathLike[str] | Mapping[str, Any],
-    rules: ir.RuleSet | str | os.PathLike[str] | None = None,
+    rules: ir.RuleSet | str | os.PathLike[str] | Mapping[str, Any] | None = None,
     *,
-    language: str = "en",
+    language: Language = "en",
     backend: Backend | None = None,
 ) -> Evaluation:
     """Evaluate one partnership.
@@ -94,7 +96,7 @@ def evaluate(
     ``reference`` (the pure-Python evaluator; both fire the same rules), by default
     the durable one where durable_rules loads (:func:`resolve_backend`).
     """
-    if language not in LANGUAGES:
+    if not is_language(language):
         raise UsageError(f"unknown language {language!r}; use one of {', '.join(LANGUAGES)}")
     backend = resolve_backend(backend, language=language)
     the_case = as_case(case)
@@ -105,6 +107,32 @@ def evaluate(
     else:
         firing = reference.evaluate(ruleset, facts, FACT_SCHEMA)
     return _build(the_case, ruleset, facts, firing, language, backend)
+
+
+def evaluate_many(
+    cases: Iterable[Case | str | os.PathLike[str] | Mapping[str, Any]],
+    rules: ir.RuleSet | str | os.PathLike[str] | Mapping[str, Any] | None = None,
+    *,
+    language: Language = "en",
+    backend: Backend | None = None,
+) -> Iterator[Evaluation]:
+    """The evaluations of ``cases``, one at a time, in their order (an iterator: a
+    long list of cases is never held in memory as evaluations).
+
+    Each case and ``rules`` are taken as by :func:`evaluate`; the rule set is loaded
+    once, before the first case.  A case that cannot be read raises its
+    :class:`~sistereval.errors.CaseError` when the iterator reaches it.  For many
+    cases on all cores, see ``sistereval batch`` (:func:`sistereval.batch.run_batch`).
+    """
+    ruleset = rule_set(rules)
+    if not is_language(language):
+        raise UsageError(f"unknown language {language!r}; use one of {', '.join(LANGUAGES)}")
+
+    def each() -> Iterator[Evaluation]:
+        for case in cases:
+            yield evaluate(case, ruleset, language=language, backend=backend)
+
+    return each()
 
 
 def quick_verdict(ruleset: ir.RuleSet, facts: Facts, backend: Backend | None = None) -> str:
@@ -206,7 +234,7 @@ def _finding(
     )
 
 
-def _not_fired(rule: ir.Rule, facts: Facts, env: reference.Env) -> NotFired:
+def not_fired_detail(rule: ir.Rule, facts: Facts, env: reference.Env) -> NotFired:
     """The first top-level clause of the condition that is false, with the values it read."""
     condition = ir.to_nnf(rule.when)
     clauses = condition.items if isinstance(condition, ir.And) else (condition,)
@@ -237,7 +265,7 @@ def _build(
     ruleset: ir.RuleSet,
     facts: Facts,
     firing: ir.Firing,
-    language: str,
+    language: Language,
     backend: Backend,
 ) -> Evaluation:
     fired = firing.fired
@@ -253,7 +281,7 @@ def _build(
     @functools.cache
     def not_fired() -> tuple[NotFired, ...]:  # explained on first use (Evaluation.not_fired)
         return tuple(
-            _not_fired(rule, facts, envs[rule.stratum])
+            not_fired_detail(rule, facts, envs[rule.stratum])
             for rule in ruleset.rules
             if rule.id not in fired_set
         )

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Mapping
-from typing import Protocol
+from typing import Literal, Protocol, TypeAlias, TypeGuard
 
 __all__ = [
     "BACKEND",
@@ -23,21 +23,32 @@ __all__ = [
     "EXPLAIN",
     "LABELS",
     "LANGUAGES",
+    "NOTEBOOK",
     "OFFICES",
     "REPORT",
     "WHATIF",
+    "Language",
     "closest",
     "did_you_mean",
     "finding_tag",
     "format_value",
+    "is_language",
     "office_name",
     "one_of",
     "suggest_value",
     "texts",
 ]
 
+#: A language of the texts sistereval writes for readers.
+Language: TypeAlias = Literal["en", "id"]
 #: The languages of every text sistereval writes for readers.
-LANGUAGES = ("en", "id")
+LANGUAGES: tuple[Language, ...] = ("en", "id")
+
+
+def is_language(text: str) -> TypeGuard[Language]:
+    """Whether ``text`` is one of :data:`LANGUAGES`."""
+    return text in LANGUAGES
+
 
 #: The labels every renderer shares (text, Markdown, HTML, explain, what-if).
 LABELS: Mapping[str, Mapping[str, str]] = {
@@ -590,6 +601,33 @@ CLI: Mapping[str, Mapping[str, str]] = {
         "copy_failed": "sistereval examples: tidak dapat menyalin ke {folder}: {reason}",
         "completion_failed": "sistereval completion: {shell!r} bukan shell yang didukung; "
         "pakai salah satu dari {choices}",
+    },
+}
+
+
+#: What notebooks show of evaluations, explanations and comparisons
+#: (``_repr_html_`` and ``_repr_markdown_``), besides :data:`LABELS` and :data:`REPORT`.
+NOTEBOOK: Mapping[str, Mapping[str, str]] = {
+    "en": {
+        "finding": "finding",
+        "message": "message",
+        "no_findings": "No rule fired.",
+        "disputed": "{count} disputed fact(s): sistereval.explain(evaluation) shows them",
+        "explain_hint": "Why: sistereval.explain(evaluation); what would change it: "
+        "sistereval.counterfactuals(case).",
+        "cases": "{count} cases",
+        "explanation": "Explanation",
+    },
+    "id": {
+        "finding": "temuan",
+        "message": "pesan",
+        "no_findings": "Tidak ada aturan yang terpenuhi.",
+        "disputed": "{count} fakta diperselisihkan sumber: sistereval.explain(evaluation) "
+        "menampilkannya",
+        "explain_hint": "Alasannya: sistereval.explain(evaluation); apa yang akan mengubahnya: "
+        "sistereval.counterfactuals(case).",
+        "cases": "{count} kasus",
+        "explanation": "Penjelasan",
     },
 }
 

@@ -13,11 +13,14 @@ function here makes user-supplied text harmless for one such place:
   bidi and zero-width characters kept (for renderers that show them with
   :func:`visible_text`);
 - :func:`link_url`: whether a URL may become a link;
-- :func:`csv_cell`: a cell no spreadsheet reads as a formula.
+- :func:`csv_cell`: a cell no spreadsheet reads as a formula;
+- :func:`html_text` and :func:`markdown_text`: text shown as written in HTML or
+  Markdown (what the notebook displays of an evaluation use).
 """
 
 from __future__ import annotations
 
+import html
 import io
 import os
 import re
@@ -27,8 +30,10 @@ __all__ = [
     "TerminalStream",
     "colour_wanted",
     "csv_cell",
+    "html_text",
     "json_text",
     "link_url",
+    "markdown_text",
     "plain_text",
     "progress_wanted",
     "raw_stream",
@@ -117,6 +122,22 @@ def csv_cell(text: str) -> str:
     first character that starts a formula (``= + - @``, tab, carriage return)."""
     text = terminal_text(text)
     return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+#: The characters Markdown reads as markup, each written with a backslash.
+_MARKDOWN: Final = str.maketrans({c: f"\\{c}" for c in "\\`*_[]<>|#"})
+
+
+def html_text(text: object) -> str:
+    """``text`` for HTML: :func:`plain_text`, with ``& < > " '`` escaped; bidi and
+    zero-width characters are shown by :func:`visible_text` over the whole page."""
+    return html.escape(plain_text(str(text)))
+
+
+def markdown_text(text: str) -> str:
+    """``text`` for Markdown, shown as written: its whitespace runs one space, and a
+    backslash before every character Markdown reads as markup."""
+    return " ".join(text.split()).translate(_MARKDOWN)
 
 
 class TerminalStream(io.TextIOBase):

@@ -24,17 +24,19 @@ __all__ = ["declare"]
 def declare(commands: Commands) -> None:
     parser = commands.add_parser(
         "batch",
-        help="evaluate a directory, CSV register or JSON Lines file of cases in parallel",
-        description="Evaluate every case of INPUT (a directory of case files, a CSV register "
-        "with one partnership per row, or a JSON Lines file with one case mapping per line) "
-        "and write one decision record per case to "
+        help="evaluate a directory, CSV or xlsx register or JSON Lines file of cases in parallel",
+        description="Evaluate every case of INPUT (a directory of case files, a CSV or .xlsx "
+        "register with one partnership per row, or a JSON Lines file with one case mapping "
+        "per line) and write one decision record per case to "
         "--out, in input order. Failed cases are recorded, not fatal. Records of an existing "
         "--out that are still current are kept and their cases skipped. Exit 0 when the run "
         "completed, 2 when INPUT or the rule set cannot be used. A progress bar is drawn on stderr "
         "when it is a terminal.",
     )
     parser.add_argument(
-        "input", metavar="INPUT", help="a directory of case files, a .csv register or a .jsonl file"
+        "input",
+        metavar="INPUT",
+        help="a directory of case files, a .csv or .xlsx register or a .jsonl file",
     )
     parser.add_argument("--out", required=True, metavar="FILE", help="the output file")
     add_rules_option(parser)
@@ -47,7 +49,11 @@ def declare(commands: Commands) -> None:
         "100 cases at the most; 1 runs in-process",
     )
     parser.add_argument(
-        "--format", choices=FORMATS, default="jsonl", help="output format (default: jsonl)"
+        "--format",
+        choices=FORMATS,
+        default=None,
+        help="output format (default: xlsx for an --out ending .xlsx, csv for .csv or .tsv, "
+        "else jsonl); xlsx needs the xlsx extra",
     )
     add_lang_option(parser)
     add_backend_option(parser)

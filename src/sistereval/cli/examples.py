@@ -31,9 +31,15 @@ def declare(commands: Commands) -> None:
     parser.set_defaults(handler=_examples)
 
 
+_SUFFIXES = (".yaml", ".json", ".csv", ".xlsx")
+
+
 def _files() -> list[Path]:
+    """The shipped example files, in their folders (``tables/core-verdicts.yaml``)."""
     return sorted(
-        path for path in examples_path().iterdir() if path.suffix in (".yaml", ".json", ".csv")
+        path
+        for path in examples_path().rglob("*")
+        if path.is_file() and path.suffix in _SUFFIXES and "__pycache__" not in path.parts
     )
 
 
@@ -50,7 +56,8 @@ def _examples(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int
     try:
         folder.mkdir(parents=True, exist_ok=True)
         for path in _files():
-            target = folder / path.name
+            target = folder / path.relative_to(examples_path())
+            target.parent.mkdir(parents=True, exist_ok=True)
             if target.exists() and not args.force:
                 stderr.write(t["kept"].format(file=target) + "\n")
                 continue

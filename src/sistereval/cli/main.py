@@ -142,9 +142,7 @@ def _language(argv: Sequence[str]) -> str:
     return "en"
 
 
-def run(
-    argv: Sequence[str], stdout: IO[str], stderr: IO[str], stdin: IO[str] | None = None
-) -> int:
+def run(argv: Sequence[str], stdout: IO[str], stderr: IO[str], stdin: IO[str] | None = None) -> int:
     """Run the command line ``argv`` (without the program name); return the exit code.
 
     ``stdin`` is what a file argument ``-`` reads (default: :data:`sys.stdin`).

@@ -36,7 +36,7 @@ from ..documents import read_document
 from ..errors import CaseError, Problem, SisterevalError, UsageError
 from ..evaluation import Backend, evaluate
 from ..language import rule_set
-from ..messages import LABELS, WHATIF, closest, finding_tag
+from ..messages import LABELS, WHATIF, Language, closest, finding_tag
 from ..model import Case
 from ..verdict import Evaluation, Finding
 
@@ -316,9 +316,9 @@ def _json_value(value: object) -> object:
 def what_if(
     case: Case | str | os.PathLike[str] | Mapping[str, Any],
     changes: Changes,
-    rules: ir.RuleSet | str | os.PathLike[str] | None = None,
+    rules: ir.RuleSet | str | os.PathLike[str] | Mapping[str, Any] | None = None,
     *,
-    language: str = "en",
+    language: Language = "en",
     backend: Backend | None = None,
 ) -> WhatIf:
     """Evaluate ``case`` as it is and with ``changes`` applied (see :func:`apply_changes`).

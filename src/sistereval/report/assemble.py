@@ -17,6 +17,7 @@ from ..cases import as_case
 from ..evaluation import Backend
 from ..explanation import DEFAULT_MAX_CHANGES, explain
 from ..language import rule_set
+from ..messages import Language
 from ..model import Case
 from .model import Report, report_of
 
@@ -27,7 +28,7 @@ def make_report(
     case: Case | str | os.PathLike[str] | Mapping[str, Any],
     rules: ir.RuleSet | str | os.PathLike[str] | None = None,
     *,
-    language: str = "en",
+    language: Language = "en",
     max_changes: int = DEFAULT_MAX_CHANGES,
     search: bool = True,
     backend: Backend | None = None,

@@ -24,7 +24,7 @@ from ..cases import as_case
 from ..errors import UsageError
 from ..explanation import Explanation, explain
 from ..language import rule_set
-from ..messages import office_name
+from ..messages import Language, office_name
 from ..model import Case, PartialDate
 from ..safety import plain_text
 
@@ -176,7 +176,7 @@ def build_report(
     case: Case | str | os.PathLike[str] | Mapping[str, Any],
     rules: ir.RuleSet | str | os.PathLike[str] | None = None,
     *,
-    language: str = "en",
+    language: Language = "en",
     counterfactuals: Mapping[str, Any] | None = None,
     disputes: Sequence[Mapping[str, Any]] | None = None,
 ) -> Report:
