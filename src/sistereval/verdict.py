@@ -92,6 +92,18 @@ class Finding:
             "rule_source": self.rule_source,
         }
 
+    def view(self) -> display.FindingView:
+        """What the notebook displays show of this finding."""
+        return display.FindingView(
+            rule=self.rule,
+            kind=self.kind,
+            factor=self.factor,
+            severity=self.severity,
+            verdict=self.verdict,
+            message=self.message,
+            sources=self.sources,
+        )
+
 
 @attrs.frozen(kw_only=True)
 class NotFired:
@@ -265,18 +277,7 @@ class Evaluation:
             deciding=tuple(
                 f.rule for f in self.findings if f.kind == "verdict" and f.rule in self.deciding
             ),
-            findings=tuple(
-                display.FindingView(
-                    rule=f.rule,
-                    kind=f.kind,
-                    factor=f.factor,
-                    severity=f.severity,
-                    verdict=f.verdict,
-                    message=f.message,
-                    sources=f.sources,
-                )
-                for f in self.findings
-            ),
+            findings=tuple(f.view() for f in self.findings),
             factors=self.factors,
             disputes=len(self.disputes),
             language=self.language,

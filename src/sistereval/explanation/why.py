@@ -198,18 +198,6 @@ class Miss:
         }
 
 
-def _finding_view(f: Finding) -> display.FindingView:
-    return display.FindingView(
-        rule=f.rule,
-        kind=f.kind,
-        factor=f.factor,
-        severity=f.severity,
-        verdict=f.verdict,
-        message=f.message,
-        sources=f.sources,
-    )
-
-
 def _counterfactual_text(explanation: Explanation) -> str:
     assert explanation.counterfactual is not None
     return render_counterfactual(explanation.counterfactual)
@@ -263,7 +251,7 @@ class Explanation:
             )
         return display.ExplanationView(
             evaluation=evaluation,
-            chain=tuple(_finding_view(f) for f in chain),
+            chain=tuple(f.view() for f in chain),
             better=tuple(
                 display.MissView(
                     rule=m.rule,

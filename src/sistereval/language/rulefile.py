@@ -19,14 +19,13 @@ import attrs
 from .. import ir
 from ..documents import Document, Path, format_path
 from ..errors import Location, Problem, RuleError
-from ..messages import did_you_mean, suggest_value
-from ..schema import FINDING_KINDS, SEVERITIES, FactSchema, FactType
+from ..messages import suggest_value
+from ..schema import FINDING_KINDS, SEVERITIES, FactSchema
 from .changeable import read_changeable
-from .declarations import TYPE_NAMES, RawTest, read_invariants, read_tests
+from .declarations import RawTest, read_invariants, read_tests, template_problems
 from .parser import parse
 from .shape import NAME, RULE_ID, At, ShapeReader
 from .srcmap import SourceMap
-from .templates import TemplateError, numeric_spec, parse_template
 
 __all__ = [
     "FORMAT",
@@ -407,27 +406,5 @@ class _Reader(ShapeReader):
             row, col = locate(offset)
             return Location(file=self.doc.file, line=row, column=col, path=format_path(path))
 
-        try:
-            parts = parse_template(text)
-        except TemplateError as exc:
-            self.report("bad-template", exc.message, at(exc.offset))
-            return
-        names = [fact.name for fact in self.schema.scalars]
-        for part in parts:
-            if isinstance(part, str):
-                continue
-            fact = self.schema.scalar(part.name)
-            if fact is None:
-                self.report(
-                    "unknown-placeholder",
-                    f"'{{{part.name}}}'",
-                    at(part.start),
-                    did_you_mean(part.name, names),
-                )
-            elif numeric_spec(part.spec) and fact.type not in (FactType.NUMBER, FactType.INTEGER):
-                kind = TYPE_NAMES[fact.type]
-                self.report(
-                    "bad-template",
-                    f"the format {part.spec!r} needs a number; {part.name!r} is {kind}",
-                    at(part.start),
-                )
+        for offset, code, message, hint in template_problems(text, self.schema):
+            self.report(code, message, at(offset), hint)

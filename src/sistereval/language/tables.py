@@ -35,13 +35,12 @@ import attrs
 from .. import ir
 from ..errors import Location, Problem, RuleError, UsageError
 from ..messages import did_you_mean, suggest_value
-from ..schema import FINDING_KINDS, SEVERITIES, FactSchema, FactType
+from ..schema import FINDING_KINDS, SEVERITIES, FactSchema
 from ..workbooks import sheet_rows
-from .declarations import TYPE_NAMES
+from .declarations import template_problems
 from .parser import parse
 from .rulefile import HIT_POLICIES, RawRule, TableRef
 from .shape import RULE_ID, At
-from .templates import TemplateError, numeric_spec, parse_template
 
 __all__ = ["HIT_POLICIES", "TableRef", "read_table"]
 
@@ -420,32 +419,8 @@ class _TableReader:
         return At(then, self.problems.at(row, factor.column))
 
     def template(self, text: str, row: int, column: int) -> None:
-        try:
-            parts = parse_template(text)
-        except TemplateError as exc:
-            self.problems.add("bad-template", exc.message, row, column)
-            return
-        names = [fact.name for fact in self.schema.scalars]
-        for part in parts:
-            if isinstance(part, str):
-                continue
-            fact = self.schema.scalar(part.name)
-            if fact is None:
-                self.problems.add(
-                    "unknown-placeholder",
-                    f"'{{{part.name}}}'",
-                    row,
-                    column,
-                    did_you_mean(part.name, names),
-                )
-            elif numeric_spec(part.spec) and fact.type not in (FactType.NUMBER, FactType.INTEGER):
-                kind = TYPE_NAMES[fact.type]
-                self.problems.add(
-                    "bad-template",
-                    f"the format {part.spec!r} needs a number; {part.name!r} is {kind}",
-                    row,
-                    column,
-                )
+        for _offset, code, message, hint in template_problems(text, self.schema):
+            self.problems.add(code, message, row, column, hint)
 
 
 def _value(text: str) -> str:
