@@ -22,6 +22,7 @@ import sistereval
 from sistereval import evaluation
 from sistereval.cli import run
 from sistereval.cli.common import BROKEN_PIPE, INTERNAL, INTERRUPTED, INVALID, OK
+from sistereval.cli.main import interrupts_delivered
 from sistereval.safety import colour_wanted, progress_wanted
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -132,6 +133,37 @@ class TestExitCodes:
         process.send_signal(signal.SIGINT)
         _, err = process.communicate(timeout=60)
         assert (INTERRUPTED, "sistereval: interrupted\n") == (process.returncode, err)
+
+    def test_an_interrupt_python_would_ignore_is_raised_again(self) -> None:
+        # Ctrl-C arriving while a garbage-collector callback or a __del__ runs (the
+        # cause of the once-flaky test above, under load): Python prints "Exception
+        # ignored" and runs on, unless the command delivers it again.
+        class Finaliser:
+            def __del__(self) -> None:
+                raise KeyboardInterrupt
+
+        def drop_one_and_wait() -> None:
+            with interrupts_delivered():
+                Finaliser()  # dropped at once, its interrupt "ignored"
+                for _ in range(100):
+                    time.sleep(0.01)
+
+        with pytest.raises(KeyboardInterrupt):
+            drop_one_and_wait()
+
+    def test_other_ignored_errors_still_reach_the_previous_hook(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        class Finaliser:
+            def __del__(self) -> None:
+                raise ValueError("in a finaliser")
+
+        seen: list[BaseException | None] = []
+        monkeypatch.setattr(sys, "unraisablehook", lambda u: seen.append(u.exc_value))
+        with interrupts_delivered():
+            Finaliser()
+        assert ["in a finaliser"] == [str(e) for e in seen]
+        assert sys.unraisablehook.__name__ == "<lambda>"  # put back on leaving
 
     def test_a_closed_pipe_ends_quietly(self) -> None:
         cases = " ".join([NAMUR] * 400)
