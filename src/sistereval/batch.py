@@ -529,7 +529,8 @@ def run_batch(
     sorted by name), a CSV register (``*.csv`` or ``*.tsv``: a header row, then
     one partnership per row; ``docs/batch.md`` lists the columns), a workbook
     register (``*.xlsx``, its first sheet; needs the ``xlsx`` extra) or a JSON
-    Lines file (one case mapping per line); ``rules``
+    Lines file (one case mapping per line, lines ending at ``\n`` only), or one case
+    file (``*.yaml``, ``*.yml``, ``*.json``: one case); ``rules``
     a loaded rule set, a shipped name (default ``core``) or a rule-file path;
     ``jobs`` the most worker processes to use (default: :func:`default_jobs`;
     ``1`` evaluates in this process; see :func:`worker_count`); ``fmt``
@@ -538,7 +539,10 @@ def run_batch(
     for none; ``backend`` as for :func:`~sistereval.evaluation.evaluate`,
     chosen once for every worker.
 
-    Raises :class:`~sistereval.errors.UsageError` when ``input`` cannot be
+    Each finished case is appended to the progress file ``.NAME.progress`` beside
+    ``out``; a run that stops before the end leaves it, and the next call with the
+    same arguments evaluates only the cases it does not hold (``docs/batch.md``,
+    "Resuming").  Raises :class:`~sistereval.errors.UsageError` when ``input`` cannot be
     read or an argument is invalid, :class:`~sistereval.errors.CaseError` when
     a register's header cannot be used or it is not CSV, and
     :class:`~sistereval.errors.RuleError` when the rule set cannot be loaded.
