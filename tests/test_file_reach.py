@@ -247,13 +247,14 @@ class TestTables:
         assert ["outside-folder"] == [line.split(": ")[1] for line in found]
 
     @FIFO
-    def test_a_fifo_table_is_refused(self, tmp_path: Path) -> None:
-        os.mkfifo(tmp_path / "t.csv")
+    @pytest.mark.parametrize("name", ["t.csv", "t.xlsx"])
+    def test_a_fifo_table_is_refused(self, tmp_path: Path, name: str) -> None:
+        os.mkfifo(tmp_path / name)
         (tmp_path / "mine.yaml").write_text(
-            f"{HEAD}extends: core\ntables:\n  - file: t.csv\n", encoding="utf-8"
+            f"{HEAD}extends: core\ntables:\n  - file: {name}\n", encoding="utf-8"
         )
         done = run_command("check", "mine.yaml", cwd=tmp_path)
-        assert (2, True) == (done.returncode, "not-a-file: 't.csv'" in done.stderr)
+        assert (2, True) == (done.returncode, f"not-a-file: '{name}'" in done.stderr)
 
 
 class TestReadRegularFile:

@@ -33,6 +33,7 @@ __all__ = [
     "format_path",
     "read_document",
     "read_file",
+    "read_regular_bytes",
     "read_regular_file",
 ]
 
@@ -358,6 +359,11 @@ def read_regular_file(path: str, *, file: str, limits: Limits | None = None) -> 
     (an ``OSError``) for anything but a regular file, the ``OSError`` of a
     missing or unreadable file, ``limit-size`` and ``UnicodeDecodeError``.
     """
+    return read_regular_bytes(path, file=file, limits=limits).decode("utf-8")
+
+
+def read_regular_bytes(path: str, *, file: str, limits: Limits | None = None) -> bytes:
+    """:func:`read_regular_file`'s bytes, undecoded (a workbook)."""
     limits = limits or Limits()
     if "\0" in path:
         raise OSError(errno.EINVAL, "the path contains a NUL character")
@@ -375,7 +381,7 @@ def read_regular_file(path: str, *, file: str, limits: Limits | None = None) -> 
             location=Location(file=file),
         )
         raise LimitError([problem])
-    return data.decode("utf-8")
+    return data
 
 
 def read_document(text: str, *, file: str | None = None, limits: Limits | None = None) -> Document:

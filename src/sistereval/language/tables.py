@@ -33,7 +33,7 @@ from pathlib import Path
 import attrs
 
 from .. import ir
-from ..documents import read_regular_file
+from ..documents import read_regular_bytes, read_regular_file
 from ..errors import LimitError, Location, Problem, RuleError, UsageError
 from ..messages import did_you_mean, suggest_value
 from ..schema import FINDING_KINDS, SEVERITIES, FactSchema
@@ -103,7 +103,8 @@ def read_table(
         return (), (refused,), label
     try:
         if suffix == ".xlsx":
-            sheet, numbered = sheet_rows(path, ref.sheet)
+            data = read_regular_bytes(path, file=path)  # regular files only, no waiting
+            sheet, numbered = sheet_rows(path, ref.sheet, data=data)
             label = f"{path}[{sheet}]"
             rows = [(n, list(cells)) for n, cells in numbered]
         else:
