@@ -151,8 +151,7 @@ class _Checker:
             for index in space.indexes(box):
                 intended[index] |= 3 if box.exact else 1
         self.cells: list[tuple[int, ...]] = []
-        self.infeasible: list[tuple[int, ...]] = []  # and those with a negative number fact
-        self.negative: list[bool] = []
+        self.infeasible: list[tuple[int, ...]] = []
         self.may: list[int] = []
         self.sure: list[int] = []
         self.intended: list[bool] = []
@@ -162,9 +161,6 @@ class _Checker:
                 self.infeasible.append(cell)
                 continue
             self.cells.append(cell)
-            self.negative.append(space.negative(cell))
-            if self.negative[-1]:
-                self.infeasible.append(cell)
             self.may.append(may[index])
             self.sure.append(sure[index])
             self.intended.append(bool(intended[index] & 1))
@@ -195,8 +191,8 @@ class _Checker:
 
     def overlaps(self) -> list[Defect]:
         pairs: dict[tuple[int, int], list[tuple[int, ...]]] = {}
-        for cell, sure, negative in zip(self.cells, self.sure, self.negative, strict=True):
-            if negative or sure & (sure - 1) == 0:  # fewer than two rules
+        for cell, sure in zip(self.cells, self.sure, strict=True):
+            if sure & (sure - 1) == 0:  # fewer than two rules
                 continue
             fired = _bits(sure)
             for j in fired:
@@ -279,10 +275,8 @@ class _Checker:
         for i, rule in enumerate(self.rules):
             both = [
                 cell
-                for cell, sure, declared, negative in zip(
-                    self.cells, self.sure, self.declared, self.negative, strict=True
-                )
-                if sure >> i & 1 and declared and not negative
+                for cell, sure, declared in zip(self.cells, self.sure, self.declared, strict=True)
+                if sure >> i & 1 and declared
             ]
             if both:
                 defect = self.holding(
@@ -299,10 +293,8 @@ class _Checker:
     def gaps(self) -> tuple[list[Defect], list[str]]:
         uncovered = [
             cell
-            for cell, may, intended, negative in zip(
-                self.cells, self.may, self.intended, self.negative, strict=True
-            )
-            if not may and not intended and not negative
+            for cell, may, intended in zip(self.cells, self.may, self.intended, strict=True)
+            if not may and not intended
         ]
         if not uncovered:
             return [], []
