@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from sistereval import cli, ir
 from sistereval.check import check_rules
 from sistereval.check.static import MAX_ALTERNATIVES, MAX_CELLS, MAX_REGIONS
+from sistereval.check.verdicts import rule_location
 from sistereval.engine import reference
 from sistereval.errors import RuleError
 from sistereval.language import format_expression, load_rules, parse_expression
@@ -261,6 +262,7 @@ class TestCommand:
             "suggestion": None,
             "rules": ["impossible-count"],
             "regions": [],
+            "related": [],
         } == planted["problems"][0]
         assert ["dead-rule", "dead-rule", "unconsumed-derived"] == [
             p["code"] for p in planted["problems"]
@@ -1038,3 +1040,64 @@ class TestDeclaredRanges:
             ("few", "fields.agreed <= 2 and fields.implemented <= 2", "failure"),
         )
         assert [] == found(text, tmp_path)
+
+
+CHILD = """\
+format: sistereval/rules@1
+id: child
+version: "1"
+title: Core, changed
+extends: core
+"""
+
+
+class TestLocatedInTheAuthorsFile:
+    """A gap a child rule set causes is reported at its own disable or override."""
+
+    def test_a_disabled_verdict_rule(self, tmp_path: Path) -> None:
+        path = write(tmp_path, CHILD + "disable:\n  - verdict-partial-one-obstacle\n", "child.yaml")
+        report = check_rules(path)
+        gaps = [d for d in report.defects if d.problem.code == "verdict-gap"]
+        assert gaps
+        core = load_rules("core").rule("verdict-partial-one-obstacle")
+        for gap in gaps:
+            loc = gap.problem.location
+            assert (path, 7, 5) == (loc.file, loc.line, loc.column)
+            assert "this file disables the inherited rule 'verdict-partial-one-obstacle'" in (
+                gap.problem.message
+            )
+            assert "verdict-partial-one-obstacle" == gap.rules[0]
+            (related,) = gap.related
+            assert rule_location(core) == related
+            assert [{"file": related.file, "line": related.line, "column": related.column}] == (
+                gap.to_dict()["related"]
+            )
+
+    def test_an_override_that_narrows_a_verdict_rule(self, tmp_path: Path) -> None:
+        core = load_rules("core").rule("verdict-partial-one-obstacle")
+        text = CHILD + (
+            "rules:\n"
+            "  - id: verdict-partial-one-obstacle\n"
+            "    override: true\n"
+            "    title: {en: Narrower, id: Lebih sempit}\n"
+            f"    when: '{core.text} and fields.agreed >= 3'\n"
+            "    then: {verdict: partial}\n"
+            '    because: {en: "x", id: "x"}\n'
+            "    source: s\n"
+        )
+        path = write(tmp_path, text, "child.yaml")
+        gaps = [d for d in check_rules(path).defects if d.problem.code == "verdict-gap"]
+        assert gaps
+        for gap in gaps:
+            loc = gap.problem.location
+            assert (path, 7, 9) == (loc.file, loc.line, loc.column)
+            assert "this file overrides the inherited rule 'verdict-partial-one-obstacle'" in (
+                gap.problem.message
+            )
+            assert [core.origin] == [related.file for related in gap.related]
+
+    def test_a_gap_of_the_file_itself_stays_at_its_first_verdict_rule(self) -> None:
+        report = check_rules(FIXTURES / "gap.yaml")
+        (gap,) = report.defects
+        assert () == gap.related
+        assert 15 == gap.problem.location.line

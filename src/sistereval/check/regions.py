@@ -47,6 +47,7 @@ __all__ = [
     "MAX_ALTERNATIVES",
     "Box",
     "Operand",
+    "Region",
     "Space",
     "Types",
     "dnf",

@@ -35,7 +35,7 @@ import attrs
 
 from .. import ir
 from ..errors import Location, Problem
-from .regions import MAX_ALTERNATIVES, Box, Space, Types, dnf
+from .regions import MAX_ALTERNATIVES, Box, Region, Space, Types, dnf
 
 __all__ = ["MAX_CELLS", "MAX_REGIONS", "Defect", "check_verdicts", "rule_location"]
 
@@ -54,9 +54,18 @@ class Defect:
     problem: Problem
     rules: tuple[str, ...] = ()
     regions: tuple[str, ...] = ()
+    related: tuple[Location, ...] = ()  # second locations: the inherited rule a file dropped
 
     def to_dict(self) -> dict[str, Any]:
-        return {**self.problem.to_dict(), "rules": list(self.rules), "regions": list(self.regions)}
+        related = [
+            {"file": loc.file, "line": loc.line, "column": loc.column} for loc in self.related
+        ]
+        return {
+            **self.problem.to_dict(),
+            "rules": list(self.rules),
+            "regions": list(self.regions),
+            "related": related,
+        }
 
 
 def rule_location(rule: ir.Rule, *, condition: bool = True) -> Location:
@@ -87,7 +96,10 @@ def check_verdicts(ruleset: ir.RuleSet, types: Types) -> tuple[list[Defect], lis
     undecided = None
     if ruleset.undecided_when is not None:
         undecided = dnf(ir.to_nnf(ruleset.undecided_when))
-    space = Space([a for a in (*alternatives, undecided) if a is not None], types)
+    edits = [e for e in ruleset.inherited if isinstance(e.rule.then, ir.VerdictThen)]
+    dropped = [dnf(ir.to_nnf(e.rule.when)) for e in edits]
+    conditions = (*alternatives, undecided, *dropped)
+    space = Space([a for a in conditions if a is not None], types)
     if space.size > MAX_CELLS:
         note = (
             f"verdict rules not analysed: the {len(space.axes)} operands they compare "
@@ -96,7 +108,9 @@ def check_verdicts(ruleset: ir.RuleSet, types: Types) -> tuple[list[Defect], lis
         return [], [*notes, note]
     boxes = [_boxes(space, alts) for alts in alternatives]
     free = () if ruleset.undecided_when is None else _boxes(space, undecided)
-    defects, found = _Checker(ruleset, rules, alternatives, space, boxes, free).run()
+    checker = _Checker(ruleset, rules, alternatives, space, boxes, free)
+    checker.trace(edits, [_boxes(space, alts) for alts in dropped])
+    defects, found = checker.run()
     notes.extend(found)
     if ruleset.undecided_when is not None and undecided is None:
         notes.append(
@@ -138,6 +152,8 @@ class _Checker:
         undecided: tuple[Box, ...],
     ) -> None:
         self.ruleset, self.rules, self.space = ruleset, rules, space
+        self.edits: list[ir.Inherited] = []
+        self.dropped: list[int] = []  # per cell: the edits whose inherited rule fired there
         self.analysed = [alts is not None for alts in alternatives]
         may, sure = [0] * space.size, [0] * space.size
         for i, rule_boxes in enumerate(boxes):
@@ -165,6 +181,32 @@ class _Checker:
             self.sure.append(sure[index])
             self.intended.append(bool(intended[index] & 1))
             self.declared.append(bool(intended[index] & 2))
+
+    def trace(self, edits: list[ir.Inherited], boxes: list[tuple[Box, ...]]) -> None:
+        """Where the inherited verdict rules the file disables or overrides fired (bit
+        ``k``: ``edits[k]``), so that a gap they leave is located at the edit."""
+        self.edits = edits
+        fired = [0] * self.space.size
+        for k, edit_boxes in enumerate(boxes):
+            for box in edit_boxes:
+                for index in self.space.indexes(box):
+                    fired[index] |= 1 << k
+        kept = {cell: i for i, cell in enumerate(self.cells)}
+        self.dropped = [0] * len(self.cells)
+        for index, cell in enumerate(self.space.cells()):
+            if cell in kept:
+                self.dropped[kept[cell]] = fired[index]
+
+    def cause(self, region: Region, uncovered: Sequence[tuple[int, ...]]) -> ir.Inherited | None:
+        """The first disable or override whose inherited rule fired in ``region``'s gap."""
+        if not self.edits:
+            return None
+        index = {cell: i for i, cell in enumerate(self.cells)}
+        mask = 0
+        for cell in uncovered:
+            if all(c in allowed for c, allowed in zip(cell, region, strict=True)):
+                mask |= self.dropped[index[cell]]
+        return self.edits[_bits(mask)[0]] if mask else None
 
     def run(self) -> tuple[list[Defect], list[str]]:
         defects: list[Defect] = []
@@ -298,24 +340,35 @@ class _Checker:
         ]
         if not uncovered:
             return [], []
-        regions, complete = self.regions(uncovered)
+        found_regions, complete = self.space.regions(uncovered, self.infeasible, most=MAX_REGIONS)
         ids = tuple(rule.id for rule in self.rules)
-        found = [
-            Defect(
-                problem=Problem(
-                    code="verdict-gap",
-                    message=f"no verdict rule fires where {region}"
-                    if region != "true"
-                    else "no verdict rule can fire in any case",
-                    location=rule_location(self.rules[0]),
-                    suggestion="add a verdict rule for it, or declare it in "
-                    "'verdicts: undecided_when'",
-                ),
-                rules=ids,
-                regions=(region,),
+        found: list[Defect] = []
+        for cells in found_regions:
+            region = self.space.describe(cells)
+            message = (
+                f"no verdict rule fires where {region}"
+                if region != "true"
+                else "no verdict rule can fire in any case"
             )
-            for region in regions
-        ]
+            location, rules = rule_location(self.rules[0]), ids
+            related: tuple[Location, ...] = ()
+            cause = self.cause(cells, uncovered)
+            if cause is not None:
+                inherited = rule_location(cause.rule)
+                verb = "disables" if cause.kind == "disable" else "overrides"
+                message += (
+                    f": this file {verb} the inherited rule {cause.rule.id!r} "
+                    f"({inherited}), which fired there"
+                )
+                location, related = attrs.evolve(cause.loc, path=""), (inherited,)
+                rules = (cause.rule.id, *(i for i in ids if i != cause.rule.id))
+            problem = Problem(
+                code="verdict-gap",
+                message=message,
+                location=location,
+                suggestion="add a verdict rule for it, or declare it in 'verdicts: undecided_when'",
+            )
+            found.append(Defect(problem=problem, rules=rules, regions=(region,), related=related))
         if complete:
             return found, []
         note = f"more cases without a verdict lie outside the regions shown (at most {MAX_REGIONS})"
