@@ -96,6 +96,7 @@ class Resolved:
     problems: tuple[Problem, ...]
     unique: bool = False
     undecided_when: ir.Expr | None = None
+    inherited: tuple[ir.Inherited, ...] = ()
 
 
 def is_text(source: str) -> bool:
@@ -351,6 +352,7 @@ class _Combiner:
         )
         self.verdicts = verdicts or Verdicts(_DEFAULT_SCALE, "worst")
         self.scale, self.policy = self.verdicts.scale, self.verdicts.policy
+        self.edits: list[ir.Inherited] = list(parent.inherited if parent else ())
         self.factors = self.meta(raw.factors, "", lambda p: p.factors) or ()
         self.groups = self.meta(raw.obstacle_groups, "", lambda p: p.obstacle_groups) or ()
 
@@ -414,6 +416,7 @@ class _Combiner:
             problems=tuple(self.problems),
             unique=self.verdicts.unique,
             undecided_when=self.verdicts.undecided_when,
+            inherited=tuple(self.edits),
         )
 
     # ------------------------------------------------------------ merging
@@ -426,6 +429,9 @@ class _Combiner:
         for item in self.raw.disable:
             if item.value in known:
                 disabled[item.value] = item.loc
+                dropped = entries[known.index(item.value)].rule
+                if dropped is not None:
+                    self.edits.append(ir.Inherited(kind="disable", rule=dropped, loc=item.loc))
                 continue
             hint = did_you_mean(item.value, known)
             if self.parent is None:
@@ -464,6 +470,9 @@ class _Combiner:
                         raw.id.loc,
                         "add 'override: true' to replace the inherited rule",
                     )
+                replaced = entries[position[rule_id]].rule
+                if replaced is not None:
+                    self.edits.append(ir.Inherited(kind="override", rule=replaced, loc=raw.id.loc))
                 entries[position[rule_id]] = entry
                 continue
             if override and raw.override is not None:
