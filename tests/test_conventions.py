@@ -39,6 +39,13 @@ def call(*argv: str, stdin: str | None = None) -> tuple[int, str, str]:
     return status, stdout.getvalue(), stderr.getvalue()
 
 
+def ctrl_c_reaches_it() -> None:
+    """In the child, before it runs: Ctrl-C as in a terminal.  A suite started in the
+    background (``cmd &`` in a script, ``nohup``) ignores SIGINT, and its children
+    inherit that; Python then installs no handler, and Ctrl-C tests would measure nothing."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def command(*argv: str, cwd: Path = ROOT, **kwargs: object) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "sistereval", *argv],
@@ -46,6 +53,7 @@ def command(*argv: str, cwd: Path = ROOT, **kwargs: object) -> subprocess.Popen[
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=ctrl_c_reaches_it,
         **kwargs,  # type: ignore[call-overload]
     )
 
@@ -131,7 +139,10 @@ class TestExitCodes:
         )
         started(process)
         process.send_signal(signal.SIGINT)
-        _, err = process.communicate(timeout=60)
+        try:
+            _, err = process.communicate(timeout=60)
+        finally:
+            process.kill()  # not left running when it failed
         assert (INTERRUPTED, "sistereval: interrupted\n") == (process.returncode, err)
 
     @pytest.mark.parametrize(
@@ -214,6 +225,7 @@ assert [t.name for t in threading.enumerate()] == ["MainThread"], threading.enum
             env={**ENV, "PYTHONPATH": str(ROOT / "src")},
             timeout=60,
             check=False,
+            preexec_fn=ctrl_c_reaches_it,
         )
         assert (status, err) == (done.returncode, done.stderr)
         assert time.monotonic() - started_at < 15  # not the 20 s the program would run
