@@ -328,6 +328,12 @@ def read_file(target: Traversable, *, file: str, limits: Limits | None = None) -
         raise OSError(errno.EINVAL, "the path contains a NUL character") from None
     with stream:
         data = stream.read(limits.max_bytes + 1)
+    _within_size(data, file, limits)
+    return data.decode("utf-8")
+
+
+def _within_size(data: bytes, file: str, limits: Limits) -> None:
+    """Raise ``limit-size`` when ``data`` (read up to one byte past the limit) is over it."""
     if len(data) > limits.max_bytes:
         problem = Problem(
             code="limit-size",
@@ -335,7 +341,6 @@ def read_file(target: Traversable, *, file: str, limits: Limits | None = None) -
             location=Location(file=file),
         )
         raise LimitError([problem])
-    return data.decode("utf-8")
 
 
 #: ``os.open`` flags for a file another file names: never wait for a writer (a FIFO),
@@ -374,13 +379,7 @@ def read_regular_bytes(path: str, *, file: str, limits: Limits | None = None) ->
         if not stat.S_ISREG(os.fstat(descriptor).st_mode):
             raise NotRegularFileError(errno.EINVAL, "not a regular file")
         data = stream.read(limits.max_bytes + 1)
-    if len(data) > limits.max_bytes:
-        problem = Problem(
-            code="limit-size",
-            message=f"the file is larger than {limits.max_bytes} bytes",
-            location=Location(file=file),
-        )
-        raise LimitError([problem])
+    _within_size(data, file, limits)
     return data
 
 
