@@ -256,8 +256,15 @@ class TestCommand:
     def test_the_summary_names_the_search(self) -> None:
         _, out, _ = run("check", TIDY, "--examples", "20", "--seed", "7")
 
-        summary = re.sub(r"over \d+ cases", "over N cases", out.splitlines()[0])
-        expected = f"{TIDY}: properties held over N cases (seed 7); 6 of 6 rules fired in a witness"
+        summary = re.sub(
+            r"over \d+ (sampled cases|combinations and) (\d+ )?", r"over N \1 ", out.splitlines()[0]
+        )
+        expected = (
+            f"{TIDY}: properties held over N sampled cases (seed 7); 6 of 6 rules fired in a "
+            "witness; exhaustive: monotone fields.implemented (up) over N combinations and "
+            "edits (timeline, fields, activities); exhaustive: monotone "
+            "budget.earmarked_partners (up) over N combinations and edits (timeline, budget)"
+        )
         assert expected == summary
 
     def test_a_seed_gives_the_same_search_again(self) -> None:
@@ -338,7 +345,7 @@ class TestWorkedExample:
 def _counts(text: str) -> str:
     """``text`` without the number of cases tried: inside the test process it differs
     a little from a fresh command's (the findings do not)."""
-    return re.sub(r"(over|of the) \d+ cases", r"\1 N cases", text)
+    return re.sub(r"(over|of the) \d+ (sampled )?cases", r"\1 N \2cases", text)
 
 
 def _command_and_output(block: str) -> tuple[list[str], str]:

@@ -17,7 +17,16 @@ from collections.abc import Callable, Iterator
 import attrs
 
 from ..facts import ANCHOR_KINDS, derive
-from ..model import Case, FieldStatus, Institution, InstitutionKind
+from ..model import (
+    Activity,
+    ActivityKind,
+    Case,
+    FieldStatus,
+    Institution,
+    InstitutionKind,
+    Milestone,
+    MilestoneType,
+)
 
 __all__ = ["EDITS", "Edit", "Move", "moves"]
 
@@ -97,6 +106,54 @@ def _drop_anchor(case: Case) -> Iterator[tuple[str, Case]]:
             yield f"institutions[{i}]: removed", attrs.evolve(case, institutions=kept)
 
 
+def _add_renewal(case: Case) -> Iterator[tuple[str, Case]]:
+    """A renewal on the latest date the case records for the partnership (its reference
+    date, or its last milestone): a renewal on a date no renewal has yet."""
+    dates = [m.date for m in case.milestones]
+    when = case.as_of or (max(dates) if dates else None)
+    renewed = {m.date for m in case.milestones if m.type is MilestoneType.RENEWAL}
+    if when is None or when in renewed:
+        return
+    sources = case.sources[0].id if case.sources else None
+    renewal = Milestone(
+        type=MilestoneType.RENEWAL, date=when, sources=(sources,) if sources else ()
+    )
+    yield (
+        f"milestones: added a renewal on {when}",
+        attrs.evolve(case, milestones=(*case.milestones, renewal)),
+    )
+
+
+def _drop_renewal(case: Case) -> Iterator[tuple[str, Case]]:
+    for i, milestone in enumerate(case.milestones):
+        if milestone.type is MilestoneType.RENEWAL:
+            kept = case.milestones[:i] + case.milestones[i + 1 :]
+            yield f"milestones[{i}]: removed", attrs.evolve(case, milestones=kept)
+
+
+def _activity_after_change(case: Case) -> Iterator[tuple[str, Case]]:
+    """A visit on the case's reference date (or its latest record), after its leadership
+    changes (it may also be the first activity after the agreement: the stage moves from
+    ``mou`` to ``active``)."""
+    dates = [m.date for m in case.milestones] + [a.date for a in case.activities]
+    dates += [change.date for change in case.leadership_changes]
+    when = case.as_of or (max(dates) if dates else None)
+    if when is None or not case.leadership_changes:
+        return
+    sources = case.sources[0].id if case.sources else None
+    visit = Activity(date=when, kind=ActivityKind.VISIT, sources=(sources,) if sources else ())
+    yield (
+        f"activities: added a visit on {when}",
+        attrs.evolve(case, activities=(*case.activities, visit)),
+    )
+
+
+def _drop_activity(case: Case) -> Iterator[tuple[str, Case]]:
+    for i in range(len(case.activities)):
+        kept = case.activities[:i] + case.activities[i + 1 :]
+        yield f"activities[{i}]: removed", attrs.evolve(case, activities=kept)
+
+
 def _text(value: object) -> str:
     if value is None:
         return "null"
@@ -126,6 +183,10 @@ EDITS: dict[tuple[str, str], tuple[Edit, ...]] = {
     ("institutions.anchors", "down"): (_drop_anchor,),
     ("institutions.anchor_sides", "up"): (_add_anchor,),
     ("institutions.anchor_sides", "down"): (_drop_anchor,),
+    ("partnership.renewals", "up"): (_add_renewal,),
+    ("partnership.renewals", "down"): (_drop_renewal,),
+    ("leadership.activity_after_change", "up"): (_activity_after_change,),
+    ("leadership.activity_after_change", "down"): (_drop_activity,),
 }
 
 

@@ -64,8 +64,9 @@ from ..language.declarations import read_test_file, test_file_for
 from ..model import Case
 from ..strategies import case_variations, cases
 from ..verdict import Evaluation
+from .edits import Coverage, search_edits
 from .monotone import EDITS
-from .propertychecks import Check, Failed, Invariant, checks_for, fired, probe_monotone
+from .propertychecks import Check, Failed, Invariant, checks_for, fired, probe_monotone, versions
 from .static import CheckReport, Defect
 
 __all__ = [
@@ -133,6 +134,7 @@ class PropertyReport:
     findings: tuple[Finding, ...]
     witnesses: tuple[Witness, ...]
     unchecked: tuple[str, ...] = ()
+    exhaustive: tuple[Coverage, ...] = ()
 
     @property
     def problems(self) -> tuple[Problem, ...]:
@@ -150,8 +152,9 @@ class PropertyReport:
             else "properties held"
         )
         seed = "derandomized" if self.seed is None else f"seed {self.seed}"
-        text += f" over {self.cases} cases ({seed}); {len(self.witnesses)} of {rules} rules"
+        text += f" over {self.cases} sampled cases ({seed}); {len(self.witnesses)} of {rules} rules"
         text += " fired in a witness"
+        text += "".join(f"; exhaustive: {item.describe()}" for item in self.exhaustive)
         text += "".join(f"; not checked: {item}" for item in self.unchecked)
         return text
 
@@ -159,10 +162,12 @@ class PropertyReport:
         return {
             "ok": self.ok,
             "cases": self.cases,
-            "seed": self.seed,
+            "seed": "derandomized" if self.seed is None else self.seed,
+            "versions": versions(),
             "failed": [finding.to_dict() for finding in self.findings],
             "witnesses": [witness.to_dict() for witness in self.witnesses],
             "unchecked": list(self.unchecked),
+            "exhaustive": [item.to_dict() for item in self.exhaustive],
         }
 
 
@@ -193,6 +198,17 @@ def check_properties(
         raise UsageError(f"examples must be at least 1, got {count}")
     directory = None if save_to is None else _directory(save_to)
     search = _Search(ruleset, count, seed, shrink, resolve_backend(backend))
+    edits = search_edits(
+        ruleset,
+        [Invariant(str(item["monotone"]), str(item["direction"])) for item in ruleset.invariants],
+        [case for _, case in search.seeds],
+        backend=search.backend,
+        seen=search.witness,
+    )
+    # a defect the walk from the seed cases found is shown on the real case; the others
+    # as the exhaustive search found them
+    probed = {defect.key for defect in search.probed}
+    search.probed.extend(defect for defect in edits.defects if defect.key not in probed)
     defects = search.properties()
     missing = [r for r in ruleset.rules if r.id not in search.witnesses and r.id not in dead]
     unfound = [rule for rule in missing if not search.aim(rule)]
@@ -206,6 +222,7 @@ def check_properties(
         findings=tuple(findings),
         witnesses=tuple(search.witnesses[r.id] for r in ruleset.rules if r.id in search.witnesses),
         unchecked=search.unchecked,
+        exhaustive=edits.coverage,
     )
 
 

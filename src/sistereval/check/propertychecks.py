@@ -11,8 +11,10 @@ while hypothesis shrinks its case to a minimal one.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from importlib import metadata
 
 import attrs
+import hypothesis
 from hypothesis import strategies as st
 
 from .. import ir
@@ -23,7 +25,18 @@ from ..strategies import case_permutations
 from ..verdict import Evaluation
 from .monotone import Move, moves
 
-__all__ = ["STEPS", "Check", "Failed", "Invariant", "Subject", "checks_for", "probe_monotone"]
+__all__ = [
+    "STEPS",
+    "Check",
+    "Failed",
+    "Invariant",
+    "Subject",
+    "broken",
+    "checks_for",
+    "probe_monotone",
+    "versions",
+    "worse",
+]
 
 #: How many edits in a row a monotone check makes, comparing each with the last.
 STEPS = 3
@@ -66,6 +79,16 @@ class Invariant:
     @property
     def key(self) -> str:
         return f"monotone {self.fact} {self.direction}"
+
+
+def versions() -> dict[str, str]:
+    """The versions the property searches depend on: the same search gives other cases
+    under another hypothesis or attrs (recorded in ``check --format json``)."""
+    try:
+        own = metadata.version("sistereval")
+    except metadata.PackageNotFoundError:  # pragma: no cover - running from a source tree
+        own = "unknown"
+    return {"sistereval": own, "hypothesis": hypothesis.__version__, "attrs": attrs.__version__}
 
 
 def fired(evaluation: Evaluation) -> list[str]:
@@ -191,8 +214,8 @@ def checks_for(
                 after = run_with(move.case, ruleset) if run else before
                 if run:
                     seen(f"an edit of a case ({move.change})", move.case, after)
-                if run and _worse(ruleset, before.verdict, after.verdict):
-                    raise _broken(invariant, case, before, move, after)
+                if run and worse(ruleset, before.verdict, after.verdict):
+                    raise broken(invariant, case, before, move, after)
                 case, before = move.case, after
 
         return check
@@ -227,13 +250,13 @@ def probe_monotone(
         results = [(move, evaluate(move.case, ruleset, backend=backend)) for move in candidates]
         for move, after in results:
             seen(f"an edit of a case ({move.change})", move.case, after)
-            if _worse(ruleset, before.verdict, after.verdict):
-                return _broken(invariant, case, before, move, after)
+            if worse(ruleset, before.verdict, after.verdict):
+                return broken(invariant, case, before, move, after)
         case, before = results[0][0].case, results[0][1]
     return None
 
 
-def _broken(
+def broken(
     invariant: Invariant, case: Case, before: Evaluation, move: Move, after: Evaluation
 ) -> Failed:
     fired_before = set(fired(before))
@@ -253,7 +276,7 @@ def _broken(
     )
 
 
-def _worse(ruleset: ir.RuleSet, before: str, after: str) -> bool:
+def worse(ruleset: ir.RuleSet, before: str, after: str) -> bool:
     """``after`` is lower on the scale than ``before`` (``not_assessable`` is off it)."""
     scale = ruleset.scale
     return before in scale and after in scale and scale.index(after) > scale.index(before)
