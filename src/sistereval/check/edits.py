@@ -169,12 +169,16 @@ def _options(name: str, partition: _Partition) -> list[Any]:
 
 def _blank() -> Case:
     return Case(
-        id="edit-search",
+        id="edits",
         title="A case built by sistereval check",
         kind="sister_city",
         partners=(
-            Partner(id="city-a", name="City A", country="ID", location=Point(lat=-6.9, lon=107.6)),
-            Partner(id="city-b", name="City B", country="KR", location=Point(lat=37.3, lon=127.0)),
+            Partner(
+                id="first", name="First city", country="ID", location=Point(lat=-6.9, lon=107.6)
+            ),
+            Partner(
+                id="second", name="Second city", country="KR", location=Point(lat=37.3, lon=127.0)
+            ),
         ),
         sources=(Source(id="check", kind=SourceKind.DOCUMENT, citation="sistereval check"),),
     )

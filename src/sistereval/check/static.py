@@ -44,6 +44,7 @@ from .. import ir
 from ..errors import Problem
 from ..language import format_expression, missing_translations
 from ..schema import FactSchema, FactType
+from .prove import Proofs, missing_solver
 from .regions import BOOLEANS, MAX_ALTERNATIVES, Operand, Types, dnf
 from .verdicts import MAX_CELLS, MAX_REGIONS, Defect, check_verdicts, rule_location
 
@@ -75,6 +76,7 @@ class CheckReport:
     defects: tuple[Defect, ...] = ()
     notes: tuple[str, ...] = ()
     warnings: tuple[Problem, ...] = ()
+    proofs: Proofs | None = None  # None: the solver is not installed (see notes)
 
     @property
     def ok(self) -> bool:
@@ -90,16 +92,22 @@ class CheckReport:
             "skipped": list(self.skipped),
             "notes": list(self.notes),
             "warnings": [warning.to_dict() for warning in self.warnings],
+            "proofs": None if self.proofs is None else self.proofs.to_dict(),
         }
 
 
 def check_rules(
-    rules: ir.RuleSet | str | os.PathLike[str], *, schema: FactSchema | None = None
+    rules: ir.RuleSet | str | os.PathLike[str],
+    *,
+    schema: FactSchema | None = None,
+    solver: bool = True,
 ) -> CheckReport:
     """Check a rule set statically (see the module docstring).
 
     ``rules`` is a loaded rule set, a rule-file path or a shipped name; an
-    invalid rule file raises :class:`~sistereval.errors.RuleError`.
+    invalid rule file raises :class:`~sistereval.errors.RuleError`.  With
+    ``solver`` (and z3 installed) the solver decides what it can as well
+    (:mod:`sistereval.check.prove`); without it, the region method alone.
     """
     from ..facts import FACT_SCHEMA
     from ..language import rule_set
@@ -123,6 +131,20 @@ def check_rules(
     defects.extend(_unconsumed(ruleset))
     verdicts, notes = check_verdicts(ruleset, types)
     defects.extend(verdicts)
+    proofs = None
+    missing = missing_solver() if solver else None
+    if solver and missing is None:
+        from .prove import prove
+
+        proofs = prove(
+            ruleset,
+            types.schema,
+            dead=[rule for d in defects if d.problem.code == "dead-rule" for rule in d.rules],
+            overlaps=[frozenset(d.rules) for d in verdicts if d.problem.code == "verdict-overlap"],
+        )
+        defects.extend(proofs.defects)
+    elif missing is not None:
+        notes.append(f"nothing proved by a solver: {missing}; the region method only")
     defects.sort(key=lambda d: (d.problem.location.sort_key(), d.problem.code, d.problem.message))
     return CheckReport(
         ruleset=ruleset,
@@ -131,6 +153,7 @@ def check_rules(
         defects=tuple(defects),
         notes=tuple(notes),
         warnings=tuple(missing_translations(ruleset)),
+        proofs=proofs,
     )
 
 

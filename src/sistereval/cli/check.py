@@ -78,6 +78,8 @@ def _check(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
             stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
             continue
         stdout.writelines(f"warning: {warning}\n" for warning in report.warnings)
+        if report.proofs is not None:
+            stdout.writelines(f"{name}: {line}\n" for line in report.proofs.summary())
         if report.ok:
             stdout.write(f"{name}: ok\n")
         else:
