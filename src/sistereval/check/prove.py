@@ -233,7 +233,11 @@ class _Translation:
             return z3.And(*known_left, *known_right, compared)
         if isinstance(expr, ir.Known):
             if isinstance(expr.operand, ir.FactRef):
-                _, known = self.fact(expr.operand.name)
+                name = expr.operand.name
+                if _is_date(expr.operand, self.schema):  # known or not: no value needed
+                    known = self.known.setdefault(name, z3.Bool(f"known:{name}"))
+                else:
+                    _, known = self.fact(name)
                 return z3.Not(known) if expr.negated else known
             raise _Opaque(format_expression(expr))
         if isinstance(expr, ir.In) and isinstance(expr.haystack, ir.ListLiteral):
