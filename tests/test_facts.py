@@ -29,6 +29,7 @@ from sistereval.facts import (
 )
 from sistereval.schema import FactDef, FactType
 from sistereval.strategies import cases as shared_cases
+from sistereval.strategies import with_reference_date
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -977,12 +978,11 @@ def cases(draw: st.DrawFn) -> m.Case:
         )
         for sid in SOURCE_IDS
     ]
-    return m.Case(
+    undated = m.Case(
         id="generated",
         title="Generated",
         kind=draw(st.sampled_from(list(m.CaseKind))),
         partners=partners,
-        as_of=draw(st.none() | partial_dates()),
         milestones=milestones,
         fields=fields,
         activities=activities,
@@ -994,6 +994,7 @@ def cases(draw: st.DrawFn) -> m.Case:
         claims=draw(st.lists(claims(), max_size=3)),
         sources=sources,
     )
+    return with_reference_date(undated, draw(st.none() | partial_dates().map(m.PartialDate.parse)))
 
 
 def shuffled(data: st.DataObject, items: tuple[Any, ...]) -> list[Any]:

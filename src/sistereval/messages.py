@@ -393,6 +393,8 @@ REPORT: Mapping[str, Mapping[str, str]] = {
         "milestone.renewal": "renewal",
         "milestone.visit": "visit",
         "milestone.suspended": "suspended",
+        "milestone.resumed": "resumed",
+        "milestone.lapsed": "lapsed",
         "milestone.ended": "ended",
         "source.interview": "interview",
         "source.document": "document",
@@ -488,6 +490,8 @@ REPORT: Mapping[str, Mapping[str, str]] = {
         "milestone.renewal": "pembaruan",
         "milestone.visit": "kunjungan",
         "milestone.suspended": "ditangguhkan",
+        "milestone.resumed": "dilanjutkan kembali",
+        "milestone.lapsed": "habis masa berlaku",
         "milestone.ended": "berakhir",
         "source.interview": "wawancara",
         "source.document": "dokumen",
@@ -498,6 +502,23 @@ REPORT: Mapping[str, Mapping[str, str]] = {
         "case.friendship": "kota sahabat",
         "case.sister_province": "provinsi kembar",
         "case.other": "kerja sama lain",
+    },
+}
+
+
+#: What ``sistereval upgrade`` says about each file.
+UPGRADE: Mapping[str, Mapping[str, str]] = {
+    "en": {
+        "upgraded": "{file}: upgraded to {format}",
+        "as_of": " (as_of {as_of} added: the date {old} measured to without it)",
+        "current": "{file}: already {format}, nothing to do",
+        "would": "{file}: would be upgraded to {format}",
+    },
+    "id": {
+        "upgraded": "{file}: ditingkatkan ke {format}",
+        "as_of": " (as_of {as_of} ditambahkan: tanggal yang diukur {old} bila tidak ada)",
+        "current": "{file}: sudah {format}, tidak ada yang diubah",
+        "would": "{file}: akan ditingkatkan ke {format}",
     },
 }
 

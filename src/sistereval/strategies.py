@@ -32,12 +32,15 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 from .countries import COUNTRY_CODES
+from .dates import DateSpan, SpanKind, When, date_key
 from .facts import FACT_SCHEMA, claim_problems
 from .model import (
+    AGREEMENT_MILESTONES,
     Activity,
     ActivityKind,
     Assessment,
     Assessments,
+    Attainment,
     BudgetLine,
     Case,
     CaseKind,
@@ -51,18 +54,30 @@ from .model import (
     LeadershipChange,
     Milestone,
     MilestoneType,
+    Objective,
+    Output,
     PartialDate,
     Partner,
     Point,
+    Programme,
     Rating,
     Reliability,
     Sector,
+    Shock,
+    ShockKind,
     Source,
     SourceKind,
 )
 from .schema import MAX_NUMBER, FactDef, FactType
 
-__all__ = ["case_permutations", "case_variations", "cases", "partial_dates"]
+__all__ = [
+    "case_permutations",
+    "case_variations",
+    "cases",
+    "partial_dates",
+    "record_dates",
+    "with_reference_date",
+]
 
 T = TypeVar("T")
 
@@ -85,6 +100,57 @@ def partial_dates(*, min_year: int = 1900, max_year: int = 2100) -> st.SearchStr
         )
     days = st.dates(min_value=dt.date(min_year, 1, 1), max_value=dt.date(max_year, 12, 31))
     return st.builds(_truncate, days, st.sampled_from(_PRECISIONS))
+
+
+def _span(kind: SpanKind, a: PartialDate, b: PartialDate) -> When:
+    if kind is SpanKind.CIRCA:
+        return DateSpan(kind, first=a)
+    if kind is SpanKind.BEFORE:
+        return DateSpan(kind, last=a)
+    if kind is SpanKind.AFTER:
+        return DateSpan(kind, first=a)
+    first, last = sorted((a, b), key=date_key)
+    return first if first == last else DateSpan(kind, first=first, last=last)
+
+
+def record_dates(*, min_year: int = 1900, max_year: int = 2100) -> st.SearchStrategy[When | None]:
+    """A record's date: mostly a partial date, sometimes a span, sometimes none."""
+    exact = partial_dates(min_year=min_year + 1, max_year=max_year - 1)
+    spans = st.builds(_span, st.sampled_from(SpanKind), exact, exact)
+    return st.one_of(exact, exact, spans, st.none())
+
+
+def _term_only_on_agreements(milestone: Milestone) -> Milestone:
+    if milestone.type in AGREEMENT_MILESTONES:
+        return milestone
+    return attrs.evolve(milestone, term_years=None)
+
+
+def _evolve(case: Case, **changes: Any) -> Case:
+    """``case`` with ``changes``, its ``as_of`` fitted by :func:`with_reference_date`."""
+    as_of = changes.pop("as_of", case.as_of)
+    return with_reference_date(attrs.evolve(case, as_of=None, **changes), as_of)
+
+
+def with_reference_date(case: Case, as_of: PartialDate | None) -> Case:
+    """``case`` (without ``as_of``) dated ``as_of``, moved if need be to the year of
+    its latest record: a case describes the partnership up to its reference date.
+    A case with a record dated only "after" some date is left undated."""
+    changed = case
+    if as_of is None:
+        return changed
+    ends = [
+        item.date.end
+        for where in ("milestones", "activities", "leadership_changes", "outputs", "shocks")
+        for item in getattr(changed, where)
+        if item.date is not None and getattr(item, "happened", True)
+    ]
+    if any(end == dt.date.max for end in ends):
+        return changed
+    latest = max(ends, default=as_of.end)
+    if latest > as_of.end:
+        as_of = PartialDate(latest.year)
+    return attrs.evolve(changed, as_of=as_of)
 
 
 # Ids as case files write them; text of any kind (files must keep it intact).
@@ -135,7 +201,7 @@ def _claims(case: Case, refs: st.SearchStrategy[tuple[str, ...]]) -> st.SearchSt
                 sources=refs,
             )
         )
-        .filter(lambda claim: not claim_problems(attrs.evolve(case, claims=(claim,))))
+        .filter(lambda claim: not claim_problems(_evolve(case, claims=(claim,))))
     )
 
 
@@ -198,16 +264,16 @@ def _cases(draw: st.DrawFn, max_partners: int, max_items: int, signed: bool) -> 
         kind=draw(st.sampled_from(CaseKind)),
         partners=partners,
         description=draw(_optional_text),
-        as_of=draw(st.none() | dates),
         milestones=items(
             st.builds(
                 Milestone,
                 type=st.sampled_from(MilestoneType),
                 date=dates,
                 party=_pick(partner_ids),
+                term_years=st.none() | st.integers(1, 10),
                 note=_optional_text,
                 sources=refs,
-            )
+            ).map(_term_only_on_agreements)
         ),
         fields=fields,
         activities=items(_activities(partner_ids, field_names, refs)),
@@ -222,6 +288,35 @@ def _cases(draw: st.DrawFn, max_partners: int, max_items: int, signed: bool) -> 
                 sources=refs,
             )
         ),
+        objectives=items(
+            st.builds(
+                Objective,
+                name=_text,
+                attainment=st.sampled_from(Attainment),
+                indicator=_optional_text,
+                sources=refs,
+            )
+        ),
+        outputs=items(
+            st.builds(
+                Output,
+                description=_text,
+                date=record_dates(min_year=1950, max_year=2030),
+                beneficiaries=st.none() | st.integers(0, 10_000),
+                sources=refs,
+            )
+        ),
+        shocks=items(
+            st.builds(
+                Shock,
+                kind=st.sampled_from(ShockKind),
+                description=_text,
+                date=record_dates(min_year=1950, max_year=2030),
+                partner=_pick(partner_ids),
+                sources=refs,
+            )
+        ),
+        programmes=items(st.builds(Programme, name=_text, sources=refs)),
         institutions=items(
             st.builds(
                 Institution,
@@ -242,7 +337,7 @@ def _cases(draw: st.DrawFn, max_partners: int, max_items: int, signed: bool) -> 
         ),
         sources=sources,
     )
-    case = attrs.evolve(case, claims=items(_claims(case, refs)))
+    case = _evolve(case, claims=items(_claims(case, refs)), as_of=draw(st.none() | dates))
     return _sign_agreement(draw, case) if signed else case
 
 
@@ -260,7 +355,8 @@ def _activities(
 ) -> st.SearchStrategy[Activity]:
     return st.builds(
         Activity,
-        date=partial_dates(min_year=1950, max_year=2030),
+        date=record_dates(min_year=1950, max_year=2030),
+        recurring=st.booleans(),
         kind=st.sampled_from(ActivityKind),
         description=_optional_text,
         field=_pick(field_names),
@@ -278,7 +374,7 @@ def _leadership_changes(
         LeadershipChange,
         partner=st.sampled_from(partner_ids),
         office=_offices,
-        date=partial_dates(min_year=1950, max_year=2030),
+        date=record_dates(min_year=1950, max_year=2030),
         outgoing=_optional_text,
         incoming=_optional_text,
         reason=_optional_text,
@@ -293,11 +389,13 @@ def _budget_lines(
     return st.builds(
         BudgetLine,
         partner=st.sampled_from(partner_ids),
-        earmarked=st.booleans(),
+        earmarked=st.none() | st.booleans(),
         year=st.none() | st.integers(1950, 2030),
         amount=st.none() | st.floats(0, 1e12),
         currency=st.none() | st.sampled_from(["IDR", "EUR", "JPY", "KRW", "USD"]),
         adequate=st.none() | st.booleans(),
+        co_funding=st.none() | st.floats(0, 1e9),
+        co_funders=st.lists(_text, max_size=1).map(tuple),
         note=_optional_text,
         sources=refs,
     )
@@ -336,18 +434,18 @@ def _set_field_status(draw: st.DrawFn, case: Case) -> Case:
     i = draw(st.integers(0, len(case.fields) - 1))
     field = case.fields[i]
     changed = attrs.evolve(field, status=_other(draw, field.status, list(FieldStatus)))
-    return attrs.evolve(case, fields=_replace(case.fields, i, changed))
+    return _evolve(case, fields=_replace(case.fields, i, changed))
 
 
 def _add_leadership_change(draw: st.DrawFn, case: Case) -> Case:
     refs = _refs([s.id for s in case.sources])
     change = draw(_leadership_changes([p.id for p in case.partners], refs))
-    return attrs.evolve(case, leadership_changes=(*case.leadership_changes, change))
+    return _evolve(case, leadership_changes=(*case.leadership_changes, change))
 
 
 def _remove_leadership_change(draw: st.DrawFn, case: Case) -> Case:
     i = draw(st.integers(0, len(case.leadership_changes) - 1))
-    return attrs.evolve(case, leadership_changes=_drop(case.leadership_changes, i))
+    return _evolve(case, leadership_changes=_drop(case.leadership_changes, i))
 
 
 def _toggle_continuity(draw: st.DrawFn, case: Case) -> Case:
@@ -355,13 +453,13 @@ def _toggle_continuity(draw: st.DrawFn, case: Case) -> Case:
     change = case.leadership_changes[i]
     continuity = _other(draw, change.continuity, [True, False, None])
     changed = attrs.evolve(change, continuity=continuity)
-    return attrs.evolve(case, leadership_changes=_replace(case.leadership_changes, i, changed))
+    return _evolve(case, leadership_changes=_replace(case.leadership_changes, i, changed))
 
 
 def _toggle_earmarked(draw: st.DrawFn, case: Case) -> Case:
     i = draw(st.integers(0, len(case.budget) - 1))
     line = case.budget[i]
-    return attrs.evolve(
+    return _evolve(
         case, budget=_replace(case.budget, i, attrs.evolve(line, earmarked=not line.earmarked))
     )
 
@@ -370,27 +468,25 @@ def _toggle_adequate(draw: st.DrawFn, case: Case) -> Case:
     i = draw(st.integers(0, len(case.budget) - 1))
     line = case.budget[i]
     adequate = _other(draw, line.adequate, [True, False, None])
-    return attrs.evolve(
-        case, budget=_replace(case.budget, i, attrs.evolve(line, adequate=adequate))
-    )
+    return _evolve(case, budget=_replace(case.budget, i, attrs.evolve(line, adequate=adequate)))
 
 
 def _add_budget_line(draw: st.DrawFn, case: Case) -> Case:
     refs = _refs([s.id for s in case.sources])
     line = draw(_budget_lines([p.id for p in case.partners], refs))
-    return attrs.evolve(case, budget=(*case.budget, line))
+    return _evolve(case, budget=(*case.budget, line))
 
 
 def _add_activity(draw: st.DrawFn, case: Case) -> Case:
     refs = _refs([s.id for s in case.sources])
     fields = [f.name for f in case.fields]
     activity = draw(_activities([p.id for p in case.partners], fields, refs))
-    return attrs.evolve(case, activities=(*case.activities, activity))
+    return _evolve(case, activities=(*case.activities, activity))
 
 
 def _remove_activity(draw: st.DrawFn, case: Case) -> Case:
     i = draw(st.integers(0, len(case.activities) - 1))
-    return attrs.evolve(case, activities=_drop(case.activities, i))
+    return _evolve(case, activities=_drop(case.activities, i))
 
 
 def _set_participants(draw: st.DrawFn, case: Case) -> Case:
@@ -398,7 +494,7 @@ def _set_participants(draw: st.DrawFn, case: Case) -> Case:
     activity = case.activities[i]
     participants = draw(_participants.filter(lambda p: p != activity.participants))
     changed = attrs.evolve(activity, participants=participants)
-    return attrs.evolve(case, activities=_replace(case.activities, i, changed))
+    return _evolve(case, activities=_replace(case.activities, i, changed))
 
 
 def _set_initiator(draw: st.DrawFn, case: Case) -> Case:
@@ -406,7 +502,7 @@ def _set_initiator(draw: st.DrawFn, case: Case) -> Case:
     activity = case.activities[i]
     partners = [p.id for p in case.partners if p.id != activity.initiated_by]
     changed = attrs.evolve(activity, initiated_by=draw(st.sampled_from(partners)))
-    return attrs.evolve(case, activities=_replace(case.activities, i, changed))
+    return _evolve(case, activities=_replace(case.activities, i, changed))
 
 
 def _add_milestone(draw: st.DrawFn, case: Case) -> Case:
@@ -414,7 +510,7 @@ def _add_milestone(draw: st.DrawFn, case: Case) -> Case:
         type=draw(st.sampled_from(MilestoneType)),
         date=draw(partial_dates(min_year=1950, max_year=2030)),
     )
-    return attrs.evolve(case, milestones=(*case.milestones, milestone))
+    return _evolve(case, milestones=(*case.milestones, milestone))
 
 
 def _sign_agreement(draw: st.DrawFn, case: Case) -> Case:
@@ -422,14 +518,12 @@ def _sign_agreement(draw: st.DrawFn, case: Case) -> Case:
     signed = draw(partial_dates(min_year=1950, max_year=2025))
     years = draw(st.integers(0, min(25, 2030 - signed.year)))
     mou = Milestone(type=MilestoneType.MOU, date=signed)
-    return attrs.evolve(
-        case, milestones=(*case.milestones, mou), as_of=PartialDate(signed.year + years)
-    )
+    return _evolve(case, milestones=(*case.milestones, mou), as_of=PartialDate(signed.year + years))
 
 
 def _remove_milestone(draw: st.DrawFn, case: Case) -> Case:
     i = draw(st.integers(0, len(case.milestones) - 1))
-    return attrs.evolve(case, milestones=_drop(case.milestones, i))
+    return _evolve(case, milestones=_drop(case.milestones, i))
 
 
 def _rate_factor(draw: st.DrawFn, case: Case) -> Case:
@@ -437,7 +531,7 @@ def _rate_factor(draw: st.DrawFn, case: Case) -> Case:
     current = getattr(case.assessments, name)
     rating = _other(draw, current.rating if current else None, [*Rating, None])
     assessment = None if rating is None else Assessment(rating=rating)
-    return attrs.evolve(case, assessments=attrs.evolve(case.assessments, **{name: assessment}))
+    return _evolve(case, assessments=attrs.evolve(case.assessments, **{name: assessment}))
 
 
 def _replace(items: tuple[T, ...], i: int, item: T) -> tuple[T, ...]:

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 
 import attrs
 
-from ..model import SINGLE_MILESTONES, MilestoneType
+from ..model import SINGLE_MILESTONES, MilestoneType, PartialDate
 from .claims import _claim_value
 from .context import DISTANCE_TOLERANCE, _Context, _ids
 from .results import Alternative, Dispute, FactValue, _json
@@ -68,7 +68,8 @@ def _record_drafts(ctx: _Context, scalars: Mapping[str, FactValue]) -> dict[str,
     drafts: dict[str, _Draft] = {}
     for kind in sorted(SINGLE_MILESTONES, key=str):
         records = ctx.records(kind)
-        dates = sorted({m.date for m in records})
+        # approximate dates do not dispute an exact one: they are too vague to
+        dates = sorted({m.date for m in records if isinstance(m.date, PartialDate)})
         if all(_overlap(a, b) for a, b in itertools.combinations(dates, 2)):
             continue
         fact = MILESTONE_FACTS[kind]

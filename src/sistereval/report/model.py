@@ -21,11 +21,12 @@ import attrs
 
 from .. import ir
 from ..cases import as_case
+from ..dates import When, date_key
 from ..errors import UsageError
 from ..explanation import Explanation, explain
 from ..language import rule_set
 from ..messages import office_name
-from ..model import Case, PartialDate
+from ..model import Case
 from ..safety import plain_text
 
 __all__ = [
@@ -61,7 +62,7 @@ class Event:
     """A milestone (``kind`` ``milestone``, ``type`` its type) or a leadership change
     (``kind`` ``leadership``, ``type`` the office), at the precision of its date."""
 
-    date: PartialDate
+    date: When
     kind: str
     type: str
     party: str | None  # a partner's name
@@ -298,8 +299,9 @@ def showable(value: T) -> T:
 
 
 def timeline(case: Case, language: str = "en") -> tuple[Event, ...]:
-    """The case's milestones and leadership changes, oldest first (file order on a tie);
-    offices named in ``language``."""
+    """The case's dated milestones and leadership changes, oldest first (file order on a
+    tie); offices named in ``language``.  Undated records and milestones a source
+    reports did not happen are left out (the case's tables list them)."""
     names = {p.id: p.name for p in case.partners}
     events = [
         Event(
@@ -311,8 +313,11 @@ def timeline(case: Case, language: str = "en") -> tuple[Event, ...]:
             sources=m.sources,
         )
         for m in case.milestones
+        if m.date is not None and m.happened
     ]
     for change in case.leadership_changes:
+        if change.date is None:
+            continue
         who = " → ".join(x for x in (change.outgoing, change.incoming) if x)
         reason = _one_line(change.reason or "")
         events.append(
@@ -325,7 +330,7 @@ def timeline(case: Case, language: str = "en") -> tuple[Event, ...]:
                 sources=change.sources,
             )
         )
-    return tuple(sorted(events, key=lambda e: e.date.sort_key()))
+    return tuple(sorted(events, key=lambda e: date_key(e.date)))
 
 
 def _one_line(text: str) -> str:
