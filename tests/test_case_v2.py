@@ -1,0 +1,206 @@
+"""case@2: what real partnerships do, expressible and evaluated as an evaluator expects."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from sistereval import evaluate
+from sistereval.cases import load_case, upgrade_data
+from sistereval.errors import CaseError
+from sistereval.facts import derive
+
+PARTNERS = [
+    {"id": "a", "name": "A", "country": "ID", "location": {"lat": -6.9, "lon": 107.6}},
+    {"id": "b", "name": "B", "country": "JP", "location": {"lat": 33.9, "lon": 130.9}},
+]
+
+
+def case(**keys: Any) -> Any:
+    data = {
+        "format": "sistereval/case@2",
+        "id": "t",
+        "title": "T",
+        "kind": "sister_city",
+        "partners": PARTNERS,
+        **keys,
+    }
+    return load_case(data)
+
+
+def facts(**keys: Any) -> dict[str, Any]:
+    return dict(derive(case(**keys)).scalars)
+
+
+class TestLifecycle:
+    def test_lapsed_and_renewed_is_not_ended(self) -> None:
+        f = facts(
+            as_of=2020,
+            milestones=[
+                {"type": "mou", "date": 2005, "term_years": 5},
+                {"type": "lapsed", "date": 2011},
+                {"type": "renewal", "date": 2015},
+            ],
+            fields=[{"name": "trade", "status": "implemented"}],
+        )
+        assert f["partnership.stage"] == "active"
+        assert f["partnership.ended"] is False
+        assert f["partnership.lapsed"] is False
+        assert f["partnership.lapses"] == 1
+        assert f["partnership.renewals"] == 1
+
+    def test_a_term_that_runs_out_is_a_lapse(self) -> None:
+        f = facts(as_of=2020, milestones=[{"type": "mou", "date": 2010, "term_years": 5}])
+        assert f["partnership.stage"] == "lapsed"
+        assert f["partnership.lapses"] == 1
+
+    def test_suspended_then_resumed(self) -> None:
+        milestones = [
+            {"type": "mou", "date": 2000},
+            {"type": "suspended", "date": 2012},
+        ]
+        assert facts(as_of=2015, milestones=milestones)["partnership.stage"] == "suspended"
+        resumed = [*milestones, {"type": "resumed", "date": 2014}]
+        assert facts(as_of=2015, milestones=resumed)["partnership.stage"] == "mou"
+
+    def test_ended_then_signed_again(self) -> None:
+        f = facts(
+            as_of=2020,
+            milestones=[
+                {"type": "mou", "date": 2000},
+                {"type": "ended", "date": 2008},
+                {"type": "mou", "date": 2016},
+            ],
+        )
+        assert f["partnership.stage"] == "mou"
+        assert f["partnership.ended"] is False
+
+    def test_a_lapse_does_not_hide_that_it_never_ran(self) -> None:
+        c = case(
+            as_of=2020,
+            milestones=[{"type": "mou", "date": 2010}, {"type": "lapsed", "date": 2015}],
+            fields=[{"name": "trade", "status": "not_implemented"}],
+        )
+        rules = [f.rule for f in evaluate(c).findings]
+        assert "agreement-never-implemented" in rules
+
+
+class TestReferenceDate:
+    def test_signed_with_nothing_after_is_judged_at_a_stated_date(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", "1735689600")  # 2025-01-01
+        c = case(
+            milestones=[{"type": "mou", "date": 2008, "sources": ["s"]}],
+            fields=[{"name": "trade", "status": "not_implemented", "sources": ["s"]}],
+            sources=[{"id": "s", "kind": "news", "citation": "A report", "published": 2012}],
+        )
+        f = dict(derive(c).scalars)
+        assert str(f["partnership.as_of"]) == "2012"
+        assert f["partnership.as_of_basis"] == "sources"
+        finding = {x.rule: x for x in evaluate(c).findings}["agreement-never-implemented"]
+        assert "2012" in finding.message
+
+    def test_without_any_date_the_evaluation_date(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", "1735689600")
+        f = facts(milestones=[{"type": "mou", "date": 2008}])
+        assert str(f["partnership.as_of"]) == "2025-01-01"
+        assert f["partnership.as_of_basis"] == "evaluation_date"
+
+    def test_as_of_before_the_mou_is_refused(self) -> None:
+        with pytest.raises(CaseError) as error:
+            case(as_of=2005, milestones=[{"type": "mou", "date": 2007}])
+        codes = {p.code for p in error.value.problems}
+        assert {"as-of-before-agreement", "after-as-of"} <= codes
+
+    def test_case_v1_keeps_its_reference_date(self) -> None:
+        data = {
+            "format": "sistereval/case@1",
+            "id": "t",
+            "title": "T",
+            "kind": "sister_city",
+            "partners": PARTNERS,
+            "milestones": [{"type": "mou", "date": 2008}],
+        }
+        assert upgrade_data(data)["as_of"] == 2008
+        assert str(load_case(data).as_of) == "2008"
+
+
+class TestFractions:
+    @pytest.mark.parametrize(
+        ("implemented", "agreed", "rule"),
+        [
+            (1, 3, "some-fields-implemented"),  # exactly a third is a third
+            (2, 6, "some-fields-implemented"),
+            (1, 4, "few-fields-implemented"),
+            (2, 3, "most-fields-implemented"),  # exactly two thirds
+            (4, 6, "most-fields-implemented"),
+        ],
+    )
+    def test_thresholds_are_exact(self, implemented: int, agreed: int, rule: str) -> None:
+        fields = [
+            {"name": f"f{i}", "status": "implemented" if i < implemented else "not_implemented"}
+            for i in range(agreed)
+        ]
+        c = case(as_of=2020, milestones=[{"type": "mou", "date": 2015}], fields=fields)
+        fired = {f.rule for f in evaluate(c).findings}
+        bands = {"few-fields-implemented", "some-fields-implemented", "most-fields-implemented"}
+        assert fired & bands == {rule}
+
+    def test_unknown_status_is_not_counted_as_absent(self) -> None:
+        fields = [{"name": "a", "status": "implemented"}] + [
+            {"name": f"u{i}", "status": "unknown"} for i in range(3)
+        ]
+        c = case(as_of=2020, milestones=[{"type": "mou", "date": 2015}], fields=fields)
+        fired = {f.rule for f in evaluate(c).findings}
+        assert "few-fields-implemented" not in fired  # 1 of 4 known, 3 may have run
+
+
+class TestImpreciseTime:
+    def test_undated_activity_is_evidence_but_moves_no_date(self) -> None:
+        f = facts(
+            as_of=2020,
+            milestones=[{"type": "mou", "date": 2010}],
+            activities=[{"kind": "visit", "date": 2012}, {"kind": "exchange"}],
+        )
+        assert f["partnership.stage"] == "active"
+        assert f["partnership.carried_out"] is True
+        assert f["partnership.months_since_last_evidence"] == 96  # from 2012, not from "now"
+        assert f["activities.undated"] == 1
+
+    def test_approximate_dates_keep_their_bounds(self) -> None:
+        c = case(
+            as_of=2020,
+            milestones=[{"type": "mou", "date": "circa 2010"}],
+            activities=[{"kind": "visit", "date": "2012/2015", "recurring": True}],
+        )
+        f = dict(derive(c).scalars)
+        assert f["partnership.signed"] is None  # approximate: not a date to compare
+        assert f["partnership.months_active"] == 108  # the fewest months: from 2011
+        assert str(f["activities.last_date"]) == "2015"
+        assert c.activities[0].date.start.year == 2012
+
+    @pytest.mark.parametrize(
+        "text", ["circa 2010", "2010~", "2010/2015", "before 2019", "after 2010"]
+    )
+    def test_span_round_trip(self, text: str) -> None:
+        from sistereval.cases import dump_case
+
+        c = case(activities=[{"kind": "visit", "date": text}])
+        assert load_case(dump_case(c)) == c
+
+
+class TestNegativesAndParties:
+    def test_recorded_negative_differs_from_absence(self) -> None:
+        negative = facts(
+            milestones=[{"type": "central_approval", "happened": False, "sources": ["s"]}],
+            sources=[{"id": "s", "kind": "official", "citation": "Register"}],
+        )
+        assert negative["milestones.has_central_approval"] is False
+        assert facts()["milestones.has_central_approval"] is None
+
+    def test_milestone_relates_to_its_party(self) -> None:
+        c = case(milestones=[{"type": "council_approval", "date": 2016, "party": "a"}])
+        items = derive(c).collections["milestones"]
+        assert items[0]["party_country"] == "ID"
