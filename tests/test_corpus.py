@@ -30,8 +30,10 @@ def test_every_case_file_has_one_entry() -> None:
 
 @pytest.mark.parametrize("entry", ENTRIES, ids=lambda e: str(e["case"]))
 def test_entry_is_complete(entry: dict[str, Any]) -> None:
-    assert set(entry["supported"]) <= VERDICTS and entry["supported"]
-    assert entry["basis"].strip() and entry["sources"]
+    assert set(entry["supported"]) <= VERDICTS
+    assert entry["supported"]
+    assert entry["basis"].strip()
+    assert entry["sources"]
     case = load_case(CORPUS / "cases" / f"{entry['case']}.yaml")
     cited = {s.id for s in case.sources}
     assert set(entry["sources"]) <= cited, "the basis cites sources the case does not hold"
