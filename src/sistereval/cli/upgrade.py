@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import os
-import tempfile
 from pathlib import Path
 from typing import IO
 
 from ..cases import CASE_FORMAT, CASE_FORMAT_V1, upgrade_file
 from ..errors import CaseError
 from ..messages import UPGRADE, texts
+from ..outfile import atomic_write
 from .common import FAILED, INVALID, OK, Commands, add_lang_option
 
 __all__ = ["declare"]
@@ -68,20 +67,7 @@ def _upgrade(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
             stdout.write(t["would"].format(file=name, format=CASE_FORMAT) + note + "\n")
             status = max(status, FAILED)
             continue
-        _write(Path(name), result.text)
+        with atomic_write(name) as out:
+            out.write(result.text)
         stdout.write(t["upgraded"].format(file=name, format=CASE_FORMAT) + note + "\n")
     return status
-
-
-def _write(path: Path, text: str) -> None:
-    """Replace ``path`` atomically, keeping its mode."""
-    mode = path.stat().st_mode & 0o7777
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
-        os.chmod(temp, mode)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
