@@ -24,7 +24,7 @@ An example test: every case survives a trip through a YAML file.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
 import attrs
@@ -36,6 +36,7 @@ from .dates import DateSpan, SpanKind, When, date_key
 from .facts import FACT_SCHEMA, claim_problems
 from .model import (
     AGREEMENT_MILESTONES,
+    LIFECYCLE_MILESTONES,
     Activity,
     ActivityKind,
     Assessment,
@@ -71,6 +72,7 @@ from .model import (
 from .schema import MAX_NUMBER, FactDef, FactType
 
 __all__ = [
+    "CHANGE_KINDS",
     "case_permutations",
     "case_variations",
     "cases",
@@ -121,7 +123,8 @@ def record_dates(*, min_year: int = 1900, max_year: int = 2100) -> st.SearchStra
 
 
 def _term_only_on_agreements(milestone: Milestone) -> Milestone:
-    if milestone.type in AGREEMENT_MILESTONES:
+    """A term only on an agreement that happened (the model refuses it elsewhere)."""
+    if milestone.type in AGREEMENT_MILESTONES and milestone.happened:
         return milestone
     return attrs.evolve(milestone, term_years=None)
 
@@ -134,23 +137,21 @@ def _evolve(case: Case, **changes: Any) -> Case:
 
 def with_reference_date(case: Case, as_of: PartialDate | None) -> Case:
     """``case`` (without ``as_of``) dated ``as_of``, moved if need be to the year of
-    its latest record: a case describes the partnership up to its reference date.
-    A case with a record dated only "after" some date is left undated."""
-    changed = case
+    its latest record: a case describes the partnership up to its reference date,
+    so no record may certainly come after it (one dated "after 2015" or "2010/2015"
+    may run past it)."""
     if as_of is None:
-        return changed
-    ends = [
-        item.date.end
+        return case
+    starts = [
+        item.date.start
         for where in ("milestones", "activities", "leadership_changes", "outputs", "shocks")
-        for item in getattr(changed, where)
+        for item in getattr(case, where)
         if item.date is not None and getattr(item, "happened", True)
     ]
-    if any(end == dt.date.max for end in ends):
-        return changed
-    latest = max(ends, default=as_of.end)
+    latest = max(starts, default=as_of.end)
     if latest > as_of.end:
         as_of = PartialDate(latest.year)
-    return attrs.evolve(changed, as_of=as_of)
+    return attrs.evolve(case, as_of=as_of)
 
 
 # Ids as case files write them; text of any kind (files must keep it intact).
@@ -158,6 +159,13 @@ _ids = st.from_regex(r"[a-z][a-z0-9_-]{0,7}", fullmatch=True)
 _text = st.text(st.characters(exclude_categories=["Cs"]), min_size=1, max_size=16)
 _optional_text = st.none() | _text
 _offices = st.sampled_from(["mayor", "governor", "regent", "council chair"])
+# Any country, with the countries the shipped rule sets and examples name
+# (Indonesia's KSDPL rules read ``country == "ID"``) drawn often enough to meet.
+_countries = st.sampled_from(["ID", "BE", "JP", "KR", "CN", "AU"]) | st.sampled_from(
+    sorted(COUNTRY_CODES)
+)
+# Most recorded milestones happened; some are a source's report that one did not.
+_happened = st.just(True) | st.booleans()
 
 
 def _pick(options: Sequence[T]) -> st.SearchStrategy[T | None]:
@@ -228,7 +236,7 @@ def _partners(max_partners: int) -> st.SearchStrategy[list[Partner]]:
         Partner,
         id=_ids,
         name=_text,
-        country=st.sampled_from(sorted(COUNTRY_CODES)),
+        country=_countries,
         location=point,
         population=st.none() | st.integers(1, 40_000_000),
     )
@@ -269,6 +277,7 @@ def _cases(draw: st.DrawFn, max_partners: int, max_items: int, signed: bool) -> 
                 Milestone,
                 type=st.sampled_from(MilestoneType),
                 date=dates,
+                happened=_happened,
                 party=_pick(partner_ids),
                 term_years=st.none() | st.integers(1, 10),
                 note=_optional_text,
@@ -422,8 +431,8 @@ def cases(
 # --------------------------------------------------------------------------
 # Variations of one case.
 
-#: A change to a case: ``(applies, change)``; ``change`` draws what it needs.
-_Change = tuple[Callable[[Case], bool], Callable[[st.DrawFn, Case], Case]]
+#: A change to a case: ``(name, applies, change)``; ``change`` draws what it needs.
+_Change = tuple[str, Callable[[Case], bool], Callable[[st.DrawFn, Case], Case]]
 
 
 def _other(draw: st.DrawFn, current: T, options: Sequence[T]) -> T:
@@ -509,16 +518,62 @@ def _add_milestone(draw: st.DrawFn, case: Case) -> Case:
     milestone = Milestone(
         type=draw(st.sampled_from(MilestoneType)),
         date=draw(partial_dates(min_year=1950, max_year=2030)),
+        happened=draw(_happened),
+        party=draw(_pick([p.id for p in case.partners])),
     )
-    return _evolve(case, milestones=(*case.milestones, milestone))
+    return _evolve(case, milestones=(*case.milestones, _term_only_on_agreements(milestone)))
+
+
+_LATER_EVENTS = (
+    MilestoneType.RENEWAL,
+    MilestoneType.SUSPENDED,
+    MilestoneType.RESUMED,
+    MilestoneType.LAPSED,
+    MilestoneType.ENDED,
+)
+
+
+def _add_later_event(draw: st.DrawFn, case: Case) -> Case:
+    """Add a renewal, suspension, resumption, lapse or end after every dated
+    lifecycle milestone of ``case``, so that it decides the stage."""
+    ends = [
+        m.date.end
+        for m in case.milestones
+        if m.happened and m.date is not None and m.type in LIFECYCLE_MILESTONES
+    ]
+    finite = [end for end in ends if end != dt.date.max]
+    if len(finite) < len(ends):
+        return case
+    year = max(finite).year + 1 if finite else (case.as_of.year if case.as_of else 2000)
+    year = min(year + draw(st.integers(0, 4)), 2030)
+    kind = draw(st.sampled_from(_LATER_EVENTS))
+    milestone = Milestone(type=kind, date=PartialDate(year))
+    as_of = case.as_of if case.as_of is None or case.as_of.year >= year else PartialDate(year)
+    return _evolve(case, milestones=(*case.milestones, milestone), as_of=as_of)
+
+
+def _never_carried_out(draw: st.DrawFn, case: Case) -> Case:
+    """Every agreed field not implemented, and no activity or output: the
+    agreement never ran (many MoUs do not, as the ministry's register shows)."""
+    fields = tuple(attrs.evolve(f, status=FieldStatus.NOT_IMPLEMENTED) for f in case.fields)
+    return _evolve(case, fields=fields, activities=(), outputs=())
 
 
 def _sign_agreement(draw: st.DrawFn, case: Case) -> Case:
-    """Add an MoU and date the case some years after it (no later than 2030)."""
-    signed = draw(partial_dates(min_year=1950, max_year=2025))
-    years = draw(st.integers(0, min(25, 2030 - signed.year)))
+    """Add an MoU and date the case 0 to 25 years after it (no later than 2030),
+    and no earlier than its latest record."""
+    starts = [
+        item.date.start.year
+        for where in ("milestones", "activities", "leadership_changes", "outputs", "shocks")
+        for item in getattr(case, where)
+        if item.date is not None and getattr(item, "happened", True)
+    ]
+    latest = max(starts, default=1950)
+    signed = draw(partial_dates(min_year=max(1950, latest - 25), max_year=2025))
+    first = max(signed.year, latest)
+    year = draw(st.integers(first, min(signed.year + 25, 2030)))
     mou = Milestone(type=MilestoneType.MOU, date=signed)
-    return _evolve(case, milestones=(*case.milestones, mou), as_of=PartialDate(signed.year + years))
+    return _evolve(case, milestones=(*case.milestones, mou), as_of=PartialDate(year))
 
 
 def _remove_milestone(draw: st.DrawFn, case: Case) -> Case:
@@ -547,46 +602,84 @@ def _always(case: Case) -> bool:
 
 
 _CHANGES: tuple[_Change, ...] = (
-    (lambda case: bool(case.fields), _set_field_status),
-    (_always, _add_leadership_change),
-    (lambda case: bool(case.leadership_changes), _remove_leadership_change),
-    (lambda case: bool(case.leadership_changes), _toggle_continuity),
-    (lambda case: bool(case.budget), _toggle_earmarked),
-    (lambda case: bool(case.budget), _toggle_adequate),
-    (_always, _add_budget_line),
-    (_always, _rate_factor),
-    (_always, _add_activity),
-    (_always, _add_milestone),
-    (lambda case: bool(case.milestones), _remove_milestone),
-    (_always, _sign_agreement),
-    (lambda case: bool(case.activities), _remove_activity),
-    (lambda case: bool(case.activities), _set_participants),
-    (lambda case: bool(case.activities), _set_initiator),
+    ("field status", lambda case: bool(case.fields), _set_field_status),
+    ("add leadership change", _always, _add_leadership_change),
+    (
+        "remove leadership change",
+        lambda case: bool(case.leadership_changes),
+        _remove_leadership_change,
+    ),
+    ("continuity", lambda case: bool(case.leadership_changes), _toggle_continuity),
+    ("earmarked", lambda case: bool(case.budget), _toggle_earmarked),
+    ("adequate", lambda case: bool(case.budget), _toggle_adequate),
+    ("add budget line", _always, _add_budget_line),
+    ("rating", _always, _rate_factor),
+    ("add activity", _always, _add_activity),
+    ("add milestone", _always, _add_milestone),
+    ("later event", _always, _add_later_event),
+    ("remove milestone", lambda case: bool(case.milestones), _remove_milestone),
+    ("sign agreement", _always, _sign_agreement),
+    (
+        "never carried out",
+        lambda case: (
+            bool(case.activities or case.outputs)
+            or any(f.status is not FieldStatus.NOT_IMPLEMENTED for f in case.fields)
+        ),
+        _never_carried_out,
+    ),
+    ("remove activity", lambda case: bool(case.activities), _remove_activity),
+    ("participants", lambda case: bool(case.activities), _set_participants),
+    ("initiator", lambda case: bool(case.activities), _set_initiator),
 )
+
+#: The names of the kinds of change :func:`case_variations` makes (its ``only``).
+CHANGE_KINDS: tuple[str, ...] = tuple(name for name, _, _ in _CHANGES)
 
 
 @st.composite
-def _variations(draw: st.DrawFn, case: Case, max_changes: int) -> Case:
+def _variations(draw: st.DrawFn, case: Case, max_changes: int, only: frozenset[str] | None) -> Case:
     for _ in range(draw(st.integers(1, max_changes))):
-        change = draw(st.sampled_from([change for applies, change in _CHANGES if applies(case)]))
-        case = change(draw, case)
+        options = [
+            change
+            for name, applies, change in _CHANGES
+            if applies(case) and (only is None or name in only)
+        ]
+        if not options:
+            break
+        case = draw(st.sampled_from(options))(draw, case)
     return case
 
 
-def case_variations(case: Case, *, max_changes: int = 3) -> st.SearchStrategy[Case]:
+def case_variations(
+    case: Case, *, max_changes: int = 3, only: Iterable[str] | None = None
+) -> st.SearchStrategy[Case]:
     """Valid variations of ``case``, each made of 1..``max_changes`` changes.
 
-    A change sets a field's status to another, adds or removes a leadership
-    change, changes its ``continuity``, toggles a budget line's
-    ``earmarked`` or ``adequate``, adds a budget line, changes the rating
-    of a success factor, adds or removes an activity, changes the sectors
-    that took part in one or the partner that initiated it, adds or removes a
-    milestone, or adds an MoU and dates the case (``as_of``) up to 25 years
-    after it.  Partners, sources and the case id stay the same.
+    A change sets a field's status to another (``"field status"``), adds or
+    removes a leadership change, changes its ``continuity``, toggles a budget
+    line's ``earmarked`` or ``adequate``, adds a budget line, changes the
+    rating of a success factor, adds or removes an activity, changes the
+    sectors that took part in one or the partner that initiated it, adds or
+    removes a milestone, adds a renewal, suspension, resumption, lapse or end
+    after every dated lifecycle milestone (``"later event"``), sets every
+    field to ``not_implemented`` and removes every activity and output
+    (``"never carried out"``), or adds an MoU and dates the case (``as_of``)
+    up to 25 years after it.  Partners,
+    sources and the case id stay the same.
+
+    ``only`` limits the changes to the named kinds (:data:`CHANGE_KINDS`);
+    when none of them applies to ``case`` (``"continuity"`` without a
+    leadership change), the variation is ``case`` itself.
     """
     if max_changes < 1:
         raise InvalidArgument(f"max_changes must be at least 1, got {max_changes}")
-    return _variations(case, max_changes)
+    kinds = None if only is None else frozenset(only)
+    unknown = sorted((kinds or frozenset()) - set(CHANGE_KINDS))
+    if unknown:
+        raise InvalidArgument(
+            f"unknown kind of change {unknown[0]!r}; the kinds are {', '.join(CHANGE_KINDS)}"
+        )
+    return _variations(case, max_changes, kinds)
 
 
 # --------------------------------------------------------------------------

@@ -16,8 +16,18 @@ from collections.abc import Callable, Iterator
 
 import attrs
 
+from ..dates import PartialDate
 from ..facts import ANCHOR_KINDS, derive
-from ..model import Case, FieldStatus, Institution, InstitutionKind
+from ..model import (
+    Activity,
+    ActivityKind,
+    Case,
+    FieldStatus,
+    Institution,
+    InstitutionKind,
+    Milestone,
+    MilestoneType,
+)
 
 __all__ = ["EDITS", "Edit", "Move", "moves"]
 
@@ -97,6 +107,45 @@ def _drop_anchor(case: Case) -> Iterator[tuple[str, Case]]:
             yield f"institutions[{i}]: removed", attrs.evolve(case, institutions=kept)
 
 
+def _reference_date(case: Case) -> PartialDate | None:
+    """The date ``case`` is judged at (``partnership.as_of``): an added record dated
+    then is the latest one and never after the reference date."""
+    day = derive(case).scalars.get("partnership.as_of")
+    return day if isinstance(day, PartialDate) else None
+
+
+def _add_renewal(case: Case) -> Iterator[tuple[str, Case]]:
+    day = _reference_date(case)
+    if day is not None:
+        renewal = Milestone(type=MilestoneType.RENEWAL, date=day)
+        text = f"milestones: added a renewal dated {day}"
+        yield text, attrs.evolve(case, milestones=(*case.milestones, renewal))
+
+
+_ACTIVITY = ActivityKind.VISIT
+
+
+def _add_activity(case: Case) -> Iterator[tuple[str, Case]]:
+    day = _reference_date(case)
+    if day is not None:
+        activity = Activity(kind=_ACTIVITY, date=day)
+        text = f"activities: added a {_ACTIVITY} dated {day}"
+        yield text, attrs.evolve(case, activities=(*case.activities, activity))
+
+
+def _drop_activity(case: Case) -> Iterator[tuple[str, Case]]:
+    for i in range(len(case.activities)):
+        kept = case.activities[:i] + case.activities[i + 1 :]
+        yield f"activities[{i}]: removed", attrs.evolve(case, activities=kept)
+
+
+def _drop_renewal(case: Case) -> Iterator[tuple[str, Case]]:
+    for i, milestone in enumerate(case.milestones):
+        if milestone.type is MilestoneType.RENEWAL:
+            kept = case.milestones[:i] + case.milestones[i + 1 :]
+            yield f"milestones[{i}]: removed", attrs.evolve(case, milestones=kept)
+
+
 def _text(value: object) -> str:
     if value is None:
         return "null"
@@ -126,6 +175,13 @@ EDITS: dict[tuple[str, str], tuple[Edit, ...]] = {
     ("institutions.anchors", "down"): (_drop_anchor,),
     ("institutions.anchor_sides", "up"): (_add_anchor,),
     ("institutions.anchor_sides", "down"): (_drop_anchor,),
+    # A renewal, or an activity, at the reference date: the latest record, so it
+    # may also move the stage (a lapsed or ended agreement renewed, an MoU
+    # carried out for the first time).
+    ("partnership.renewals", "up"): (_add_renewal,),
+    ("partnership.renewals", "down"): (_drop_renewal,),
+    ("leadership.activity_after_change", "up"): (_add_activity,),
+    ("leadership.activity_after_change", "down"): (_drop_activity,),
 }
 
 
