@@ -1,4 +1,4 @@
-"""Memory stays flat across many evaluations in one process (DESIGN §6, §7).
+"""Memory stays flat across many evaluations in one process (docs/engine.md, docs/performance.md).
 
 Run: ``python benchmarks/engine_memory.py [N]`` (default 100,000).  Evaluates
 the benchmark rule set N times with one engine, after a warm-up of 2,000

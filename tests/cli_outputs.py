@@ -49,6 +49,8 @@ def _commands() -> dict[str, tuple[str, ...]]:
         "diff",
         "report",
         "schema",
+        "examples",
+        "completion",
     ):
         out[f"help-{command}"] = (command, "--help")
     for example in _EXAMPLES:

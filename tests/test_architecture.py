@@ -102,7 +102,11 @@ class TestPackageData:
         packaged = SRC / "sistereval" / folder
         assert not packaged.is_symlink()
         assert packaged.is_dir()
-        names = sorted(p.name for p in (ROOT / folder).iterdir())
-        assert names == sorted(p.name for p in packaged.iterdir())
+
+        def files(top: Path) -> list[str]:
+            return sorted(p.relative_to(top).as_posix() for p in top.rglob("*") if p.is_file())
+
+        names = files(ROOT / folder)
+        assert names == files(packaged)
         match, mismatch, errors = filecmp.cmpfiles(ROOT / folder, packaged, names, shallow=False)
         assert (names, [], []) == (sorted(match), mismatch, errors)

@@ -9,6 +9,7 @@ import io
 import json
 import os
 import shutil
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ import yaml
 from sistereval import batch, cli
 from sistereval.batch import BatchSummary, run_batch
 from sistereval.evaluation import evaluate, rule_set
+from sistereval.workbooks import openpyxl
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
@@ -238,7 +240,10 @@ class TestCsv:
         run_batch(directory, out, jobs=1, fmt="csv")
         with out.open(encoding="utf-8", newline="") as stream:
             rows = list(csv.DictReader(stream))
-        assert list(batch.CSV_COLUMNS) == list(rows[0])
+        core = rule_set("core")
+        factors = [f"factors.{name}" for name in (*core.factors, *core.obstacle_groups)]
+        assert [*batch.CSV_COLUMNS, *factors, "findings"] == list(rows[0])
+        assert list(batch.csv_columns(core)) == list(rows[0])
         assert [str(directory / p.name) for p in EXAMPLES] + [
             str(directory / "zz-broken.yaml")
         ] == [row["input"] for row in rows]
@@ -249,11 +254,22 @@ class TestCsv:
             assert expected.ruleset.sha256 == row["ruleset_sha256"]
             assert ";".join(f.rule for f in expected.findings) == row["fired"]
             assert "" == row["error"]
+            assert {k: float(row[f"factors.{k}"]) for k in expected.factors} == dict(
+                expected.factors
+            )
+            lines = row["findings"].split("\n")
+            assert len(expected.findings) == len(lines)
+            for finding, line in zip(expected.findings, lines, strict=True):
+                assert line.startswith(f"{finding.rule} ({finding.kind}")
+                assert f"): {finding.message}" in line
+                if finding.sources:
+                    assert line.endswith(f" [{', '.join(finding.sources)}]")
         problems = rows[-1]["error"].split("; ")
         assert len(problems) > 1
         assert all(f"{directory / 'zz-broken.yaml'}:" in p for p in problems)
         assert ": missing-key: " in problems[-1]
         assert "" == rows[-1]["verdict"]
+        assert "" == rows[-1]["findings"] == rows[-1]["factors.finance"]
 
 
 class TestErrors:
@@ -437,7 +453,10 @@ class TestCommand:
         argv = ["batch", str(directory), "--out", str(out), "--jobs", "1"]
         status, _, _ = call(*argv, "--format", "csv", "--lang", "id")
         assert 0 == status
-        assert 5 == len(out.read_text(encoding="utf-8").splitlines())
+        with out.open(encoding="utf-8", newline="") as stream:
+            rows = list(csv.DictReader(stream))
+        assert 4 == len(rows)
+        assert "Hanya 1 dari 5 bidang" in rows[0]["findings"]
 
     def test_missing_input(self, tmp_path: Path) -> None:
         status, stdout, stderr = call("batch", str(tmp_path / "nope"), "--out", "x.jsonl")
@@ -450,3 +469,110 @@ class TestCommand:
         assert (2, "") == (status, stdout)
         assert stderr
         assert not out.exists()
+
+
+REGISTER = ROOT / "examples" / "register.csv"
+WORKBOOK = ROOT / "examples" / "register.xlsx"
+
+
+class TestWorkbooks:
+    def test_register_workbook_gives_the_csv_registers_verdicts(self, tmp_path: Path) -> None:
+        status, _, _ = call("batch", str(WORKBOOK), "--out", str(tmp_path / "results.xlsx"))
+        assert 0 == status
+        call("batch", str(REGISTER), "--out", str(tmp_path / "results.csv"))
+        with (tmp_path / "results.csv").open(encoding="utf-8", newline="") as stream:
+            from_csv = list(csv.DictReader(stream))
+        book = openpyxl().load_workbook(tmp_path / "results.xlsx")
+        assert ["cases", "findings", "sources"] == book.sheetnames
+        header, *cases = book["cases"].iter_rows(values_only=True)
+        assert list(batch.csv_columns(rule_set("core")))[:-1] == list(header)
+        rows = [dict(zip(header, row, strict=True)) for row in cases]
+        assert [r["verdict"] for r in from_csv] == [r["verdict"] for r in rows]
+        assert ["failure", "success", "partial"] == [r["verdict"] for r in rows]
+        assert [f"{WORKBOOK}[register]:{n}" for n in (2, 3, 4)] == [r["input"] for r in rows]
+        for xlsx_row, csv_row in zip(rows, from_csv, strict=True):
+            for key in ("case_sha256", "fired", "factors.finance", "factors.long_term_vision"):
+                assert str(csv_row[key]) == str(xlsx_row[key]).replace(".0", "") or float(
+                    csv_row[key]
+                ) == float(xlsx_row[key])
+            assert float(csv_row["confidence"]) == xlsx_row["confidence"]
+
+    def test_findings_and_sources_sheets(self, directory: Path, tmp_path: Path) -> None:
+        out = tmp_path / "out.xlsx"
+        run_batch(directory, out, jobs=1)
+        book = openpyxl().load_workbook(out)
+        header, *found = book["findings"].iter_rows(values_only=True)
+        assert list(batch.FINDING_COLUMNS) == list(header)
+        expected = [(p.name, evaluate(p)) for p in EXAMPLES]
+        assert [
+            (str(directory / name), e.case_id, f.rule, f.kind, f.message, "; ".join(f.sources))
+            for name, e in expected
+            for f in e.findings
+        ] == [(r[0], r[1], r[2], r[4], r[8], r[9] or "") for r in found]
+        header, *cited = book["sources"].iter_rows(values_only=True)
+        assert list(batch.SOURCE_COLUMNS) == list(header)
+        namur = yaml.safe_load(EXAMPLES[0].read_text(encoding="utf-8"))
+        assert [s["id"] for s in namur["sources"]] == [
+            r[2] for r in cited if r[1] == "bandung-namur"
+        ]
+        *_, broken = book["cases"].iter_rows(values_only=True)
+        assert str(directory / "zz-broken.yaml") == broken[0]
+        assert None is broken[3]
+        assert ": missing-key: " in broken[9]
+
+    def test_the_same_bytes_whatever_the_jobs(self, directory: Path, tmp_path: Path) -> None:
+        run_batch(directory, tmp_path / "a.xlsx", jobs=1)
+        run_batch(directory, tmp_path / "b.xlsx", jobs=1)
+        assert (tmp_path / "a.xlsx").read_bytes() == (tmp_path / "b.xlsx").read_bytes()
+
+    def test_user_text_is_no_formula(self, tmp_path: Path) -> None:
+        text = REGISTER.read_text(encoding="utf-8").replace(
+            "Bandung – Namur sister-city partnership", '"=HYPERLINK(""http://x"",""y"")"'
+        )
+        register = tmp_path / "register.csv"
+        register.write_text(text, encoding="utf-8")
+        run_batch(register, tmp_path / "out.xlsx", jobs=1)
+        with zipfile.ZipFile(tmp_path / "out.xlsx") as archive:
+            sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/")]
+            assert all("<f>" not in archive.read(n).decode() for n in sheets)
+
+    @pytest.mark.parametrize(
+        ("name", "fmt"),
+        [
+            ("r.xlsx", "xlsx"),
+            ("r.XLSX", "xlsx"),
+            ("r.csv", "csv"),
+            ("r.tsv", "csv"),
+            ("r.jsonl", "jsonl"),
+            ("r.out", "jsonl"),
+        ],
+    )
+    def test_the_format_follows_the_name(self, name: str, fmt: str) -> None:
+        assert fmt == batch.format_of(name)
+
+    def test_resuming_a_csv_output_with_the_new_columns(
+        self, directory: Path, tmp_path: Path
+    ) -> None:
+        out = tmp_path / "out.csv"
+        run_batch(directory, out, jobs=1)
+        first = out.read_bytes()
+        summary = run_batch(directory, out, jobs=1)
+        assert (3, 0) == (summary.skipped, summary.evaluated)
+        assert first == out.read_bytes()
+
+
+class TestEncodings:
+    def test_a_windows_1252_register_gets_a_hint(self, tmp_path: Path) -> None:
+        register = tmp_path / "register.csv"
+        register.write_bytes(REGISTER.read_text(encoding="utf-8").encode("cp1252", "replace"))
+        status, _, stderr = call("batch", str(register), "--out", str(tmp_path / "o.csv"))
+        assert 2 == status
+        assert "cannot read the input ('utf-8' codec can't decode byte" in stderr
+        assert "Windows-1252 (Latin-1) export: save it as 'CSV UTF-8'" in stderr
+        assert "iconv -f cp1252 -t utf-8" in stderr
+
+    def test_a_workbook_named_csv(self, tmp_path: Path) -> None:
+        register = tmp_path / "register.csv"
+        register.write_bytes(WORKBOOK.read_bytes())
+        with pytest.raises(batch.UsageError, match="looks like an Excel workbook"):
+            run_batch(register, tmp_path / "o.csv", jobs=1)

@@ -103,13 +103,19 @@ class TestValidate:
         assert expected == (status, [json.loads(line) for line in out.splitlines()], err)
 
     def test_missing_file(self) -> None:
-        expected = (2, "missing.yaml: file-error: no such file\n", "")
+        expected = (
+            2,
+            "missing.yaml: file-error: no such file\n",
+            "hint: 'missing.yaml' not found. 'sistereval examples' lists the example case files "
+            "shipped with sistereval, and 'sistereval examples --copy .' copies them here.\n",
+        )
         assert expected == call("validate", "missing.yaml")
 
     def test_a_file_name_that_looks_like_yaml(self) -> None:
         # A command-line argument is always a file, never YAML text.
-        expected = (2, "id: x: file-error: no such file\n", "")
-        assert expected == call("validate", "id: x")
+        status, out, err = call("validate", "id: x")
+        assert (2, "id: x: file-error: no such file\n") == (status, out)
+        assert err.startswith("hint: 'id: x' not found.")
 
     def test_unsafe_tag_is_refused_and_not_run(self, tmp_path: Path) -> None:
         marker = tmp_path / "pwned-sistereval"
@@ -173,24 +179,30 @@ class TestRun:
     def test_unknown_command(self) -> None:
         status, out, err = call("validat", "x.yaml")
 
-        expected = (2, "", "usage: sistereval [-h] [--version] COMMAND ...\n")
+        expected = (2, "", "sistereval: unknown command 'validat' (did you mean 'validate'?)\n")
         assert expected == (status, out, err.splitlines(keepends=True)[0])
 
     def test_unknown_option(self) -> None:
         status, out, err = call("validate", "--formt", "json", "x.yaml")
 
-        expected = (2, "", "sistereval: error: unrecognized arguments: --formt\n")
-        assert expected == (status, out, err.splitlines(keepends=True)[-1])
+        expected = (
+            2,
+            "",
+            "sistereval validate: unknown option '--formt' (did you mean '--format'?)\n"
+            "see 'sistereval validate --help'\n",
+        )
+        assert expected == (status, out, err)
 
     def test_help_goes_to_stdout(self) -> None:
         status, out, err = call("--help")
 
-        expected = (0, "usage: sistereval [-h] [--version] COMMAND ...\n", "")
+        expected = (0, "usage: sistereval [-h] [--version] [--debug] COMMAND ...\n", "")
         assert expected == (status, out.splitlines(keepends=True)[0], err)
 
     def test_version(self) -> None:
-        expected = (0, f"sistereval {__version__}\n", "")
-        assert expected == call("--version")
+        status, out, err = call("--version")  # the backend's part: tests/test_conventions.py
+        head = f"sistereval {__version__} (backend: "
+        assert (0, head, "") == (status, out[: len(head)], err)
 
 
 class TestCommandTable:

@@ -6,15 +6,24 @@ there); a difference is a change of behaviour: record again only when it is mean
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 
 from cli_outputs import COMMANDS, GOLDEN, api, capture
+
+#: The Python the outputs were recorded with; argparse of another one lays out help
+#: with other column widths (3.13 aligns the list of commands differently).
+RECORDED_WITH = (3, 11)
 
 
 @pytest.mark.parametrize("name", sorted(COMMANDS))
 def test_command_output_is_as_recorded(name: str) -> None:
     expected = (GOLDEN / f"{name}.out").read_text(encoding="utf-8")
-    assert expected == capture(name)
+    actual = capture(name)
+    if name.startswith("help") and sys.version_info[:2] != RECORDED_WITH:
+        expected, actual = " ".join(expected.split()), " ".join(actual.split())
+    assert expected == actual
 
 
 def test_the_public_api_is_as_recorded() -> None:

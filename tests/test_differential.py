@@ -1,4 +1,4 @@
-"""The durable backend and the reference evaluator agree on every input (DESIGN §1)."""
+"""The durable backend and the reference evaluator agree on every input (docs/engine.md)."""
 
 from __future__ import annotations
 

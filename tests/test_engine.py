@@ -1,4 +1,4 @@
-"""The durable backend: every durable_rules trap of DESIGN §6 stays neutralised.
+"""The durable backend: every durable_rules trap of docs/engine.md stays neutralised.
 
 Each test names the trap it pins.  Agreement with the reference evaluator on
 random inputs is tested in ``test_differential.py``.

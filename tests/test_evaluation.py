@@ -108,13 +108,13 @@ class TestVerdictEdges:
 class TestLazyNotFired:
     def test_explained_on_first_access_only_once(self, monkeypatch: pytest.MonkeyPatch) -> None:
         calls: list[str] = []
-        explain_one = evaluation_module._not_fired
+        explain_one = evaluation_module.not_fired_detail
 
         def counting(rule: Any, *args: Any) -> Any:
             calls.append(rule.id)
             return explain_one(rule, *args)
 
-        monkeypatch.setattr(evaluation_module, "_not_fired", counting)
+        monkeypatch.setattr(evaluation_module, "not_fired_detail", counting)
         result = evaluate(EXAMPLES / "bandung-namur.yaml")
         assert [] == calls
         first = result.not_fired

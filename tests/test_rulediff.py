@@ -305,4 +305,6 @@ class TestDiffCommand:
     def test_missing_case_directory_exits_2(self, tmp_path: Path) -> None:
         missing = str(tmp_path / "nowhere")
         code, _, err = run("diff", "core", "core", "--cases", missing)
-        assert (2, f"{missing}: no such file or directory\n") == (code, err)
+        head, hint = err.splitlines(keepends=True)
+        assert (2, f"{missing}: no such file or directory\n") == (code, head)
+        assert hint.startswith(f"hint: {missing!r} not found. 'sistereval examples' lists")

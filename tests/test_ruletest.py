@@ -119,7 +119,16 @@ class TestRunTests:
         Path(tiny).write_text(text, encoding="utf-8")
         result = run_tests(tiny).results[0]
         assert (("never",), ("some-done",)) == (result.missing_fires, result.unexpected_fires)
-        assert "did not fire: never; fired unexpectedly: some-done" == result.reason
+        assert (
+            "did not fire: never (blocked by fields.agreed >= 100: fields.agreed = 5); "
+            "fired unexpectedly: some-done"
+        ) == result.reason
+        [blocking] = result.blocking
+        assert ("never", "fields.agreed >= 100", "fields.agreed = 5") == (
+            blocking.rule,
+            blocking.blocking_condition,
+            blocking.detail,
+        )
 
     def test_unreadable_case_is_an_error_result(self, tiny: str) -> None:
         text = TINY.replace(
@@ -351,6 +360,7 @@ tests:
             "unexpected_fires": [],
             "fired": ["nothing-done"],
             "error": None,
+            "blocking": [],
         } == data["tests"][1]
         rules = data["coverage"]["rules"]
         assert (2, 3, [{"rule": "never", "location": "tiny.yaml:21"}]) == (

@@ -233,7 +233,13 @@ class TestCommands:
         rows = list(csv.reader(io.StringIO(text)))
         assert 0 == status
         assert LIVE.search(text) is None
-        assert all(not cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
+        number = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")  # a factor score, no formula
+        assert all(
+            not cell.startswith(("=", "+", "-", "@")) or number.fullmatch(cell)
+            for row in rows
+            for cell in row
+        )
+        assert any(number.fullmatch(cell) and cell.startswith("-") for row in rows for cell in row)
         assert ["'=bad.yaml", "'@SUM(1+9)*cmd.yaml"] == [row[0] for row in rows[1:]]
 
     def test_batch_csv_resumes_neutralised_labels(self, tmp_path: Path) -> None:

@@ -12,17 +12,19 @@ from __future__ import annotations
 import functools
 import json
 import os
-from collections.abc import Mapping, Sequence
+import warnings
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from . import ir
 from .cases import as_case, case_sha256
 from .engine import reference
+from .engine.backends import BACKENDS, durable_error, durable_version
 from .engine.cache import engine_for
 from .errors import UsageError
 from .facts import FACT_SCHEMA, Facts, derive
 from .language import format_expression, render_message, rule_set
-from .messages import LANGUAGES
+from .messages import BACKEND, LANGUAGES, Language, is_language, texts
 from .model import Case
 from .verdict import (
     Backend,
@@ -38,15 +40,52 @@ from .verdict import (
 )
 from .version import __version__
 
-__all__ = ["Backend", "evaluate", "quick_verdict", "stratum_env", "traced", "used_rules"]
+__all__ = [
+    "Backend",
+    "durable_error",
+    "durable_version",
+    "evaluate",
+    "evaluate_many",
+    "not_fired_detail",
+    "quick_verdict",
+    "resolve_backend",
+    "stratum_env",
+    "traced",
+    "used_rules",
+]
+
+_warned = False
+
+
+def resolve_backend(backend: Backend | None = None, *, language: str = "en") -> Backend:
+    """The backend that evaluates: ``backend`` itself, or for ``None`` the durable one
+    when durable_rules loads in this process, else the reference evaluator (which fires
+    the same rules; a :class:`RuntimeWarning` says so once per process).
+
+    Asking for ``"durable"`` where durable_rules cannot be loaded raises
+    :class:`~sistereval.errors.UsageError` with the reason; an unknown name too.
+    """
+    global _warned
+    if backend is not None and backend not in BACKENDS:
+        raise UsageError(f"unknown backend {backend!r}; use 'durable' or 'reference'")
+    reason = durable_error()
+    if reason is None:
+        return backend or "durable"
+    if backend == "durable":
+        raise UsageError(f"the durable backend cannot be used: {reason}")
+    if backend is None and not _warned:
+        _warned = True
+        notice = texts(BACKEND, language)["library_fallback"].format(reason=reason)
+        warnings.warn(notice, RuntimeWarning, stacklevel=3)
+    return "reference"
 
 
 def evaluate(
     case: Case | str | os.PathLike[str] | Mapping[str, Any],
-    rules: ir.RuleSet | str | os.PathLike[str] | None = None,
+    rules: ir.RuleSet | str | os.PathLike[str] | Mapping[str, Any] | None = None,
     *,
-    language: str = "en",
-    backend: Backend = "durable",
+    language: Language = "en",
+    backend: Backend | None = None,
 ) -> Evaluation:
     """Evaluate one partnership.
 
@@ -54,12 +93,12 @@ def evaluate(
     text or a mapping; ``rules`` a loaded rule set, a shipped name (default
     ``core``) or a rule-file path; ``language`` the language of the messages
     (``en`` or ``id``); ``backend`` ``durable`` (the production engine) or
-    ``reference`` (the pure-Python evaluator; both fire the same rules).
+    ``reference`` (the pure-Python evaluator; both fire the same rules), by default
+    the durable one where durable_rules loads (:func:`resolve_backend`).
     """
-    if language not in LANGUAGES:
+    if not is_language(language):
         raise UsageError(f"unknown language {language!r}; use one of {', '.join(LANGUAGES)}")
-    if backend not in ("durable", "reference"):
-        raise UsageError(f"unknown backend {backend!r}; use 'durable' or 'reference'")
+    backend = resolve_backend(backend, language=language)
     the_case = as_case(case)
     ruleset = rule_set(rules)
     facts = derive(the_case)
@@ -70,13 +109,39 @@ def evaluate(
     return _build(the_case, ruleset, facts, firing, language, backend)
 
 
-def quick_verdict(ruleset: ir.RuleSet, facts: Facts, backend: Backend = "durable") -> str:
+def evaluate_many(
+    cases: Iterable[Case | str | os.PathLike[str] | Mapping[str, Any]],
+    rules: ir.RuleSet | str | os.PathLike[str] | Mapping[str, Any] | None = None,
+    *,
+    language: Language = "en",
+    backend: Backend | None = None,
+) -> Iterator[Evaluation]:
+    """The evaluations of ``cases``, one at a time, in their order (an iterator: a
+    long list of cases is never held in memory as evaluations).
+
+    Each case and ``rules`` are taken as by :func:`evaluate`; the rule set is loaded
+    once, before the first case.  A case that cannot be read raises its
+    :class:`~sistereval.errors.CaseError` when the iterator reaches it.  For many
+    cases on all cores, see ``sistereval batch`` (:func:`sistereval.batch.run_batch`).
+    """
+    ruleset = rule_set(rules)
+    if not is_language(language):
+        raise UsageError(f"unknown language {language!r}; use one of {', '.join(LANGUAGES)}")
+
+    def each() -> Iterator[Evaluation]:
+        for case in cases:
+            yield evaluate(case, ruleset, language=language, backend=backend)
+
+    return each()
+
+
+def quick_verdict(ruleset: ir.RuleSet, facts: Facts, backend: Backend | None = None) -> str:
     """The verdict ``ruleset`` gives for ``facts``, without findings, messages or
     explanations: the same engine as :func:`evaluate` (or the reference evaluator)
     and the verdict policy.  Counterfactual search and dispute analysis call it once
     per variant of a case; what they report is then checked with the full evaluation.
     """
-    if backend == "durable":
+    if resolve_backend(backend) == "durable":
         fired = engine_for(ruleset, FACT_SCHEMA).evaluate(facts).fired
     else:
         fired = reference.evaluate(ruleset, facts, FACT_SCHEMA).fired
@@ -169,7 +234,7 @@ def _finding(
     )
 
 
-def _not_fired(rule: ir.Rule, facts: Facts, env: reference.Env) -> NotFired:
+def not_fired_detail(rule: ir.Rule, facts: Facts, env: reference.Env) -> NotFired:
     """The first top-level clause of the condition that is false, with the values it read."""
     condition = ir.to_nnf(rule.when)
     clauses = condition.items if isinstance(condition, ir.And) else (condition,)
@@ -200,7 +265,7 @@ def _build(
     ruleset: ir.RuleSet,
     facts: Facts,
     firing: ir.Firing,
-    language: str,
+    language: Language,
     backend: Backend,
 ) -> Evaluation:
     fired = firing.fired
@@ -216,7 +281,7 @@ def _build(
     @functools.cache
     def not_fired() -> tuple[NotFired, ...]:  # explained on first use (Evaluation.not_fired)
         return tuple(
-            _not_fired(rule, facts, envs[rule.stratum])
+            not_fired_detail(rule, facts, envs[rule.stratum])
             for rule in ruleset.rules
             if rule.id not in fired_set
         )

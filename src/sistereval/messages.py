@@ -13,29 +13,42 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Mapping
-from typing import Protocol
+from typing import Literal, Protocol, TypeAlias, TypeGuard
 
 __all__ = [
+    "BACKEND",
+    "CLI",
     "COUNTERFACTUAL",
     "DISPUTES",
     "EXPLAIN",
     "LABELS",
     "LANGUAGES",
+    "NOTEBOOK",
     "OFFICES",
     "REPORT",
     "WHATIF",
+    "Language",
     "closest",
     "did_you_mean",
     "finding_tag",
     "format_value",
+    "is_language",
     "office_name",
     "one_of",
     "suggest_value",
     "texts",
 ]
 
+#: A language of the texts sistereval writes for readers.
+Language: TypeAlias = Literal["en", "id"]
 #: The languages of every text sistereval writes for readers.
-LANGUAGES = ("en", "id")
+LANGUAGES: tuple[Language, ...] = ("en", "id")
+
+
+def is_language(text: str) -> TypeGuard[Language]:
+    """Whether ``text`` is one of :data:`LANGUAGES`."""
+    return text in LANGUAGES
+
 
 #: The labels every renderer shares (text, Markdown, HTML, explain, what-if).
 LABELS: Mapping[str, Mapping[str, str]] = {
@@ -519,6 +532,123 @@ UPGRADE: Mapping[str, Mapping[str, str]] = {
         "as_of": " (as_of {as_of} ditambahkan: tanggal yang diukur {old} bila tidak ada)",
         "current": "{file}: sudah {format}, tidak ada yang diubah",
         "would": "{file}: akan ditingkatkan ke {format}",
+    },
+}
+
+
+#: Choosing the evaluator (:func:`sistereval.evaluation.resolve_backend`, the command line).
+BACKEND: Mapping[str, Mapping[str, str]] = {
+    "en": {
+        "fallback": "sistereval: notice: the durable_rules engine cannot be loaded "
+        "({reason}); evaluating with the reference evaluator, which gives the same verdicts. "
+        "Install it as docs/install.md says, or pass --backend reference (or set "
+        "SISTEREVAL_BACKEND=reference) to silence this notice.",
+        "library_fallback": "the durable_rules engine cannot be loaded ({reason}); evaluating "
+        "with the reference evaluator, which gives the same verdicts (pass "
+        "backend='reference' to silence this warning)",
+        "unavailable": "sistereval: the durable backend cannot be used: {reason}. "
+        "Install durable_rules as docs/install.md says, or use --backend reference.",
+        "bad_variable": "sistereval: SISTEREVAL_BACKEND is {value!r}; use one of {choices}",
+    },
+    "id": {
+        "fallback": "sistereval: pemberitahuan: mesin durable_rules tidak dapat dimuat "
+        "({reason}); evaluasi memakai evaluator rujukan, yang memberikan putusan yang sama. "
+        "Pasang mesin itu sesuai docs/install.md, atau pakai --backend reference (atau "
+        "SISTEREVAL_BACKEND=reference) agar pemberitahuan ini tidak muncul.",
+        "library_fallback": "mesin durable_rules tidak dapat dimuat ({reason}); evaluasi "
+        "memakai evaluator rujukan, yang memberikan putusan yang sama (berikan "
+        "backend='reference' agar peringatan ini tidak muncul)",
+        "unavailable": "sistereval: backend durable tidak dapat dipakai: {reason}. "
+        "Pasang durable_rules sesuai docs/install.md, atau pakai --backend reference.",
+        "bad_variable": "sistereval: SISTEREVAL_BACKEND bernilai {value!r}; pakai salah satu "
+        "dari {choices}",
+    },
+}
+
+
+#: The command line's own texts (:mod:`sistereval.cli`): errors, notices, ``examples``.
+CLI: Mapping[str, Mapping[str, str]] = {
+    "en": {
+        "internal_error": "sistereval: internal error ({error}). This is a bug in sistereval: "
+        "please report it at {url} with the command you ran and its output with --debug.",
+        "traceback": "sistereval: the traceback of the internal error follows.",
+        "interrupted": "sistereval: interrupted",
+        "unknown_command": "sistereval: unknown command {command!r}",
+        "unknown_option": "sistereval {command}: unknown option {option!r}",
+        "unknown_arguments": "sistereval {command}: unrecognized arguments: {arguments}",
+        "suggest": "did you mean {suggestion!r}?",
+        "commands_are": "the commands are: {commands}",
+        "help_hint": "see 'sistereval {command}--help'",
+        "stdin_twice": "sistereval: standard input ('-') can be read only once in a command",
+        "stdin_empty": "<stdin>: file-error: standard input is empty",
+        "not_found_hint": "hint: {names} not found. 'sistereval examples' lists the example "
+        "case files shipped with sistereval, and 'sistereval examples --copy .' copies them here.",
+        "version": "sistereval {version} (backend: {backend})",
+        "version_durable": "durable_rules {version}",
+        "version_reference": "reference evaluator; durable_rules cannot be loaded: {reason}",
+        "examples_in": "The examples shipped with sistereval, in {folder}:",
+        "examples_copy_hint": "Copy them into a folder with: sistereval examples --copy DIR",
+        "copied": "copied {file}",
+        "kept": "kept {file} (it exists; --force replaces it)",
+        "copy_failed": "sistereval examples: cannot copy to {folder}: {reason}",
+        "completion_failed": "sistereval completion: {shell!r} is not a shell it writes; "
+        "use one of {choices}",
+    },
+    "id": {
+        "internal_error": "sistereval: galat internal ({error}). Ini adalah bug pada sistereval: "
+        "mohon laporkan di {url} beserta perintah yang Anda jalankan dan keluarannya dengan "
+        "--debug.",
+        "traceback": "sistereval: berikut traceback galat internal tersebut.",
+        "interrupted": "sistereval: dihentikan",
+        "unknown_command": "sistereval: perintah {command!r} tidak dikenal",
+        "unknown_option": "sistereval {command}: opsi {option!r} tidak dikenal",
+        "unknown_arguments": "sistereval {command}: argumen tidak dikenal: {arguments}",
+        "suggest": "mungkin maksud Anda {suggestion!r}?",
+        "commands_are": "perintah yang tersedia: {commands}",
+        "help_hint": "lihat 'sistereval {command}--help'",
+        "stdin_twice": "sistereval: masukan standar ('-') hanya dapat dibaca sekali dalam satu "
+        "perintah",
+        "stdin_empty": "<stdin>: file-error: masukan standar kosong",
+        "not_found_hint": "petunjuk: {names} tidak ditemukan. 'sistereval examples' menampilkan "
+        "berkas kasus contoh yang disertakan dalam sistereval, dan 'sistereval examples --copy .' "
+        "menyalinnya ke folder ini.",
+        "version": "sistereval {version} (backend: {backend})",
+        "version_durable": "durable_rules {version}",
+        "version_reference": "evaluator rujukan; durable_rules tidak dapat dimuat: {reason}",
+        "examples_in": "Contoh yang disertakan dalam sistereval, di {folder}:",
+        "examples_copy_hint": "Salin ke sebuah folder dengan: sistereval examples --copy DIR",
+        "copied": "{file} disalin",
+        "kept": "{file} dibiarkan (sudah ada; --force menggantinya)",
+        "copy_failed": "sistereval examples: tidak dapat menyalin ke {folder}: {reason}",
+        "completion_failed": "sistereval completion: {shell!r} bukan shell yang didukung; "
+        "pakai salah satu dari {choices}",
+    },
+}
+
+
+#: What notebooks show of evaluations, explanations and comparisons
+#: (``_repr_html_`` and ``_repr_markdown_``), besides :data:`LABELS` and :data:`REPORT`.
+NOTEBOOK: Mapping[str, Mapping[str, str]] = {
+    "en": {
+        "finding": "finding",
+        "message": "message",
+        "no_findings": "No rule fired.",
+        "disputed": "{count} disputed fact(s): sistereval.explain(evaluation) shows them",
+        "explain_hint": "Why: sistereval.explain(evaluation); what would change it: "
+        "sistereval.counterfactuals(case).",
+        "cases": "{count} cases",
+        "explanation": "Explanation",
+    },
+    "id": {
+        "finding": "temuan",
+        "message": "pesan",
+        "no_findings": "Tidak ada aturan yang terpenuhi.",
+        "disputed": "{count} fakta diperselisihkan sumber: sistereval.explain(evaluation) "
+        "menampilkannya",
+        "explain_hint": "Alasannya: sistereval.explain(evaluation); apa yang akan mengubahnya: "
+        "sistereval.counterfactuals(case).",
+        "cases": "{count} kasus",
+        "explanation": "Penjelasan",
     },
 }
 

@@ -17,11 +17,11 @@ import secrets
 import stat
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from .errors import UsageError
 
-__all__ = ["CASE_SUFFIXES", "atomic_write", "check_output"]
+__all__ = ["CASE_SUFFIXES", "atomic_write", "atomic_write_bytes", "check_output"]
 
 #: The suffixes of case files: the files a directory input contributes.
 CASE_SUFFIXES = (".yaml", ".yml", ".json")
@@ -90,6 +90,19 @@ def atomic_write(out: str | os.PathLike[str]) -> Iterator[IO[str]]:
     the umask's mode, an existing one keeps its mode.  Raises
     :class:`~sistereval.errors.UsageError` when the temporary file cannot be created.
     """
+    with _atomic(out, "w") as stream:
+        yield stream
+
+
+@contextlib.contextmanager
+def atomic_write_bytes(out: str | os.PathLike[str]) -> Iterator[IO[bytes]]:
+    """:func:`atomic_write` for a binary file (a workbook)."""
+    with _atomic(out, "wb") as stream:
+        yield stream
+
+
+@contextlib.contextmanager
+def _atomic(out: str | os.PathLike[str], mode: str) -> Iterator[IO[Any]]:
     target = Path(os.path.realpath(_path(out, "--out")))
     temporary = target.parent / f".{target.name}.{secrets.token_hex(4)}.tmp"
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
@@ -98,7 +111,8 @@ def atomic_write(out: str | os.PathLike[str]) -> Iterator[IO[str]]:
     except OSError as exc:
         raise UsageError(f"--out {out}: cannot write there ({exc.strerror or exc})") from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as stream:
+        encoding, newline = ("utf-8", "") if mode == "w" else (None, None)
+        with os.fdopen(fd, mode, encoding=encoding, newline=newline) as stream:
             yield stream
             with contextlib.suppress(FileNotFoundError):
                 os.chmod(stream.fileno(), stat.S_IMODE(os.stat(target).st_mode))

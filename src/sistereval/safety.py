@@ -13,21 +13,29 @@ function here makes user-supplied text harmless for one such place:
   bidi and zero-width characters kept (for renderers that show them with
   :func:`visible_text`);
 - :func:`link_url`: whether a URL may become a link;
-- :func:`csv_cell`: a cell no spreadsheet reads as a formula.
+- :func:`csv_cell`: a cell no spreadsheet reads as a formula;
+- :func:`html_text` and :func:`markdown_text`: text shown as written in HTML or
+  Markdown (what the notebook displays of an evaluation use).
 """
 
 from __future__ import annotations
 
+import html
 import io
+import os
 import re
 from typing import IO, Final
 
 __all__ = [
     "TerminalStream",
+    "colour_wanted",
     "csv_cell",
+    "html_text",
     "json_text",
     "link_url",
+    "markdown_text",
     "plain_text",
+    "progress_wanted",
     "raw_stream",
     "terminal_text",
     "visible_text",
@@ -116,6 +124,22 @@ def csv_cell(text: str) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
+#: The characters Markdown reads as markup, each written with a backslash.
+_MARKDOWN: Final = str.maketrans({c: f"\\{c}" for c in "\\`*_[]<>|#"})
+
+
+def html_text(text: object) -> str:
+    """``text`` for HTML: :func:`plain_text`, with ``& < > " '`` escaped; bidi and
+    zero-width characters are shown by :func:`visible_text` over the whole page."""
+    return html.escape(plain_text(str(text)))
+
+
+def markdown_text(text: str) -> str:
+    """``text`` for Markdown, shown as written: its whitespace runs one space, and a
+    backslash before every character Markdown reads as markup."""
+    return " ".join(text.split()).translate(_MARKDOWN)
+
+
 class TerminalStream(io.TextIOBase):
     """A text stream that writes :func:`terminal_text` (or :func:`json_text`, with
     ``json=True``) of everything written to it onto ``stream``."""
@@ -147,6 +171,19 @@ def raw_stream(stream: IO[str]) -> IO[str]:
     """The stream under a :class:`TerminalStream`, for a renderer that draws with
     escape sequences of its own and no user text (a progress bar)."""
     return stream.raw if isinstance(stream, TerminalStream) else stream
+
+
+def progress_wanted(stream: IO[str]) -> bool:
+    """Whether a live display (a progress bar, which moves the cursor) may be drawn on
+    ``stream``: a terminal that is not ``TERM=dumb``.  Nothing else gets an escape."""
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty()) and os.environ.get("TERM") != "dumb"
+
+
+def colour_wanted(stream: IO[str]) -> bool:
+    """Whether output to ``stream`` may be coloured: :func:`progress_wanted`, and
+    ``NO_COLOR`` unset or empty (https://no-color.org)."""
+    return progress_wanted(stream) and not os.environ.get("NO_COLOR")
 
 
 def write_coloured(stream: IO[str], text: str) -> None:

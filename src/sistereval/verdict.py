@@ -6,33 +6,41 @@ The verdict policy and the confidence method are documented in
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Literal, TypeAlias
 
 import attrs
 
-from . import ir
+from . import display, ir
+from .engine.backends import Backend
 from .engine.reference import Env
 from .facts import Facts
+from .messages import Language
 from .model import Case, PartialDate
 
 __all__ = [
     "NOT_ASSESSABLE",
     "Backend",
+    "Comparison",
+    "CoreVerdict",
     "Evaluation",
     "Finding",
     "NotFired",
     "RuleSetRef",
     "Trace",
+    "compare",
     "confidence",
     "decide",
     "factor_scores",
 ]
 
 NOT_ASSESSABLE = "not_assessable"
+#: The verdicts of the shipped rule sets' scale, and ``not_assessable``.  A rule set
+#: may declare its own scale, so :attr:`Evaluation.verdict` is any ``str`` of it.
+CoreVerdict: TypeAlias = Literal["success", "partial", "failure", "not_assessable"]
 SEVERITY_WEIGHT = {"low": 1, "medium": 2, "high": 3}
 
-#: How much one source supports a fact, by reliability mark (DOMAIN.md: H an
+#: How much one source supports a fact, by reliability mark (``docs/evaluation.md``: H an
 #: official source or two independent sources agree; M one news or academic
 #: source; L a blog or second-hand summary).  Unmarked sources count as M.
 RELIABILITY_WEIGHT = {"H": 0.9, "M": 0.6, "L": 0.3}
@@ -84,6 +92,18 @@ class Finding:
             "rule_source": self.rule_source,
         }
 
+    def view(self) -> display.FindingView:
+        """What the notebook displays show of this finding."""
+        return display.FindingView(
+            rule=self.rule,
+            kind=self.kind,
+            factor=self.factor,
+            severity=self.severity,
+            verdict=self.verdict,
+            message=self.message,
+            sources=self.sources,
+        )
+
 
 @attrs.frozen(kw_only=True)
 class NotFired:
@@ -120,10 +140,6 @@ def _explained_repr(value: NotFiredLike) -> str:
     return repr(_explained(value))
 
 
-#: The evaluator that fires the rules: the durable_rules engine or the reference one.
-Backend: TypeAlias = Literal["durable", "reference"]
-
-
 @attrs.frozen(kw_only=True)
 class Trace:
     """What an evaluation was made from, kept so that explaining it, reporting on it
@@ -142,18 +158,22 @@ class Trace:
     backend: Backend
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class Evaluation:
-    """The result of evaluating one case with one rule set (DESIGN §5).
+    """The result of evaluating one case with one rule set (``docs/evaluation.md``).
 
     ``not_fired`` may be given as a function: explaining every rule that did not
     fire costs more than the rest of an evaluation, so it runs on the first access
     of :attr:`not_fired` (or :meth:`to_dict`), once.  ``trace`` keeps the case,
     the rule set, the derived facts and what each stratum saw, for explanations
     and reports (:func:`sistereval.explain`).
+
+    Its ``repr`` is one line; in a notebook it shows as a short table
+    (``_repr_html_``, ``_repr_markdown_``); :meth:`to_record` and
+    :meth:`to_records` are flat rows for a data frame.
     """
 
-    verdict: str
+    verdict: CoreVerdict | str
     confidence: float
     case_id: str
     case_sha256: str
@@ -163,7 +183,7 @@ class Evaluation:
     _not_fired: NotFiredLike = attrs.field(alias="not_fired", eq=_explained, repr=_explained_repr)
     disputes: tuple[Mapping[str, Any], ...]
     deciding: tuple[str, ...]
-    language: str
+    language: Language
     version: str
     #: What the evaluation was made from (not part of the decision record).
     trace: Trace | None = attrs.field(default=None, eq=False, repr=False)
@@ -195,6 +215,116 @@ class Evaluation:
             "language": self.language,
             "sistereval": self.version,
         }
+
+    def __repr__(self) -> str:
+        return (
+            f"<Evaluation {self.case_id!r}: {self.verdict} (confidence {self.confidence}), "
+            f"{self.ruleset.id} {self.ruleset.version}, {len(self.findings)} findings>"
+        )
+
+    def to_record(self) -> dict[str, Any]:
+        """The evaluation as one flat row: ``case_id``, ``verdict``, ``confidence``,
+        ``ruleset_id``, ``ruleset_version``, ``deciding`` and ``fired`` (rule ids
+        joined by ``;``), ``findings`` (their number), ``disputes`` (their number),
+        and a ``factors.NAME`` score per success factor and obstacle group.
+        ``pandas.DataFrame([e.to_record() for e in evaluations])`` is a table of cases.
+        """
+        return {
+            "case_id": self.case_id,
+            "verdict": self.verdict,
+            "confidence": self.confidence,
+            "ruleset_id": self.ruleset.id,
+            "ruleset_version": self.ruleset.version,
+            "deciding": ";".join(self.deciding),
+            "fired": ";".join(f.rule for f in self.findings),
+            "findings": len(self.findings),
+            "disputes": len(self.disputes),
+            **{f"factors.{name}": score for name, score in self.factors.items()},
+        }
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """The findings as flat rows, one per finding: ``case_id``, ``verdict`` and
+        ``confidence`` of the case, then the finding's ``rule``, ``title``, ``kind``,
+        ``factor``, ``severity``, ``finding_verdict`` (of a verdict rule),
+        ``message``, ``sources`` (joined by ``;``) and ``deciding`` (a bool).
+        No pandas needed: ``pandas.DataFrame(evaluation.to_records())`` is the table.
+        """
+        return [
+            {
+                "case_id": self.case_id,
+                "verdict": self.verdict,
+                "confidence": self.confidence,
+                "rule": f.rule,
+                "title": f.title,
+                "kind": f.kind,
+                "factor": f.factor,
+                "severity": f.severity,
+                "finding_verdict": f.verdict,
+                "message": f.message,
+                "sources": ";".join(f.sources),
+                "deciding": f.rule in self.deciding,
+            }
+            for f in self.findings
+        ]
+
+    def view(self) -> display.EvaluationView:
+        """What a notebook shows of the evaluation (:mod:`sistereval.display`)."""
+        return display.EvaluationView(
+            case_id=self.case_id,
+            verdict=self.verdict,
+            confidence=self.confidence,
+            ruleset=f"{self.ruleset.id} {self.ruleset.version}",
+            deciding=tuple(
+                f.rule for f in self.findings if f.kind == "verdict" and f.rule in self.deciding
+            ),
+            findings=tuple(f.view() for f in self.findings),
+            factors=self.factors,
+            disputes=len(self.disputes),
+            language=self.language,
+        )
+
+    def _repr_html_(self) -> str:
+        return display.evaluation_html(self.view())
+
+    def _repr_markdown_(self) -> str:
+        return display.evaluation_markdown(self.view())
+
+
+@attrs.frozen
+class Comparison:
+    """Several evaluations side by side (:func:`compare`): in a notebook a table with
+    one row per case (verdict, confidence, scores); :meth:`to_records` its rows."""
+
+    evaluations: tuple[Evaluation, ...]
+
+    def __len__(self) -> int:
+        return len(self.evaluations)
+
+    def __iter__(self) -> Iterator[Evaluation]:
+        return iter(self.evaluations)
+
+    def __repr__(self) -> str:
+        verdicts = ", ".join(f"{e.case_id}: {e.verdict}" for e in self.evaluations)
+        return f"<Comparison of {len(self.evaluations)} cases: {verdicts}>"
+
+    @property
+    def language(self) -> str:
+        return self.evaluations[0].language if self.evaluations else "en"
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """One :meth:`Evaluation.to_record` per case."""
+        return [e.to_record() for e in self.evaluations]
+
+    def _repr_html_(self) -> str:
+        return display.comparison_html([e.view() for e in self.evaluations], self.language)
+
+    def _repr_markdown_(self) -> str:
+        return display.comparison_markdown([e.view() for e in self.evaluations], self.language)
+
+
+def compare(evaluations: Iterable[Evaluation]) -> Comparison:
+    """The evaluations side by side, in their order (``sistereval.compare``)."""
+    return Comparison(tuple(evaluations))
 
 
 def decide(ruleset: ir.RuleSet, fired: Sequence[str]) -> tuple[str, tuple[str, ...]]:

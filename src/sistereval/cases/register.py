@@ -1,7 +1,8 @@
-"""Cases from a CSV register: one partnership per row (``docs/batch.md``).
+"""Cases from a CSV or workbook register: one partnership per row (``docs/batch.md``).
 
 :func:`read_rows` reads the header and the rows of a CSV file (comma,
-semicolon or tab separated) and refuses a header it cannot use: unknown
+semicolon or tab separated), :func:`read_workbook` those of the first sheet of
+an ``.xlsx`` workbook, and both refuse a header they cannot use: unknown
 columns (with a did-you-mean), missing required columns, a column named
 twice.  :func:`load_row` turns one row into a case mapping and reads it with
 :func:`~sistereval.cases.load_case`, so every rule of the case model applies;
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
@@ -28,10 +30,11 @@ import attrs
 from ..errors import CaseError, Location, Problem
 from ..messages import did_you_mean, one_of
 from ..model import CASE_FORMAT, Case, MilestoneType, SourceKind
+from ..workbooks import sheet_rows
 from .load import load_case
 from .validate import parse_path
 
-__all__ = ["COLUMNS", "REQUIRED", "CsvRow", "load_row", "read_rows"]
+__all__ = ["COLUMNS", "REQUIRED", "CsvRow", "load_row", "read_rows", "read_workbook"]
 
 _SIDES = ("a", "b")
 _PARTNER = ("city", "id", "country", "lat", "lon", "population")
@@ -143,22 +146,48 @@ def read_rows(text: str, file: str) -> Iterator[CsvRow]:
     text = text.removeprefix("\ufeff")
     delimiter = _delimiter(text.split("\n", 1)[0])
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    try:
-        header = [name.strip().lower() for name in next(reader, [])]
-        if not any(header):
-            message = "the file has no header row; the first row must name the columns"
-            raise CaseError([_header_problem(file, "missing-column", message, None, None)])
-        problems = _check_header(file, header)
-        if problems:
-            raise CaseError(problems)
-        start = reader.line_num + 1
+
+    def lines() -> Iterator[tuple[int, list[str]]]:
+        start = 1
         for cells in reader:
-            if any(cell.strip() for cell in cells):
-                yield CsvRow(file=file, line=start, header=tuple(header), cells=tuple(cells))
+            yield start, cells
             start = reader.line_num + 1
+
+    try:
+        yield from _register_rows(file, lines())
     except csv.Error as exc:
         location = Location(file=file, line=reader.line_num)
         raise CaseError([Problem(code="csv-syntax", message=str(exc), location=location)]) from None
+
+
+def read_workbook(path: str | os.PathLike[str], file: str | None = None) -> Iterator[CsvRow]:
+    """The non-empty rows of the first sheet of the ``.xlsx`` workbook at ``path``,
+    after its header row, read like a CSV register (cells as the CSV export of the
+    sheet would hold them: :func:`~sistereval.workbooks.cell_text`).
+
+    Problems are located at ``FILE[SHEET]``, the row number and the column number
+    (``register.xlsx[register]:4:9``), and name the column.  Needs openpyxl (the
+    ``xlsx`` extra): :class:`~sistereval.errors.UsageError` without it, or when the
+    file is not a workbook; :class:`~sistereval.errors.CaseError` for the header.
+    """
+    sheet, rows = sheet_rows(path)
+    label = f"{os.fspath(path) if file is None else file}[{sheet}]"
+    yield from _register_rows(label, ((n, list(cells)) for n, cells in rows))
+
+
+def _register_rows(file: str, lines: Iterator[tuple[int, list[str]]]) -> Iterator[CsvRow]:
+    """The rows after the header of ``lines`` (each with the line it starts on)."""
+    first = next(lines, None)
+    header = [name.strip().lower() for name in (first[1] if first else [])]
+    if not any(header):
+        message = "the file has no header row; the first row must name the columns"
+        raise CaseError([_header_problem(file, "missing-column", message, None, None)])
+    problems = _check_header(file, header)
+    if problems:
+        raise CaseError(problems)
+    for start, cells in lines:
+        if any(cell.strip() for cell in cells):
+            yield CsvRow(file=file, line=start, header=tuple(header), cells=tuple(cells))
 
 
 def load_row(row: CsvRow) -> Case:

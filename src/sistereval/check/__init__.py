@@ -10,12 +10,20 @@ invariants ``monotone``); ``ruletest`` runs the tests a rule set declares;
 ``diff`` compares two rule sets on a set of cases.  Documented in
 ``docs/checking.md``.  The names below are loaded on first use (the property
 checks load hypothesis).
+
+The package itself is callable, so that ``sistereval.check(rules)`` checks a rule
+set as ``sistereval check`` does (:func:`check`): ``sistereval.check`` is both this
+package and the function.  Typed code may prefer ``sistereval.check_rules``.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import os
+import sys
+import types
+from typing import TYPE_CHECKING, Any
 
+from .. import ir
 from ..lazy import exports
 
 if TYPE_CHECKING:
@@ -28,7 +36,7 @@ if TYPE_CHECKING:
         check_properties,
         with_properties,
     )
-    from .ruletest import TestReport, TestResult, render_report, rule_files, run_tests
+    from .ruletest import TestReport, TestResult, render_report, rule_files, run_tests, test
     from .static import CheckReport, Defect, check_rules
 
 _NAMES = {
@@ -51,6 +59,7 @@ _NAMES = {
     "render_report": "ruletest",
     "rule_files": "ruletest",
     "run_tests": "ruletest",
+    "test": "ruletest",
     "with_properties": "properties",
 }
 __all__ = [
@@ -66,6 +75,7 @@ __all__ = [
     "TestResult",
     "WithProperties",
     "Witness",
+    "check",
     "check_properties",
     "check_rules",
     "diff_rule_sets",
@@ -73,6 +83,41 @@ __all__ = [
     "render_report",
     "rule_files",
     "run_tests",
+    "test",
     "with_properties",
 ]
 __getattr__, __dir__ = exports(__name__, _NAMES)
+
+
+def check(
+    rules: ir.RuleSet | str | os.PathLike[str],
+    *,
+    properties: bool = False,
+    examples: int | None = None,
+    seed: int | None = None,
+    save_to: str | os.PathLike[str] | None = None,
+) -> CheckReport | WithProperties:
+    """Check a rule set as ``sistereval check`` does: the static checks
+    (:func:`~sistereval.check.static.check_rules`, a ``CheckReport``) and, with
+    ``properties``, the property checks on generated cases as well
+    (:func:`~sistereval.check.properties.with_properties`, a ``WithProperties``;
+    ``examples``, ``seed`` and ``save_to`` as there).  ``rules`` as for
+    :func:`sistereval.evaluate`."""
+    from .static import check_rules
+
+    report = check_rules(rules)
+    if not properties:
+        return report
+    from .properties import with_properties
+
+    return with_properties(report, examples=examples, seed=seed, save_to=save_to)
+
+
+class _CallablePackage(types.ModuleType):
+    """This package, callable: ``sistereval.check(rules)`` is :func:`check`."""
+
+    def __call__(self, rules: ir.RuleSet | str | os.PathLike[str], **options: Any) -> Any:
+        return check(rules, **options)
+
+
+sys.modules[__name__].__class__ = _CallablePackage

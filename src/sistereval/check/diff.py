@@ -332,7 +332,7 @@ def diff_rule_sets(
     new: ir.RuleSet | str | os.PathLike[str],
     cases: Iterable[Case | str | os.PathLike[str]],
     *,
-    backend: Backend = "durable",
+    backend: Backend | None = None,
 ) -> RuleSetDiff:
     """Compare two rule sets (loaded, shipped names or rule-file paths) on ``cases``:
     :class:`~sistereval.model.Case` objects, case files or directories of them.

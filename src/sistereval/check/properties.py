@@ -55,8 +55,9 @@ from hypothesis.control import currently_in_test_context
 from .. import ir
 from ..cases import dump_case, load_case
 from ..engine import reference
+from ..engine.backends import durable_error
 from ..errors import EvaluationError, Location, Problem, SisterevalError, UsageError
-from ..evaluation import evaluate, stratum_env
+from ..evaluation import Backend, evaluate, resolve_backend, stratum_env
 from ..facts import FACT_SCHEMA, derive
 from ..language import rule_set
 from ..language.declarations import read_test_file, test_file_for
@@ -173,6 +174,7 @@ def check_properties(
     save_to: str | os.PathLike[str] | None = None,
     dead: Collection[str] = (),
     shrink: bool = True,
+    backend: Backend | None = None,
 ) -> PropertyReport:
     """Test the properties of a rule set (see the module docstring).
 
@@ -181,13 +183,16 @@ def check_properties(
     reproducible search; ``save_to`` is a directory for counterexample case
     files; ``dead`` are rules the static check showed can never fire.
     Without ``shrink`` a failing case is reported as found, which is quicker.
+    ``backend`` evaluates the cases (as for :func:`~sistereval.evaluation.evaluate`);
+    the ``backends`` property compares it with the other backend, and is left
+    unchecked where durable_rules cannot be loaded.
     """
     ruleset = rule_set(rules)
     count = DEFAULT_EXAMPLES if examples is None else examples
     if count < 1:
         raise UsageError(f"examples must be at least 1, got {count}")
     directory = None if save_to is None else _directory(save_to)
-    search = _Search(ruleset, count, seed, shrink)
+    search = _Search(ruleset, count, seed, shrink, resolve_backend(backend))
     defects = search.properties()
     missing = [r for r in ruleset.rules if r.id not in search.witnesses and r.id not in dead]
     unfound = [rule for rule in missing if not search.aim(rule)]
@@ -265,8 +270,11 @@ def _seeds(ruleset: ir.RuleSet) -> list[tuple[str, Case]]:
 
 
 class _Search:
-    def __init__(self, ruleset: ir.RuleSet, examples: int, seed: int | None, shrink: bool) -> None:
+    def __init__(
+        self, ruleset: ir.RuleSet, examples: int, seed: int | None, shrink: bool, backend: Backend
+    ) -> None:
         self.ruleset = ruleset
+        self.backend = backend
         self.shrink = shrink
         self.examples = examples
         self.seed = seed
@@ -281,7 +289,7 @@ class _Search:
             f"monotone {inv.fact} ({inv.direction}): no case edit is known to move it"
             for inv in invariants
             if (inv.fact, inv.direction) not in EDITS
-        )
+        ) + (() if durable_error() is None else (f"backends: not compared ({durable_error()})",))
         self.checks = checks_for(
             ruleset,
             other=None if core.sha256 == ruleset.sha256 else core,
@@ -290,6 +298,7 @@ class _Search:
             else cases(max_items=MAX_ITEMS),
             invariants=[inv for inv in invariants if (inv.fact, inv.direction) in EDITS],
             seen=self.witness,
+            backend=backend,
         )
         generated = st.one_of(
             cases(max_items=MAX_ITEMS).map(lambda case: ("a generated case", case)),
@@ -315,7 +324,9 @@ class _Search:
                 self.defects.append(defect)
                 continue
             for invariant in checked:
-                found = probe_monotone(ruleset, invariant, case, first, self.witness)
+                found = probe_monotone(
+                    ruleset, invariant, case, first, self.witness, backend=backend
+                )
                 if found is not None and invariant.key not in {d.key for d in self.probed}:
                     self.probed.append(found)
 
@@ -323,7 +334,7 @@ class _Search:
         """Evaluate ``case``, record the witnesses it gives (and count it, unless ``counted``)."""
         self.cases += not counted
         try:
-            result = evaluate(case, self.ruleset)
+            result = evaluate(case, self.ruleset, backend=self.backend)
         except SisterevalError as exc:
             raise Failed(
                 key="evaluation",
@@ -626,6 +637,7 @@ def with_properties(
     examples: int | None = None,
     seed: int | None = None,
     save_to: str | os.PathLike[str] | None = None,
+    backend: Backend | None = None,
 ) -> WithProperties:
     """``report`` (of :func:`~sistereval.check.static.check_rules`) with the problems of
     the property checks added; arguments as for :func:`check_properties`.  The rules
@@ -637,7 +649,7 @@ def with_properties(
         for rule in defect.rules
     ]
     found = check_properties(
-        report.ruleset, examples=examples, seed=seed, save_to=save_to, dead=dead
+        report.ruleset, examples=examples, seed=seed, save_to=save_to, dead=dead, backend=backend
     )
     return _combined(report, found)
 

@@ -41,23 +41,27 @@ from ..documents import read_document
 from ..engine import reference
 from ..engine.cache import engine_for
 from ..errors import Location, SisterevalError
-from ..evaluation import Backend, evaluate, stratum_env
+from ..evaluation import Backend, evaluate, not_fired_detail, resolve_backend, stratum_env
 from ..facts import FACT_SCHEMA, Facts, derive
 from ..language import format_expression, rule_set
 from ..language.declarations import read_test_file, test_file_for
 from ..language.rulefile import FORMAT
 from ..model import PartialDate
 from ..schema import FactDef, FactType
-from ..verdict import decide
+from ..verdict import NotFired, decide
 
 __all__ = [
     "ClauseCoverage",
     "TestReport",
     "TestResult",
+    "declared_tests",
     "inline_facts",
+    "is_rule_file",
     "render_report",
     "rule_files",
+    "run_test",
     "run_tests",
+    "test",
 ]
 
 
@@ -82,6 +86,9 @@ class TestResult:
     unexpected_fires: tuple[str, ...] = ()
     fired: tuple[str, ...] = ()
     error: str | None = None
+    #: For each rule of ``missing_fires``, the first top-level clause of its condition
+    #: that was false, with the values it read (the reference evaluator's, clause by clause).
+    blocking: tuple[NotFired, ...] = ()
 
     @property
     def reason(self) -> str:
@@ -92,7 +99,17 @@ class TestResult:
         if self.expected_verdict is not None and self.expected_verdict != self.actual_verdict:
             parts.append(f"expected verdict {self.expected_verdict}, got {self.actual_verdict}")
         if self.missing_fires:
-            parts.append("did not fire: " + ", ".join(self.missing_fires))
+            blocked = {b.rule: b for b in self.blocking}
+            parts.append(
+                "did not fire: "
+                + ", ".join(
+                    f"{rule} (blocked by {blocked[rule].blocking_condition}: "
+                    f"{blocked[rule].detail})"
+                    if rule in blocked
+                    else rule
+                    for rule in self.missing_fires
+                )
+            )
         if self.unexpected_fires:
             parts.append("fired unexpectedly: " + ", ".join(self.unexpected_fires))
         return "; ".join(parts)
@@ -108,6 +125,7 @@ class TestResult:
             "unexpected_fires": list(self.unexpected_fires),
             "fired": list(self.fired),
             "error": self.error,
+            "blocking": [b.to_dict() for b in self.blocking],
         }
 
 
@@ -215,7 +233,7 @@ class TestReport:
 
 
 def run_tests(
-    rules: ir.RuleSet | str | os.PathLike[str], *, backend: Backend = "durable"
+    rules: ir.RuleSet | str | os.PathLike[str], *, backend: Backend | None = None
 ) -> TestReport:
     """Run the tests declared with a rule set and measure their coverage.
 
@@ -225,20 +243,16 @@ def run_tests(
     exception.
     """
     ruleset = rule_set(rules)
+    chosen = resolve_backend(backend)
     separate = None if ruleset.file is None else test_file_for(ruleset.file)
     extra = () if separate is None else read_test_file(separate, ruleset, FACT_SCHEMA)
     results: list[TestResult] = []
     runs: list[tuple[Facts, tuple[str, ...]]] = []
     for test in (*ruleset.tests, *extra):
-        try:
-            facts, fired, verdict = _run(test, ruleset, backend)
-        except SisterevalError as exc:
-            results.append(
-                TestResult(name=test.name, passed=False, location=test.loc, error=str(exc))
-            )
-            continue
-        runs.append((facts, fired))
-        results.append(_check(test, fired, verdict))
+        result, run = _run_one(test, ruleset, chosen)
+        results.append(result)
+        if run is not None:
+            runs.append(run)
     fired_any = {rid for _, fired in runs for rid in fired}
     inherited = [rule for rule in ruleset.rules if not _own(rule, ruleset)]
     own = [rule for rule in ruleset.rules if _own(rule, ruleset)]
@@ -259,9 +273,60 @@ def run_tests(
     )
 
 
+# A library function named test, not a pytest test (ruff's PT rules take it for one).
+def test(
+    rules: ir.RuleSet | str | os.PathLike[str],
+    *,
+    backend: Backend | None = None,  # noqa: PT028
+) -> TestReport:
+    """``sistereval.test(rules)``: :func:`run_tests`, the tests declared with a rule set."""
+    return run_tests(rules, backend=backend)
+
+
+test.__test__ = False  # type: ignore[attr-defined]  # a library function, not a pytest test
+
+
 def _own(rule: ir.Rule, ruleset: ir.RuleSet) -> bool:
     """Whether the rule file of ``ruleset`` itself defines or overrides ``rule``."""
     return not rule.origin or ruleset.file is None or rule.origin == ruleset.file
+
+
+def declared_tests(ruleset: ir.RuleSet) -> tuple[ir.RuleTest, ...]:
+    """The tests declared with ``ruleset``: its own ``tests:``, then those of its test
+    file (``NAME_test.yaml`` beside it), in order; what :func:`run_tests` runs."""
+    separate = None if ruleset.file is None else test_file_for(ruleset.file)
+    extra = () if separate is None else read_test_file(separate, ruleset, FACT_SCHEMA)
+    return (*ruleset.tests, *extra)
+
+
+def run_test(
+    test: ir.RuleTest, ruleset: ir.RuleSet, *, backend: Backend | None = None
+) -> TestResult:
+    """The result of one declared test of ``ruleset`` (a test that cannot run is a
+    failed result with its ``error``); ``backend`` as for :func:`run_tests`."""
+    return _run_one(test, ruleset, resolve_backend(backend))[0]
+
+
+def _run_one(
+    test: ir.RuleTest, ruleset: ir.RuleSet, backend: Backend
+) -> tuple[TestResult, tuple[Facts, tuple[str, ...]] | None]:
+    try:
+        facts, fired, verdict = _run(test, ruleset, backend)
+    except SisterevalError as exc:
+        failed = TestResult(name=test.name, passed=False, location=test.loc, error=str(exc))
+        return failed, None
+    result = _check(test, fired, verdict)
+    if result.missing_fires:
+        by_id = {rule.id: rule for rule in ruleset.rules}
+        blocking = tuple(
+            not_fired_detail(
+                by_id[rid], facts, stratum_env(ruleset, facts, fired, by_id[rid].stratum)
+            )
+            for rid in result.missing_fires
+            if rid in by_id
+        )
+        result = attrs.evolve(result, blocking=blocking)
+    return result, (facts, fired)
 
 
 def _run(
@@ -360,18 +425,20 @@ def _typed(fact: FactDef, value: object) -> ir.FactValue:
 def rule_files(directory: str | os.PathLike[str]) -> list[str]:
     """The rule files in ``directory``: ``*.yaml``/``*.yml`` files whose ``format:`` is
     ``sistereval/rules@1`` (a file that is not readable YAML counts, so its errors show)."""
-    found: list[str] = []
-    for path in sorted(Path(directory).iterdir()):
-        if path.suffix not in (".yaml", ".yml") or not path.is_file():
-            continue
-        try:
-            data = read_document(path.read_text(encoding="utf-8"), file=str(path)).data
-        except (OSError, UnicodeDecodeError, SisterevalError):
-            found.append(str(path))
-            continue
-        if isinstance(data, dict) and data.get("format") == FORMAT:
-            found.append(str(path))
-    return found
+    return [str(path) for path in sorted(Path(directory).iterdir()) if is_rule_file(path)]
+
+
+def is_rule_file(path: str | os.PathLike[str]) -> bool:
+    """Whether ``path`` is a ``*.yaml``/``*.yml`` file whose ``format:`` is
+    ``sistereval/rules@1``, or one that is not readable YAML (so its errors show)."""
+    path = Path(path)
+    if path.suffix not in (".yaml", ".yml") or not path.is_file():
+        return False
+    try:
+        data = read_document(path.read_text(encoding="utf-8"), file=str(path)).data
+    except (OSError, UnicodeDecodeError, SisterevalError):
+        return True
+    return isinstance(data, dict) and data.get("format") == FORMAT
 
 
 def render_report(report: TestReport, threshold: float = 0.0) -> str:

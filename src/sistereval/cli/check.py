@@ -4,12 +4,26 @@ generated cases."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
+from collections.abc import Iterator
 from typing import IO
+
+import hypothesis.configuration
+import platformdirs
 
 from ..check import DEFAULT_EXAMPLES, check_rules, with_properties
 from ..errors import SisterevalError
-from .common import FAILED, INVALID, OK, Commands, add_format_option
+from .common import (
+    FAILED,
+    INVALID,
+    OK,
+    Commands,
+    add_backend_option,
+    add_format_option,
+    read_rules,
+)
 
 __all__ = ["declare"]
 
@@ -26,10 +40,14 @@ def declare(commands: Commands) -> None:
         "found (warnings allowed), 1 when one is, 2 when a rule file is invalid.",
     )
     parser.add_argument(
-        "rules", nargs="+", metavar="RULES", help="a rule file, or the name of a shipped rule set"
+        "rules",
+        nargs="+",
+        metavar="RULES",
+        help="a rule file (- for standard input), or the name of a shipped rule set",
     )
     add_format_option(parser, "text for reading, json for one report object per rule file and line")
     _add_property_options(parser)
+    add_backend_option(parser)
     parser.set_defaults(handler=_check)
 
 
@@ -37,14 +55,16 @@ def _check(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
     status = OK
     for name in args.rules:
         try:
-            report = check_rules(name)
+            report = check_rules(read_rules(args, name))
             if not args.no_properties:
-                report = with_properties(
-                    report,
-                    examples=args.examples,
-                    seed=args.seed,
-                    save_to=args.save_counterexamples,
-                )
+                with hypothesis_storage():
+                    report = with_properties(
+                        report,
+                        examples=args.examples,
+                        seed=args.seed,
+                        save_to=args.save_counterexamples,
+                        backend=args.backend,
+                    )
                 if args.format == "text":
                     stdout.write(f"{name}: {report.properties.summary()}\n")
         except SisterevalError as exc:
@@ -64,6 +84,23 @@ def _check(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
             stdout.writelines(f"{problem}\n" for problem in report.problems)
         stdout.writelines(f"{name}: note: {note}\n" for note in report.notes)
     return status
+
+
+@contextlib.contextmanager
+def hypothesis_storage() -> Iterator[None]:
+    """Hypothesis keeps its caches (such as its Unicode tables) in the user's cache
+    directory while ``check`` runs, not in a ``.hypothesis`` folder of the working
+    directory (``HYPOTHESIS_STORAGE_DIRECTORY``, when set, is left to decide);
+    the searches themselves keep no example database."""
+    if os.environ.get("HYPOTHESIS_STORAGE_DIRECTORY"):
+        yield
+        return
+    cache = platformdirs.user_cache_path("sistereval", appauthor=False) / "hypothesis"
+    hypothesis.configuration.set_hypothesis_home_dir(cache)
+    try:
+        yield
+    finally:
+        hypothesis.configuration.set_hypothesis_home_dir(None)
 
 
 def _add_property_options(parser: argparse.ArgumentParser) -> None:

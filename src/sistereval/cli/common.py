@@ -1,25 +1,44 @@
-"""What every command shares: the exit codes, the handler type, and the options
-several commands declare, each written once."""
+"""What every command shares: the exit codes, the handler type, the options
+several commands declare, each written once, and reading a case or rule file
+from standard input (``-``)."""
 
 from __future__ import annotations
 
 import argparse
+import os
+import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import IO, Final, TypeAlias
 
-from ..messages import LANGUAGES
+from .. import ir
+from ..cases import load_case
+from ..errors import UsageError
+from ..language import load_rules
+from ..messages import CLI, LANGUAGES, texts
+from ..model import Case
 
 __all__ = [
+    "BROKEN_PIPE",
+    "BUG_REPORTS",
     "FAILED",
+    "INTERNAL",
+    "INTERRUPTED",
     "INVALID",
     "OK",
+    "STDIN",
     "Commands",
     "Handler",
+    "add_backend_option",
     "add_case_argument",
     "add_format_option",
     "add_lang_option",
     "add_rules_option",
+    "missing_inputs",
     "positive",
+    "read_case",
+    "read_rules",
+    "stdin_twice",
 ]
 
 #: The exit codes of every command.
@@ -28,6 +47,18 @@ OK: Final = 0
 FAILED: Final = 1
 #: Invalid input or usage.
 INVALID: Final = 2
+#: An internal error: a bug in sistereval (the traceback with ``--debug``).
+INTERNAL: Final = 3
+#: Interrupted with Ctrl-C (128 + SIGINT, as shells report it).
+INTERRUPTED: Final = 130
+#: The reader of standard output went away (128 + SIGPIPE); nothing is printed.
+BROKEN_PIPE: Final = 141
+
+#: Where an internal error asks to be reported.
+BUG_REPORTS: Final = "https://github.com/sistereval/sistereval/issues"
+#: The file argument that means standard input.
+STDIN: Final = "-"
+_STDIN_NAME: Final = "<stdin>"
 
 #: The subcommands of ``sistereval``, as argparse gives them to each command's ``declare``.
 Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
@@ -37,7 +68,22 @@ Handler = Callable[[argparse.Namespace, IO[str], IO[str]], int]
 
 def add_case_argument(parser: argparse.ArgumentParser) -> None:
     """``CASE``: the one case file a command reads."""
-    parser.add_argument("case", metavar="CASE", help="a case file (.yaml, .yml, .json)")
+    parser.add_argument(
+        "case", metavar="CASE", help="a case file (.yaml, .yml, .json), or - for standard input"
+    )
+
+
+def add_backend_option(parser: argparse.ArgumentParser) -> None:
+    """``--backend durable|reference``: the evaluator (default: ``SISTEREVAL_BACKEND``,
+    else durable where durable_rules loads, else the reference evaluator, with a
+    notice); :func:`sistereval.cli.main.run` replaces ``None`` by the choice."""
+    parser.add_argument(
+        "--backend",
+        choices=("durable", "reference"),
+        default=None,
+        help="the evaluator: durable (durable_rules) or reference (pure Python, the same "
+        "verdicts); default: $SISTEREVAL_BACKEND, else durable where it can be loaded",
+    )
 
 
 def add_rules_option(parser: argparse.ArgumentParser) -> None:
@@ -46,7 +92,8 @@ def add_rules_option(parser: argparse.ArgumentParser) -> None:
         "--rules",
         default="core",
         metavar="FILE|NAME",
-        help="a rule file, or the name of a shipped rule set (default: core)",
+        help="a rule file (- for standard input), or the name of a shipped rule set "
+        "(default: core)",
     )
 
 
@@ -73,3 +120,57 @@ def positive(text: str) -> int:
     if number < 1:
         raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
     return number
+
+
+def _stdin_text(args: argparse.Namespace) -> str:
+    """The text of standard input, which a command may read once."""
+    if getattr(args, "stdin_read", False):
+        raise UsageError(texts(CLI, getattr(args, "lang", "en"))["stdin_twice"])
+    args.stdin_read = True
+    stream: IO[str] = args.stdin
+    text = stream.read()
+    # a str of one line could name a file: the loaders read more than one as text
+    return text if "\n" in text else text + "\n"
+
+
+def read_case(args: argparse.Namespace, name: str) -> Case:
+    """The case of the file ``name``, or of standard input for ``-``."""
+    if name == STDIN:
+        return load_case(_stdin_text(args), file=_STDIN_NAME)
+    return load_case(Path(name), file=name)
+
+
+def read_rules(args: argparse.Namespace, name: str) -> ir.RuleSet | str:
+    """A rule-file argument as the library takes it: the rule set of standard input
+    for ``-``, the name or path itself otherwise."""
+    if name == STDIN:
+        return load_rules(_stdin_text(args), file=_STDIN_NAME)
+    return name
+
+
+#: An argument that names a shipped rule set (or a command word), not a file.
+_BARE_NAME: Final = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def _inputs(args: argparse.Namespace) -> list[str]:
+    """The file arguments of a command: cases, rule files, the batch input."""
+    found: list[str] = []
+    for key in ("case", "cases", "input", "rules", "old", "new"):
+        value = getattr(args, key, None)
+        found.extend(name for name in (value if isinstance(value, list) else [value]) if name)
+    return [name for name in found if isinstance(name, str)]
+
+
+def stdin_twice(args: argparse.Namespace) -> bool:
+    """Whether the command line names standard input (``-``) more than once."""
+    return _inputs(args).count(STDIN) > 1
+
+
+def missing_inputs(args: argparse.Namespace) -> list[str]:
+    """The file arguments of a command that do not exist, for the hint an
+    invalid-input exit adds."""
+    return [
+        name
+        for name in _inputs(args)
+        if name != STDIN and not _BARE_NAME.fullmatch(name) and not os.path.lexists(name)
+    ]

@@ -8,7 +8,15 @@ from typing import IO
 
 from ..check import diff_rule_sets, render_diff
 from ..errors import SisterevalError
-from .common import FAILED, INVALID, OK, Commands, add_format_option
+from .common import (
+    FAILED,
+    INVALID,
+    OK,
+    Commands,
+    add_backend_option,
+    add_format_option,
+    read_rules,
+)
 
 __all__ = ["declare"]
 
@@ -36,12 +44,14 @@ def declare(commands: Commands) -> None:
         action="store_true",
         help="exit 1 when the verdict or fired rules of any case changed",
     )
+    add_backend_option(parser)
     parser.set_defaults(handler=_diff)
 
 
 def _diff(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
     try:
-        diff = diff_rule_sets(args.old, args.new, args.cases)
+        old, new = read_rules(args, args.old), read_rules(args, args.new)
+        diff = diff_rule_sets(old, new, args.cases, backend=args.backend)
     except SisterevalError as exc:
         stderr.write(f"{exc}\n")
         return INVALID

@@ -4,15 +4,23 @@ from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
 from typing import IO
 
-from ..cases import load_case
 from ..errors import SisterevalError
 from ..evaluation import evaluate
 from ..language import rule_set
 from ..report import render_text
-from .common import INVALID, OK, Commands, add_format_option, add_lang_option, add_rules_option
+from .common import (
+    INVALID,
+    OK,
+    Commands,
+    add_backend_option,
+    add_format_option,
+    add_lang_option,
+    add_rules_option,
+    read_case,
+    read_rules,
+)
 
 __all__ = ["declare"]
 
@@ -24,23 +32,27 @@ def declare(commands: Commands) -> None:
         description="Evaluate each case with a rule set (default: the shipped 'core'). "
         "Exit 0 when every case was evaluated, 2 when a case or the rule set is invalid.",
     )
-    parser.add_argument("cases", nargs="+", metavar="CASE", help="a case file (.yaml, .yml, .json)")
+    parser.add_argument(
+        "cases", nargs="+", metavar="CASE", help="a case file (.yaml, .yml, .json), or -"
+    )
     add_rules_option(parser)
     add_format_option(parser, "text for reading, json for the decision record, one object per line")
     add_lang_option(parser)
+    add_backend_option(parser)
     parser.set_defaults(handler=_evaluate)
 
 
 def _evaluate(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
     try:
-        rules = rule_set(args.rules)
+        rules = rule_set(read_rules(args, args.rules))
     except SisterevalError as exc:
         stderr.write(f"{exc}\n")
         return INVALID
     status = OK
     for name in args.cases:
         try:
-            result = evaluate(load_case(Path(name), file=name), rules, language=args.lang)
+            case = read_case(args, name)
+            result = evaluate(case, rules, language=args.lang, backend=args.backend)
         except SisterevalError as exc:
             stderr.write(f"{exc}\n")
             status = INVALID
@@ -48,5 +60,5 @@ def _evaluate(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int
         if args.format == "json":
             stdout.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
         else:
-            stdout.write(render_text(result, source=name))
+            stdout.write(render_text(result, source="<stdin>" if name == "-" else name))
     return status

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
 from typing import IO
 
-from ..cases import load_case
 from ..errors import SisterevalError
 from ..explanation import DEFAULT_MAX_CHANGES, explain, render_explanation
 from ..language import rule_set
@@ -15,11 +13,14 @@ from .common import (
     INVALID,
     OK,
     Commands,
+    add_backend_option,
     add_case_argument,
     add_format_option,
     add_lang_option,
     add_rules_option,
     positive,
+    read_case,
+    read_rules,
 )
 
 __all__ = ["declare"]
@@ -51,6 +52,7 @@ def declare(commands: Commands) -> None:
         help=f"with --counterfactual: at most N changes in a set (default: {DEFAULT_MAX_CHANGES})",
     )
     add_format_option(parser)
+    add_backend_option(parser)
     parser.set_defaults(handler=_explain_command)
 
 
@@ -59,8 +61,8 @@ def _explain_command(args: argparse.Namespace, stdout: IO[str], stderr: IO[str])
         stderr.write("--max-changes needs --counterfactual\n")
         return INVALID
     try:
-        rules = rule_set(args.rules)
-        case = load_case(Path(args.case), file=args.case)
+        rules = rule_set(read_rules(args, args.rules))
+        case = read_case(args, args.case)
         result = explain(
             case,
             rules,
@@ -68,6 +70,7 @@ def _explain_command(args: argparse.Namespace, stdout: IO[str], stderr: IO[str])
             language=args.lang,
             counterfactual=args.counterfactual,
             max_changes=args.max_changes or DEFAULT_MAX_CHANGES,
+            backend=args.backend,
         )
     except SisterevalError as exc:
         stderr.write(f"{exc}\n")

@@ -4,22 +4,24 @@ Markdown or one self-contained HTML file."""
 from __future__ import annotations
 
 import argparse
-import os
-from pathlib import Path
 from typing import IO
 
-from ..cases import load_case
 from ..errors import SisterevalError
+from ..language import rule_set
 from ..outfile import atomic_write, check_output
 from ..report import make_report, render_html, render_markdown, render_terminal
-from ..safety import terminal_text, write_coloured
+from ..safety import colour_wanted, terminal_text, write_coloured
 from .common import (
     INVALID,
     OK,
+    STDIN,
     Commands,
+    add_backend_option,
     add_case_argument,
     add_lang_option,
     add_rules_option,
+    read_case,
+    read_rules,
 )
 
 __all__ = ["declare"]
@@ -62,6 +64,7 @@ def declare(commands: Commands) -> None:
         action="store_true",
         help="skip the counterfactual search (the section then says none was computed)",
     )
+    add_backend_option(parser)
     parser.set_defaults(handler=_report_command)
 
 
@@ -71,24 +74,21 @@ def _report_command(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) 
         return INVALID
     try:
         if args.out is not None:  # before any work: never onto an input, never unwritable
-            check_output(args.out, [args.case, args.rules])
-        case = load_case(Path(args.case), file=args.case)
+            check_output(args.out, [name for name in (args.case, args.rules) if name != STDIN])
+        rules = rule_set(read_rules(args, args.rules))
+        case = read_case(args, args.case)
         report = make_report(
             case,
-            args.rules,
+            rules,
             language=args.lang,
             max_changes=args.max_changes,
             search=not args.no_counterfactual,
+            backend=args.backend,
         )
     except SisterevalError as exc:
         stderr.write(f"{exc}\n")
         return INVALID
-    colour = (
-        args.format == "text"
-        and args.out is None
-        and stdout.isatty()
-        and "NO_COLOR" not in os.environ
-    )
+    colour = args.format == "text" and args.out is None and colour_wanted(stdout)
     if args.format == "html":
         text = render_html(report)
     elif args.format == "markdown":

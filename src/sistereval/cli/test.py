@@ -9,7 +9,15 @@ from typing import IO
 
 from ..check import render_report, rule_files, run_tests
 from ..errors import SisterevalError
-from .common import FAILED, INVALID, OK, Commands, add_format_option
+from .common import (
+    FAILED,
+    INVALID,
+    OK,
+    Commands,
+    add_backend_option,
+    add_format_option,
+    read_rules,
+)
 
 __all__ = ["declare"]
 
@@ -26,7 +34,8 @@ def declare(commands: Commands) -> None:
         "rules",
         nargs="+",
         metavar="RULES",
-        help="a rule file, a directory of rule files, or the name of a shipped rule set",
+        help="a rule file (- for standard input), a directory of rule files, or the name of a "
+        "shipped rule set",
     )
     parser.add_argument(
         "--threshold",
@@ -36,6 +45,7 @@ def declare(commands: Commands) -> None:
         help="the least rule coverage, in percent, that passes (default: 0)",
     )
     add_format_option(parser, "text for reading, json for one report object per rule file and line")
+    add_backend_option(parser)
     parser.set_defaults(handler=_test)
 
 
@@ -58,7 +68,7 @@ def _test(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
     ]
     for name in names:
         try:
-            report = run_tests(name)
+            report = run_tests(read_rules(args, name), backend=args.backend)
         except SisterevalError as exc:
             stderr.write(f"{exc}\n")
             status = INVALID

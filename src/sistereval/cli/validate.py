@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
 from typing import IO
 
-from ..cases import load_case
 from ..errors import CaseError
-from .common import INVALID, OK, Commands, add_format_option
+from .common import INVALID, OK, Commands, add_format_option, read_case
 
 __all__ = ["declare"]
 
@@ -21,7 +19,9 @@ def declare(commands: Commands) -> None:
         description="Check case files. Prints one 'ok' line per valid file and every problem "
         "of an invalid one (file:line:col: code: message). Exit 0 when all are valid, 2 if not.",
     )
-    parser.add_argument("cases", nargs="+", metavar="CASE", help="a case file (.yaml, .yml, .json)")
+    parser.add_argument(
+        "cases", nargs="+", metavar="CASE", help="a case file (.yaml, .yml, .json), or -"
+    )
     add_format_option(parser)
     parser.set_defaults(handler=_validate)
 
@@ -29,8 +29,9 @@ def declare(commands: Commands) -> None:
 def _validate(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
     status = OK
     for name in args.cases:
+        shown = "<stdin>" if name == "-" else name
         try:
-            load_case(Path(name), file=name)
+            read_case(args, name)
         except CaseError as exc:
             status = INVALID
             problems = exc.problems
@@ -38,7 +39,7 @@ def _validate(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int
             problems = ()
         if args.format == "json":
             result = {
-                "file": name,
+                "file": shown,
                 "valid": not problems,
                 "problems": [problem.to_dict() for problem in problems],
             }
@@ -46,5 +47,5 @@ def _validate(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int
         elif problems:
             stdout.writelines(f"{problem}\n" for problem in problems)
         else:
-            stdout.write(f"{name}: ok\n")
+            stdout.write(f"{shown}: ok\n")
     return status

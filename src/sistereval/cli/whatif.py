@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
 from typing import IO
 
-from ..cases import load_case
 from ..errors import SisterevalError
 from ..explanation import parse_change, render_whatif, what_if
 from ..language import rule_set
@@ -16,10 +14,13 @@ from .common import (
     INVALID,
     OK,
     Commands,
+    add_backend_option,
     add_case_argument,
     add_format_option,
     add_lang_option,
     add_rules_option,
+    read_case,
+    read_rules,
 )
 
 __all__ = ["declare"]
@@ -46,15 +47,16 @@ def declare(commands: Commands) -> None:
     add_rules_option(parser)
     add_lang_option(parser)
     add_format_option(parser)
+    add_backend_option(parser)
     parser.set_defaults(handler=_whatif_command)
 
 
 def _whatif_command(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
     try:
         changes = [parse_change(text) for text in args.changes]
-        rules = rule_set(args.rules)
-        case = load_case(Path(args.case), file=args.case)
-        result = what_if(case, changes, rules, language=args.lang)
+        rules = rule_set(read_rules(args, args.rules))
+        case = read_case(args, args.case)
+        result = what_if(case, changes, rules, language=args.lang, backend=args.backend)
     except SisterevalError as exc:
         stderr.write(f"{exc}\n")
         return INVALID

@@ -8,7 +8,7 @@ each evaluation kept apart; it agrees with the reference evaluator
 (:mod:`sistereval.engine.reference`) on every input, which
 ``tests/test_differential.py`` checks.
 
-How it runs (DESIGN §6 lists the durable traps each step avoids):
+How it runs (``docs/engine.md`` lists the durable traps each step avoids):
 
 * **Strata.** For each stratum: assert its item facts (including the findings
   of lower strata), then its context facts (scalars, counts, fired/derived

@@ -52,7 +52,7 @@ from ..cases import as_case, case_to_dict
 from ..cases import paths as _casepath
 from ..cases.paths import Segment, show_value
 from ..errors import SisterevalError, UsageError
-from ..evaluation import evaluate, quick_verdict, traced
+from ..evaluation import Backend, evaluate, quick_verdict, resolve_backend, traced
 from ..facts import derive
 from ..language import rule_set
 from ..messages import COUNTERFACTUAL, LABELS, LANGUAGES, office_name
@@ -299,6 +299,7 @@ def counterfactuals(
     max_candidates: int = DEFAULT_MAX_CANDIDATES,
     language: str = "en",
     evaluation: Evaluation | None = None,
+    backend: Backend | None = None,
 ) -> Counterfactual:
     """Search for the smallest sets of changes that move ``case``'s verdict one step up.
 
@@ -307,17 +308,21 @@ def counterfactuals(
     sets evaluated; ``language`` is the language :func:`render_counterfactual`
     uses (every change's text is given in every language); ``evaluation``, when
     given, is the evaluation of this case with these rules, whose verdict is the
-    starting point (the case is not evaluated again).
+    starting point (the case is not evaluated again) and whose backend the search
+    uses; ``backend`` as for :func:`~sistereval.evaluation.evaluate` otherwise.
     """
     if max_changes < 1 or max_candidates < 1:
         raise UsageError("--max-changes and the candidate bound must be at least 1")
     the_case = as_case(case)
     ruleset = rule_set(rules)
     trace = traced(evaluation, the_case, ruleset)
+    if trace is not None:
+        backend = trace.backend
+    backend = resolve_backend(backend, language=language)
     if trace is not None and evaluation is not None:
         before = evaluation.verdict
     else:
-        before = quick_verdict(ruleset, derive(the_case))
+        before = quick_verdict(ruleset, derive(the_case), backend)
     rank = {name: i for i, name in enumerate(ruleset.scale)}
     target = None
     if before != NOT_ASSESSABLE and rank.get(before, 0) > 0:
@@ -339,7 +344,7 @@ def counterfactuals(
                 changed = _changed(the_case, [options[i] for i in combo])
             except SisterevalError:
                 continue  # the case format refuses this combination
-            verdict = quick_verdict(ruleset, derive(changed))
+            verdict = quick_verdict(ruleset, derive(changed), backend)
             if verdict != NOT_ASSESSABLE and rank[verdict] <= rank[str(target)]:
                 found.append(combo)
         if not complete:
@@ -348,7 +353,7 @@ def counterfactuals(
     for combo in found:
         changes = tuple(options[i] for i in combo)
         verified = evaluate(
-            apply_changes(the_case, [(c.path, c.after) for c in changes]), ruleset
+            apply_changes(the_case, [(c.path, c.after) for c in changes]), ruleset, backend=backend
         ).verdict
         solutions.append(Solution(verdict=verified, changes=changes))
     return Counterfactual(

@@ -29,7 +29,7 @@ import attrs
 
 from .. import ir
 from ..cases import as_case
-from ..evaluation import Backend, quick_verdict, traced
+from ..evaluation import Backend, quick_verdict, resolve_backend, traced
 from ..facts import MILESTONE_FACTS, Alternative, Dispute, Facts, derive
 from ..language import rule_set
 from ..messages import DISPUTES
@@ -136,7 +136,7 @@ def dispute_verdicts(
     case: Case | str | os.PathLike[str] | Mapping[str, Any],
     rules: ir.RuleSet | str | os.PathLike[str] | None = None,
     *,
-    backend: Backend = "durable",
+    backend: Backend | None = None,
     evaluation: Evaluation | None = None,
 ) -> tuple[DisputeVerdicts, ...]:
     """Every dispute of ``case``, in the order of :attr:`Facts.disputes`, with the
@@ -151,7 +151,7 @@ def dispute_verdicts(
     if trace is not None:
         facts, backend = trace.facts, trace.backend
     else:
-        facts = derive(the_case)
+        facts, backend = derive(the_case), resolve_backend(backend)
     known = evaluation if trace is not None else None
     out = []
     for dispute in facts.disputes:

@@ -34,9 +34,9 @@ from ..cases import paths as _casepath
 from ..cases.paths import CasePathError, show_value
 from ..documents import read_document
 from ..errors import CaseError, Problem, SisterevalError, UsageError
-from ..evaluation import evaluate
+from ..evaluation import Backend, evaluate
 from ..language import rule_set
-from ..messages import LABELS, WHATIF, closest, finding_tag
+from ..messages import LABELS, WHATIF, Language, closest, finding_tag
 from ..model import Case
 from ..verdict import Evaluation, Finding
 
@@ -316,15 +316,16 @@ def _json_value(value: object) -> object:
 def what_if(
     case: Case | str | os.PathLike[str] | Mapping[str, Any],
     changes: Changes,
-    rules: ir.RuleSet | str | os.PathLike[str] | None = None,
+    rules: ir.RuleSet | str | os.PathLike[str] | Mapping[str, Any] | None = None,
     *,
-    language: str = "en",
+    language: Language = "en",
+    backend: Backend | None = None,
 ) -> WhatIf:
     """Evaluate ``case`` as it is and with ``changes`` applied (see :func:`apply_changes`).
 
     ``changes`` maps paths to values (``{"distance.km": 9000}``) or is a
     sequence of ``(path, value)`` pairs, applied in order.  ``case`` and
-    ``rules`` are taken as by :func:`~sistereval.evaluation.evaluate`.
+    ``rules`` and ``backend`` are taken as by :func:`~sistereval.evaluation.evaluate`.
     """
     the_case = as_case(case)
     ruleset = rule_set(rules)
@@ -332,8 +333,8 @@ def what_if(
     changed = apply_changes(the_case, pairs)
     return WhatIf(
         changes=pairs,
-        before=evaluate(the_case, ruleset, language=language),
-        after=evaluate(changed, ruleset, language=language),
+        before=evaluate(the_case, ruleset, language=language, backend=backend),
+        after=evaluate(changed, ruleset, language=language, backend=backend),
         scale=ruleset.scale,
     )
 

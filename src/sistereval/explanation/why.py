@@ -40,20 +40,21 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from .. import ir
+from .. import display, ir
 from ..cases import as_case
 from ..engine import reference
 from ..errors import UsageError
 from ..evaluation import Backend, evaluate, used_rules
 from ..facts import Facts
 from ..language import format_expression, rule_set
-from ..messages import did_you_mean
+from ..messages import Language, did_you_mean
 from ..model import Case, PartialDate
 from ..verdict import NOT_ASSESSABLE, Evaluation, Finding, RuleSetRef, decide
 from .counterfactual import (
     DEFAULT_MAX_CHANGES,
     Counterfactual,
     counterfactuals,
+    render_counterfactual,
 )
 from .disputes import DisputeVerdicts, dispute_verdicts
 
@@ -197,7 +198,12 @@ class Miss:
         }
 
 
-@attrs.frozen(kw_only=True)
+def _counterfactual_text(explanation: Explanation) -> str:
+    assert explanation.counterfactual is not None
+    return render_counterfactual(explanation.counterfactual)
+
+
+@attrs.frozen(kw_only=True, repr=False)
 class Explanation:
     """The verdict of one case, the chain behind it and the rules that did not fire.
 
@@ -225,6 +231,52 @@ class Explanation:
     def better(self) -> tuple[Miss, ...]:
         """The rules for a better verdict, nearest first."""
         return tuple(m for m in self.misses if m.better_verdict)
+
+    def view(self) -> display.ExplanationView:
+        """What a notebook shows of the explanation (:mod:`sistereval.display`)."""
+        chain = tuple(step.finding for step in self.fired if step.in_chain)
+        if self.evaluation is not None:
+            evaluation = self.evaluation.view()
+        else:
+            evaluation = display.EvaluationView(
+                case_id=self.case_id,
+                verdict=self.verdict,
+                confidence=self.confidence,
+                ruleset=f"{self.ruleset.id} {self.ruleset.version}",
+                deciding=self.deciding,
+                findings=(),
+                factors={},
+                disputes=len(self.disputes),
+                language=self.language,
+            )
+        return display.ExplanationView(
+            evaluation=evaluation,
+            chain=tuple(f.view() for f in chain),
+            better=tuple(
+                display.MissView(
+                    rule=m.rule,
+                    verdict=m.verdict,
+                    clauses_true=m.clauses_true,
+                    clauses=m.clauses,
+                    blocking=m.blocking,
+                )
+                for m in self.better
+            ),
+            others=len(self.misses) - len(self.better),
+            counterfactual=None if self.counterfactual is None else _counterfactual_text(self),
+        )
+
+    def _repr_html_(self) -> str:
+        return display.explanation_html(self.view())
+
+    def _repr_markdown_(self) -> str:
+        return display.explanation_markdown(self.view())
+
+    def __repr__(self) -> str:
+        return (
+            f"<Explanation {self.case_id!r}: {self.verdict}, {len(self.fired)} fired, "
+            f"{len(self.misses)} not fired ({len(self.better)} for a better verdict)>"
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -361,12 +413,12 @@ def _sources(ids: Sequence[str], facts: Facts) -> tuple[SourceRef, ...]:
 
 
 def explain(
-    case: Case | str | os.PathLike[str] | Mapping[str, Any],
-    rules: ir.RuleSet | str | os.PathLike[str] | None = None,
+    case: Evaluation | Case | str | os.PathLike[str] | Mapping[str, Any],
+    rules: ir.RuleSet | str | os.PathLike[str] | Mapping[str, Any] | None = None,
     *,
     rule: str | None = None,
-    language: str = "en",
-    backend: Backend = "durable",
+    language: Language = "en",
+    backend: Backend | None = None,
     counterfactual: bool = False,
     max_changes: int = DEFAULT_MAX_CHANGES,
 ) -> Explanation:
@@ -377,7 +429,19 @@ def explain(
     rule set does not have raises :class:`~sistereval.errors.UsageError` with
     a did-you-mean suggestion.  ``counterfactual`` adds the search for the
     smallest sets of up to ``max_changes`` changes that give a better verdict.
+
+    ``case`` may also be an :class:`~sistereval.verdict.Evaluation`: then it is
+    explained as it is (:func:`explain_evaluation`), and ``rules``, ``language`` and
+    ``backend`` are its own (giving ``rules`` is a :class:`~sistereval.errors.UsageError`).
     """
+    if isinstance(case, Evaluation):
+        if rules is not None:
+            raise UsageError("explain an evaluation without rules: it keeps its rule set")
+        if case.trace is not None:
+            _check_rule(rule, case.trace.ruleset)
+        return explain_evaluation(
+            case, rule=rule, counterfactual=counterfactual, max_changes=max_changes
+        )
     ruleset = rule_set(rules)
     _check_rule(rule, ruleset)
     evaluation = evaluate(as_case(case), ruleset, language=language, backend=backend)

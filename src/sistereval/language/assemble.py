@@ -1,6 +1,6 @@
 """From resolved rules to an :class:`~sistereval.ir.RuleSet`: strata, engine limits, digest.
 
-The engine limits are durable_rules' (DESIGN.md §6: more than 4,096 rules
+The engine limits are durable_rules' (``docs/engine.md``: more than 4,096 rules
 fail, more than 512 rules testing one property hang) with a margin, checked
 before anything is compiled.
 """

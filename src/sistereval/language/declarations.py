@@ -26,6 +26,7 @@ from ..messages import did_you_mean, suggest_value
 from ..model import PartialDate
 from ..schema import FactDef, FactSchema, FactType, number_too_large
 from .shape import RULE_ID, At, ShapeReader
+from .templates import TemplateError, numeric_spec, parse_template
 
 __all__ = [
     "TEST_FORMAT",
@@ -34,6 +35,7 @@ __all__ = [
     "read_invariants",
     "read_test_file",
     "read_tests",
+    "template_problems",
     "test_file_for",
 ]
 
@@ -218,6 +220,30 @@ TYPE_NAMES = {
     FactType.DATE: "a date",
     FactType.LIST: "a list",
 }
+
+
+def template_problems(text: str, schema: FactSchema) -> list[tuple[int, str, str, str | None]]:
+    """The problems of a message template: ``(offset in text, code, message,
+    suggestion)`` for a template that does not parse, a placeholder naming no fact of
+    ``schema``, and a number format on a fact that is no number."""
+    try:
+        parts = parse_template(text)
+    except TemplateError as exc:
+        return [(exc.offset, "bad-template", exc.message, None)]
+    names = [fact.name for fact in schema.scalars]
+    out: list[tuple[int, str, str, str | None]] = []
+    for part in parts:
+        if isinstance(part, str):
+            continue
+        fact = schema.scalar(part.name)
+        if fact is None:
+            hint = did_you_mean(part.name, names)
+            out.append((part.start, "unknown-placeholder", f"'{{{part.name}}}'", hint))
+        elif numeric_spec(part.spec) and fact.type not in (FactType.NUMBER, FactType.INTEGER):
+            kind = TYPE_NAMES[fact.type]
+            message = f"the format {part.spec!r} needs a number; {part.name!r} is {kind}"
+            out.append((part.start, "bad-template", message, None))
+    return out
 
 
 def _fits(fact: FactDef, value: object) -> str | None:

@@ -12,24 +12,26 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import attrs
+import yaml
 
 from .. import ir
-from ..documents import read_document, read_file
+from ..documents import Document, read_document, read_file
 from ..errors import DocumentError, LimitError, Location, Problem, RuleError
 from ..messages import LANGUAGES, did_you_mean, suggest_value
 from ..schema import FactSchema, with_findings
 from .changeable import inherit_changeable
 from .rulefile import RawRule, RuleFile, Verdicts, read_rule_file
 from .shape import At
+from .tables import read_table
 from .typecheck import Context, check_condition
 
-__all__ = ["Entry", "Ref", "Resolved", "find_source", "resolve", "shipped_names"]
+__all__ = ["Entry", "Ref", "Resolved", "find_source", "is_text", "resolve", "shipped_names"]
 
 _NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")
 #: What ``extends:`` may not name: a home directory (``~``), a URL or a drive
@@ -42,10 +44,12 @@ T = TypeVar("T")
 
 @attrs.frozen
 class Ref:
-    """A rule file: how messages name it, and where to read it."""
+    """A rule file: how messages name it, and where to read it (or, for a rule set
+    given as YAML text or a mapping, its ``content``)."""
 
     display: str
     target: Traversable
+    content: str | Mapping[str, Any] | None = attrs.field(default=None, eq=False)
 
     @property
     def identity(self) -> str:
@@ -86,6 +90,12 @@ class Resolved:
     undecided_when: ir.Expr | None = None
 
 
+def is_text(source: str) -> bool:
+    """Whether a ``str`` given as a rule set is its YAML (or JSON) text: it has a line
+    break or starts with ``{``; a rule-file path or a shipped name has neither."""
+    return "\n" in source or source.lstrip().startswith("{")
+
+
 def is_name(text: str) -> bool:
     """``core`` names a shipped rule set; ``core.yaml`` or ``./core`` is a path."""
     return bool(_NAME.fullmatch(text))
@@ -107,8 +117,21 @@ def _shipped(name: str, search_path: Sequence[Traversable]) -> Ref | None:
     return None
 
 
-def find_source(source: str | os.PathLike[str], search_path: Sequence[Traversable]) -> Ref:
-    """The rule file a :func:`~sistereval.language.load_rules` argument means."""
+def find_source(
+    source: str | os.PathLike[str] | Mapping[str, Any],
+    search_path: Sequence[Traversable],
+    *,
+    file: str | None = None,
+) -> Ref:
+    """The rule file a :func:`~sistereval.language.load_rules` argument means: YAML
+    text (a ``str`` with a line break, or one starting with ``{``) and mappings are
+    their own content, named ``file`` (default ``<string>``, ``<mapping>``)."""
+    if isinstance(source, Mapping):
+        display = file or "<mapping>"
+        return Ref(display, Path(display), content=source)
+    if isinstance(source, str) and is_text(source):
+        display = file or "<string>"
+        return Ref(display, Path(display), content=source)
     if isinstance(source, str) and is_name(source):
         found = _shipped(source, search_path)
         if found is None:
@@ -135,8 +158,13 @@ class _Loader:
         self.search_path = search_path
 
     def load(self, ref: Ref, chain: tuple[Ref, ...]) -> Resolved:
+        if isinstance(ref.content, Mapping):
+            return self.load_mapping(ref, ref.content, chain)
         try:
-            text = read_file(ref.target, file=ref.display)
+            if ref.content is not None:
+                text = ref.content
+            else:
+                text = read_file(ref.target, file=ref.display)
         except LimitError as exc:
             return _failed(ref, exc.problems)
         except (OSError, UnicodeDecodeError) as exc:
@@ -151,14 +179,60 @@ class _Loader:
             doc = read_document(text, file=ref.display)
         except DocumentError as exc:
             return _failed(ref, exc.problems)
+        return self.combine(ref, chain, doc, text)
+
+    def load_mapping(
+        self, ref: Ref, content: Mapping[str, Any], chain: tuple[Ref, ...]
+    ) -> Resolved:
+        """A rule set given as parsed data: read as the YAML it writes as, its problems
+        located by their data path only (the lines of that YAML are nobody's)."""
+        try:
+            text = yaml.safe_dump(dict(content), sort_keys=False, allow_unicode=True)
+        except yaml.YAMLError as exc:
+            problem = Problem(
+                code="read-error",
+                message=f"the mapping holds a value that is not YAML data ({exc})",
+                location=Location(file=ref.display),
+            )
+            return _failed(ref, [problem])
+        resolved = self.load(attrs.evolve(ref, content=text), chain)
+        problems = tuple(
+            attrs.evolve(p, location=Location(file=ref.display, path=p.location.path))
+            if p.location.file == ref.display
+            else p
+            for p in resolved.problems
+        )
+        return attrs.evolve(resolved, problems=problems)
+
+    def combine(self, ref: Ref, chain: tuple[Ref, ...], doc: Document, text: str) -> Resolved:
         raw = read_rule_file(doc, text, self.schema)
         parent, problem = None, None
         if raw.extends is not None:
             parent, problem = self.parent(raw.extends, ref, (*chain, ref))
+        if raw.tables:
+            raw = self.with_tables(raw, ref, parent)
         combined = _Combiner(raw, parent, self.schema).combine()
-        if problem is None:
-            return combined
-        return attrs.evolve(combined, problems=(*combined.problems, problem))
+        if any(table.hit_policy == "unique" for table in raw.tables):
+            combined = attrs.evolve(combined, unique=True)
+        # a table's header problem repeats in every row it is part of: report it once
+        problems = tuple(dict.fromkeys(combined.problems))
+        if problem is not None:
+            problems = (*problems, problem)
+        return attrs.evolve(combined, problems=problems)
+
+    def with_tables(self, raw: RuleFile, ref: Ref, parent: Resolved | None) -> RuleFile:
+        """``raw`` with the rules of its decision tables after its own rules."""
+        if raw.languages is not None:
+            languages = raw.languages.value
+        else:
+            languages = parent.languages if parent is not None else _DEFAULT_LANGUAGES
+        base = os.path.dirname(ref.display) if ref.content is None else ""
+        rules, problems = list(raw.rules), list(raw.problems)
+        for table in raw.tables:
+            found, found_problems, _ = read_table(table, base, self.schema, languages)
+            rules.extend(found)
+            problems.extend(found_problems)
+        return attrs.evolve(raw, rules=tuple(rules), problems=tuple(problems))
 
     def parent(
         self, extends: At[str], child: Ref, chain: tuple[Ref, ...]

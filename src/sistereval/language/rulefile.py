@@ -19,19 +19,29 @@ import attrs
 from .. import ir
 from ..documents import Document, Path, format_path
 from ..errors import Location, Problem, RuleError
-from ..messages import did_you_mean, suggest_value
-from ..schema import FINDING_KINDS, SEVERITIES, FactSchema, FactType
+from ..messages import suggest_value
+from ..schema import FINDING_KINDS, SEVERITIES, FactSchema
 from .changeable import read_changeable
-from .declarations import TYPE_NAMES, RawTest, read_invariants, read_tests
+from .declarations import RawTest, read_invariants, read_tests, template_problems
 from .parser import parse
 from .shape import NAME, RULE_ID, At, ShapeReader
 from .srcmap import SourceMap
-from .templates import TemplateError, numeric_spec, parse_template
 
-__all__ = ["FORMAT", "POLICIES", "RawRule", "RuleFile", "Verdicts", "read_rule_file"]
+__all__ = [
+    "FORMAT",
+    "HIT_POLICIES",
+    "POLICIES",
+    "RawRule",
+    "RuleFile",
+    "TableRef",
+    "Verdicts",
+    "read_rule_file",
+]
 
 FORMAT = "sistereval/rules@1"
 POLICIES = ("worst", "best", "priority")
+#: The hit policies of a decision table (``tables:``, see ``language/tables.py``).
+HIT_POLICIES = ("collect", "first", "unique")
 _LANGUAGE = re.compile(r"[a-z]{2,3}")
 #: A rule set's version: it lands in every decision record (a CSV cell, a report), so
 #: only characters no spreadsheet, terminal or page acts on, at most 64 of them.
@@ -49,6 +59,7 @@ _TOP_OPTIONAL = (
     "invariants",
     "changeable",
     "tests",
+    "tables",
 )
 _RULE_REQUIRED = ("id", "title", "when", "then", "because", "source")
 _CONSEQUENCES = {
@@ -88,6 +99,17 @@ class RawRule:
 
 
 @attrs.frozen(kw_only=True)
+class TableRef:
+    """A ``tables:`` entry: the table's file (as written, relative to the rule file), its
+    sheet (xlsx), its hit policy, and where the entry is."""
+
+    file: str
+    sheet: str | None
+    hit_policy: str
+    loc: Location
+
+
+@attrs.frozen(kw_only=True)
 class RuleFile:
     """Everything one file says; a metadata list is None when the file does not give it."""
 
@@ -109,6 +131,7 @@ class RuleFile:
     problems: tuple[Problem, ...]
     root: Location
     mapping: bool  # whether the document is a mapping at all
+    tables: tuple[TableRef, ...] = ()
 
 
 def read_rule_file(doc: Document, source: str, schema: FactSchema) -> RuleFile:
@@ -144,6 +167,7 @@ class _Reader(ShapeReader):
                 extends = At(target, self.loc(("extends",)))
         set_id = self.name(("id",), data["id"], RULE_ID, "rule set id") if "id" in data else None
         rules = self.rules(data.get("rules", []))
+        tables = self.tables(data.get("tables", []))
         return RuleFile(
             file=self.file_name,
             id=set_id or "",
@@ -163,7 +187,30 @@ class _Reader(ShapeReader):
             problems=tuple(self.problems),
             root=root,
             mapping=mapping is not None,
+            tables=tables,
         )
+
+    def tables(self, value: object) -> tuple[TableRef, ...]:
+        """The decision tables the file includes: ``[{file, sheet?, hit_policy?}]``."""
+        if not isinstance(value, list):
+            self.wrong_type(("tables",), value, "a list of tables")
+            return ()
+        found = []
+        for index, item in enumerate(value):
+            path: Path = ("tables", index)
+            data = self.mapping(path, item, ("file",), ("sheet", "hit_policy"))
+            if data is None or "file" not in data:
+                continue
+            file = self.text((*path, "file"), data["file"])
+            sheet = self.text((*path, "sheet"), data["sheet"]) if "sheet" in data else None
+            policy = self.choice(
+                (*path, "hit_policy"), data.get("hit_policy", "collect"), HIT_POLICIES, "hit policy"
+            )
+            if file is not None and policy is not None:
+                found.append(
+                    TableRef(file=file, sheet=sheet, hit_policy=policy, loc=self.loc(path))
+                )
+        return tuple(found)
 
     def version(self, data: dict[str, Any]) -> str:
         version = self.optional_text((), data, "version")
@@ -359,27 +406,5 @@ class _Reader(ShapeReader):
             row, col = locate(offset)
             return Location(file=self.doc.file, line=row, column=col, path=format_path(path))
 
-        try:
-            parts = parse_template(text)
-        except TemplateError as exc:
-            self.report("bad-template", exc.message, at(exc.offset))
-            return
-        names = [fact.name for fact in self.schema.scalars]
-        for part in parts:
-            if isinstance(part, str):
-                continue
-            fact = self.schema.scalar(part.name)
-            if fact is None:
-                self.report(
-                    "unknown-placeholder",
-                    f"'{{{part.name}}}'",
-                    at(part.start),
-                    did_you_mean(part.name, names),
-                )
-            elif numeric_spec(part.spec) and fact.type not in (FactType.NUMBER, FactType.INTEGER):
-                kind = TYPE_NAMES[fact.type]
-                self.report(
-                    "bad-template",
-                    f"the format {part.spec!r} needs a number; {part.name!r} is {kind}",
-                    at(part.start),
-                )
+        for offset, code, message, hint in template_problems(text, self.schema):
+            self.report(code, message, at(offset), hint)

@@ -14,8 +14,10 @@ from typing import Any
 
 from .. import ir
 from ..cases import as_case
+from ..evaluation import Backend
 from ..explanation import DEFAULT_MAX_CHANGES, explain
 from ..language import rule_set
+from ..messages import Language
 from ..model import Case
 from .model import Report, report_of
 
@@ -26,9 +28,10 @@ def make_report(
     case: Case | str | os.PathLike[str] | Mapping[str, Any],
     rules: ir.RuleSet | str | os.PathLike[str] | None = None,
     *,
-    language: str = "en",
+    language: Language = "en",
     max_changes: int = DEFAULT_MAX_CHANGES,
     search: bool = True,
+    backend: Backend | None = None,
 ) -> Report:
     """The report of ``case`` with ``rules`` (arguments as for
     :func:`~sistereval.evaluation.evaluate`), with the verdict under each
@@ -41,6 +44,7 @@ def make_report(
         language=language,
         counterfactual=search,
         max_changes=max_changes,
+        backend=backend,
     )
     found = explanation.counterfactual
     return report_of(

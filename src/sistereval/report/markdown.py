@@ -11,19 +11,17 @@ from collections.abc import Mapping, Sequence
 from urllib.parse import quote
 
 from ..messages import format_value
-from ..safety import link_url, visible_text
+from ..safety import link_url, markdown_text, visible_text
 from . import tables
 from .model import Report
 from .strings import consequence, name, strings, verdict_name
 
 __all__ = ["render_markdown"]
 
-_SPECIAL = str.maketrans({c: f"\\{c}" for c in "\\`*_[]<>|#"})
-
 
 def _md(text: str) -> str:
     """User or catalogue text, escaped so that Markdown shows it as written."""
-    return " ".join(text.split()).translate(_SPECIAL)
+    return markdown_text(text)
 
 
 def _code(text: str) -> str:

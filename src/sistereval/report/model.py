@@ -25,8 +25,8 @@ from ..dates import When, date_key
 from ..errors import UsageError
 from ..explanation import Explanation, explain
 from ..language import rule_set
-from ..messages import office_name
-from ..model import Case
+from ..messages import Language, office_name
+from ..model import Case, PartialDate
 from ..safety import plain_text
 
 __all__ = [
@@ -177,7 +177,7 @@ def build_report(
     case: Case | str | os.PathLike[str] | Mapping[str, Any],
     rules: ir.RuleSet | str | os.PathLike[str] | None = None,
     *,
-    language: str = "en",
+    language: Language = "en",
     counterfactuals: Mapping[str, Any] | None = None,
     disputes: Sequence[Mapping[str, Any]] | None = None,
 ) -> Report:
