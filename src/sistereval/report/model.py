@@ -26,7 +26,7 @@ from ..errors import UsageError
 from ..explanation import Explanation, explain
 from ..language import rule_set
 from ..messages import Language, office_name
-from ..model import Case, PartialDate
+from ..model import Case
 from ..safety import plain_text
 
 __all__ = [
