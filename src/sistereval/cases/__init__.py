@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from ..model import CASE_FORMAT, CASE_FORMAT_V1
 from .dump import case_sha256, case_to_dict, dump_case
-from .load import as_case, load_case, load_cases, upgrade_file
+from .load import as_case, load_case, load_cases, load_named_case, upgrade_file
 from .schema import case_schema
 from .upgrade import upgrade_data
 
@@ -30,6 +30,7 @@ __all__ = [
     "dump_case",
     "load_case",
     "load_cases",
+    "load_named_case",
     "upgrade_data",
     "upgrade_file",
 ]
