@@ -653,7 +653,7 @@ def _milestone_problems(case: Case) -> list[tuple[str, str, str, str | None]]:
                 (
                     f"milestones[{i}].date",
                     "missing-date",
-                    f"a {m.type} milestone needs a date: the order of such milestones decides "
+                    f"this {m.type} milestone needs a date: the order of such milestones decides "
                     "the partnership's stage",
                     "give the date as a source reports it, approximate if need be "
                     "(circa 2010, 2010/2015, before 2019)",

@@ -24,6 +24,7 @@ An example test: every case survives a trip through a YAML file.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
@@ -514,9 +515,11 @@ def _set_initiator(draw: st.DrawFn, case: Case) -> Case:
     return _evolve(case, activities=_replace(case.activities, i, changed))
 
 
-def _add_milestone(draw: st.DrawFn, case: Case) -> Case:
+def _add_milestone(
+    draw: st.DrawFn, case: Case, types: Sequence[MilestoneType] = tuple(MilestoneType)
+) -> Case:
     milestone = Milestone(
-        type=draw(st.sampled_from(MilestoneType)),
+        type=draw(st.sampled_from(types)),
         date=draw(partial_dates(min_year=1950, max_year=2030)),
         happened=draw(_happened),
         party=draw(_pick([p.id for p in case.partners])),
@@ -637,13 +640,24 @@ CHANGE_KINDS: tuple[str, ...] = tuple(name for name, _, _ in _CHANGES)
 
 
 @st.composite
-def _variations(draw: st.DrawFn, case: Case, max_changes: int, only: frozenset[str] | None) -> Case:
+def _variations(
+    draw: st.DrawFn,
+    case: Case,
+    max_changes: int,
+    only: frozenset[str] | None,
+    milestone_types: tuple[MilestoneType, ...],
+) -> Case:
+    options: list[Callable[[st.DrawFn, Case], Case]] = []
     for _ in range(draw(st.integers(1, max_changes))):
         options = [
             change
             for name, applies, change in _CHANGES
             if applies(case) and (only is None or name in only)
         ]
+        if milestone_types and (only is None or "add milestone" in only):
+            # as likely as every other kind of change together
+            typed = functools.partial(_add_milestone, types=milestone_types)
+            options.extend([typed] * max(1, len(options)))
         if not options:
             break
         case = draw(st.sampled_from(options))(draw, case)
@@ -651,7 +665,11 @@ def _variations(draw: st.DrawFn, case: Case, max_changes: int, only: frozenset[s
 
 
 def case_variations(
-    case: Case, *, max_changes: int = 3, only: Iterable[str] | None = None
+    case: Case,
+    *,
+    max_changes: int = 3,
+    only: Iterable[str] | None = None,
+    milestone_types: Iterable[MilestoneType | str] = (),
 ) -> st.SearchStrategy[Case]:
     """Valid variations of ``case``, each made of 1..``max_changes`` changes.
 
@@ -670,6 +688,11 @@ def case_variations(
     ``only`` limits the changes to the named kinds (:data:`CHANGE_KINDS`);
     when none of them applies to ``case`` (``"continuity"`` without a
     leadership change), the variation is ``case`` itself.
+
+    ``milestone_types`` adds one more kind of change, as likely as all the
+    others together: adding a milestone of one of these types (happened or reported as
+    not happened, with or without a party), so that a search aimed at a rule
+    about council approvals or action plans tries them often.
     """
     if max_changes < 1:
         raise InvalidArgument(f"max_changes must be at least 1, got {max_changes}")
@@ -679,7 +702,14 @@ def case_variations(
         raise InvalidArgument(
             f"unknown kind of change {unknown[0]!r}; the kinds are {', '.join(CHANGE_KINDS)}"
         )
-    return _variations(case, max_changes, kinds)
+    names = [str(t) for t in milestone_types]
+    wrong = sorted(set(names) - {str(t) for t in MilestoneType})
+    if wrong:
+        raise InvalidArgument(
+            f"unknown milestone type {wrong[0]!r}; the types are {', '.join(MilestoneType)}"
+        )
+    types = tuple(dict.fromkeys(MilestoneType(name) for name in names))
+    return _variations(case, max_changes, kinds, types)
 
 
 # --------------------------------------------------------------------------

@@ -61,7 +61,7 @@ from ..evaluation import Backend, evaluate, resolve_backend, stratum_env
 from ..facts import FACT_SCHEMA, derive
 from ..language import rule_set
 from ..language.declarations import read_test_file, test_file_for
-from ..model import Case
+from ..model import Case, MilestoneType
 from ..strategies import case_variations, cases
 from ..verdict import Evaluation
 from .monotone import EDITS
@@ -232,6 +232,33 @@ POOL = 4
 #: An aimed witness search tries this many times ``examples`` cases (it ends
 #: as soon as it finds the witness).
 AIMED = 2
+
+
+def _milestone_types(condition: ir.Expr) -> tuple[MilestoneType, ...]:
+    """The milestone types a condition names: compared with a milestone's
+    ``type`` in a quantifier (``any(milestones, type == "council_approval")``)
+    or as a ``milestones.`` fact (``milestones.has_action_plan``), for an aimed
+    search to add them."""
+    names: list[str] = []
+
+    def is_type(node: ir.Expr) -> bool:
+        return isinstance(node, ir.ItemRef) and (node.collection, node.name) == (
+            "milestones",
+            "type",
+        )
+
+    for node in ir.walk(condition):
+        if isinstance(node, ir.Compare) and node.op in ("==", "!="):
+            for a, b in ((node.left, node.right), (node.right, node.left)):
+                if is_type(a) and isinstance(b, ir.Literal) and isinstance(b.value, str):
+                    names.append(b.value)
+        elif isinstance(node, ir.In) and is_type(node.needle):
+            if isinstance(node.haystack, ir.ListLiteral):
+                names.extend(str(item.value) for item in node.haystack.items)
+        elif isinstance(node, ir.FactRef) and node.name.startswith("milestones."):
+            names.append(node.name.removeprefix("milestones.").removeprefix("has_"))
+    known = {str(t): t for t in MilestoneType}
+    return tuple(dict.fromkeys(known[name] for name in names if name in known))
 
 
 class _Found(Exception):
@@ -442,6 +469,7 @@ class _Search:
         towards closer cases.
         """
         condition = ir.to_nnf(rule.when)
+        types = _milestone_types(condition)
 
         def closeness(case: Case) -> tuple[float, bool]:
             facts = derive(case)
@@ -459,9 +487,9 @@ class _Search:
             strategy = st.one_of(
                 strategy,
                 st.sampled_from(starts[:POOL]).flatmap(
-                    lambda start: case_variations(start[1], max_changes=6).map(
-                        lambda case: (f"a variation of {start[0]}", case)
-                    )
+                    lambda start: case_variations(
+                        start[1], max_changes=6, milestone_types=types
+                    ).map(lambda case: (f"a variation of {start[0]}", case))
                 ),
             )
 
