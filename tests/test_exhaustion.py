@@ -223,3 +223,49 @@ class TestJsonLinesLimits:
         run_batch(source, tmp_path / "out.jsonl", jobs=1)
         record = json.loads((tmp_path / "out.jsonl").read_text())
         assert "internal-error" != record["error"]["code"]
+
+
+class TestCounterfactualBudget:
+    def test_stopped_at_the_work_budget(self) -> None:
+        from sistereval.explanation import counterfactuals, render_counterfactual
+
+        result = counterfactuals(EXAMPLE, max_work=200)
+        assert (False, "work") == (result.complete, result.stopped)
+        assert 0 < result.searched < 20
+        assert "work" == result.to_dict()["stopped"]
+        text = render_counterfactual(result)
+        assert "stopped at the budget of 200 case records evaluated" in text
+        indonesian = render_counterfactual(attrs.evolve(result, language="id"))
+        assert "berhenti pada anggaran 200 rekaman kasus" in indonesian
+
+    def test_stopped_at_the_time_budget(self) -> None:
+        from sistereval.explanation import counterfactuals, render_counterfactual
+
+        result = counterfactuals(EXAMPLE, time_limit=1e-9)
+        assert (False, "time", 0) == (result.complete, result.stopped, result.searched)
+        assert "stopped at the time budget of 1e-09 s" in render_counterfactual(result)
+
+    def test_a_complete_search_says_so(self) -> None:
+        from sistereval.explanation import counterfactuals
+
+        result = counterfactuals(EXAMPLE)
+        assert (True, None) == (result.complete, result.to_dict()["stopped"])
+
+    def test_the_report_says_the_search_stopped_at_its_budget(self) -> None:
+        from sistereval.explanation.counterfactual import Budget
+        from sistereval.report import make_report, render_markdown
+
+        report = make_report(EXAMPLE, budget=Budget(max_work=200))
+        assert "stopped at its time or work budget" in render_markdown(report)
+
+
+class TestPropertyBudget:
+    def test_witness_searches_stop_at_the_case_budget(self) -> None:
+        from sistereval.check import check_properties
+
+        text = _rules("rare", "fields.agreed == 987", "fields.implemented == 991")
+        report = check_properties(load_rules(text), examples=5, max_cases=1)
+        assert "cases" == report.stopped
+        assert ("r0", "r1") == report.unsearched
+        assert "stopped at the cases budget: 2 rule(s) not searched" in report.summary()
+        assert ["r0", "r1"] == report.to_dict()["unsearched"]

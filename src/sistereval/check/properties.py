@@ -42,6 +42,7 @@ import importlib.resources
 import os
 import re
 import threading
+import time
 from collections.abc import Callable, Collection, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -82,6 +83,10 @@ __all__ = [
 #: so that ``check`` finds the same cases inside a test suite (whatever its hypothesis
 #: profile) as on the command line.
 DEFAULT_EXAMPLES = 100
+#: The aimed witness searches stop once this many cases were evaluated in all ...
+DEFAULT_MAX_CASES = 5000
+#: ... or after this many seconds (wall clock), whichever comes first.
+DEFAULT_TIME_LIMIT = 20.0
 
 
 @attrs.frozen(kw_only=True)
@@ -133,6 +138,10 @@ class PropertyReport:
     findings: tuple[Finding, ...]
     witnesses: tuple[Witness, ...]
     unchecked: tuple[str, ...] = ()
+    #: The budget that stopped the witness searches (``cases`` or ``time``), if any,
+    #: and the rules then left without a search.
+    stopped: str | None = None
+    unsearched: tuple[str, ...] = ()
 
     @property
     def problems(self) -> tuple[Problem, ...]:
@@ -153,6 +162,12 @@ class PropertyReport:
         text += f" over {self.cases} cases ({seed}); {len(self.witnesses)} of {rules} rules"
         text += " fired in a witness"
         text += "".join(f"; not checked: {item}" for item in self.unchecked)
+        if self.stopped is not None:
+            budget = "cases" if self.stopped == "cases" else "time"
+            text += (
+                f"; stopped at the {budget} budget: {len(self.unsearched)} rule(s) not searched"
+                " for a witness"
+            )
         return text
 
     def to_dict(self) -> dict[str, Any]:
@@ -163,6 +178,8 @@ class PropertyReport:
             "failed": [finding.to_dict() for finding in self.findings],
             "witnesses": [witness.to_dict() for witness in self.witnesses],
             "unchecked": list(self.unchecked),
+            "stopped": self.stopped,
+            "unsearched": list(self.unsearched),
         }
 
 
@@ -175,6 +192,9 @@ def check_properties(
     dead: Collection[str] = (),
     shrink: bool = True,
     backend: Backend | None = None,
+    max_cases: int = DEFAULT_MAX_CASES,
+    time_limit: float = DEFAULT_TIME_LIMIT,
+    progress: Callable[[int], None] | None = None,
 ) -> PropertyReport:
     """Test the properties of a rule set (see the module docstring).
 
@@ -185,7 +205,11 @@ def check_properties(
     Without ``shrink`` a failing case is reported as found, which is quicker.
     ``backend`` evaluates the cases (as for :func:`~sistereval.evaluation.evaluate`);
     the ``backends`` property compares it with the other backend, and is left
-    unchecked where durable_rules cannot be loaded.
+    unchecked where durable_rules cannot be loaded.  The aimed witness searches (one
+    per rule no case fired) stop once ``max_cases`` cases were evaluated in all, or
+    after ``time_limit`` seconds: the rules left are ``unsearched`` and ``stopped``
+    says which budget stopped them (``docs/checking.md``).  ``progress``, when
+    given, is called with the number of cases evaluated so far (every 50).
     """
     ruleset = rule_set(rules)
     count = DEFAULT_EXAMPLES if examples is None else examples
@@ -193,9 +217,21 @@ def check_properties(
         raise UsageError(f"examples must be at least 1, got {count}")
     directory = None if save_to is None else _directory(save_to)
     search = _Search(ruleset, count, seed, shrink, resolve_backend(backend))
+    search.progress = progress
     defects = search.properties()
+    deadline = time.monotonic() + time_limit
     missing = [r for r in ruleset.rules if r.id not in search.witnesses and r.id not in dead]
-    unfound = [rule for rule in missing if not search.aim(rule)]
+    unfound, unsearched = [], []
+    stopped: str | None = None
+    for rule in missing:
+        if stopped is None and search.cases >= max_cases:
+            stopped = "cases"
+        elif stopped is None and time.monotonic() > deadline:
+            stopped = "time"
+        if stopped is not None:
+            unsearched.append(rule.id)
+        elif not search.aim(rule):
+            unfound.append(rule)
     defects.extend(search.no_witness(rule) for rule in unfound)
     findings = [_finding(ruleset, defect, directory) for defect in defects]
     findings.sort(key=lambda f: (f.problem.location.sort_key(), f.problem.code))
@@ -206,6 +242,8 @@ def check_properties(
         findings=tuple(findings),
         witnesses=tuple(search.witnesses[r.id] for r in ruleset.rules if r.id in search.witnesses),
         unchecked=search.unchecked,
+        stopped=stopped,
+        unsearched=tuple(unsearched),
     )
 
 
@@ -279,6 +317,7 @@ class _Search:
         self.examples = examples
         self.seed = seed
         self.cases = 0
+        self.progress: Callable[[int], None] | None = None
         self.witnesses: dict[str, Witness] = {}
         seeds = _seeds(ruleset)
         core = rule_set("core")
@@ -333,6 +372,7 @@ class _Search:
     def evaluate(self, origin: str, case: Case, *, counted: bool = False) -> Evaluation:
         """Evaluate ``case``, record the witnesses it gives (and count it, unless ``counted``)."""
         self.cases += not counted
+        self.tick()
         try:
             result = evaluate(case, self.ruleset, backend=self.backend)
         except SisterevalError as exc:
@@ -347,6 +387,11 @@ class _Search:
             ) from None
         self.witness(origin, case, result)
         return result
+
+    def tick(self) -> None:
+        """Show the progress every 50 cases."""
+        if self.progress is not None and self.cases % 50 == 0 and self.cases:
+            self.progress(self.cases)
 
     def witness(self, origin: str, case: Case, result: Evaluation) -> None:
         """Record ``case`` as the witness of the rules it is the first to fire."""
@@ -467,6 +512,7 @@ class _Search:
         def body(data: st.DataObject) -> None:
             origin, case = data.draw(strategy, label="case")
             self.cases += 1
+            self.tick()
             score, new = closeness(case)
             if new:
                 self.evaluate(f"{origin} (aimed at {rule.id!r})", case, counted=True)
@@ -638,6 +684,7 @@ def with_properties(
     seed: int | None = None,
     save_to: str | os.PathLike[str] | None = None,
     backend: Backend | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> WithProperties:
     """``report`` (of :func:`~sistereval.check.static.check_rules`) with the problems of
     the property checks added; arguments as for :func:`check_properties`.  The rules
@@ -649,7 +696,13 @@ def with_properties(
         for rule in defect.rules
     ]
     found = check_properties(
-        report.ruleset, examples=examples, seed=seed, save_to=save_to, dead=dead, backend=backend
+        report.ruleset,
+        examples=examples,
+        seed=seed,
+        save_to=save_to,
+        dead=dead,
+        backend=backend,
+        progress=progress,
     )
     return _combined(report, found)
 

@@ -15,6 +15,7 @@ import platformdirs
 
 from ..check import DEFAULT_EXAMPLES, check_rules, with_properties
 from ..errors import SisterevalError
+from ..messages import CLI, texts
 from .common import (
     FAILED,
     INVALID,
@@ -22,6 +23,7 @@ from .common import (
     Commands,
     add_backend_option,
     add_format_option,
+    progress_line,
     read_rules,
 )
 
@@ -57,13 +59,15 @@ def _check(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
         try:
             report = check_rules(read_rules(args, name))
             if not args.no_properties:
-                with hypothesis_storage():
+                text = texts(CLI, getattr(args, "lang", "en"))["progress_check"]
+                with hypothesis_storage(), progress_line(stderr, text) as progress:
                     report = with_properties(
                         report,
                         examples=args.examples,
                         seed=args.seed,
                         save_to=args.save_counterexamples,
                         backend=args.backend,
+                        progress=progress,
                     )
                 if args.format == "text":
                     stdout.write(f"{name}: {report.properties.summary()}\n")

@@ -5,9 +5,10 @@ from standard input (``-``)."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Final, TypeAlias
 
@@ -17,6 +18,7 @@ from ..errors import UsageError
 from ..language import load_rules
 from ..messages import CLI, LANGUAGES, texts
 from ..model import Case
+from ..safety import progress_wanted, raw_stream
 
 __all__ = [
     "BROKEN_PIPE",
@@ -174,3 +176,28 @@ def missing_inputs(args: argparse.Namespace) -> list[str]:
         for name in _inputs(args)
         if name != STDIN and not _BARE_NAME.fullmatch(name) and not os.path.lexists(name)
     ]
+
+
+@contextlib.contextmanager
+def progress_line(stream: IO[str], text: str) -> Iterator[Callable[[int], None] | None]:
+    """A function that shows ``text`` (with ``{n}``) on one line of ``stream`` when it is a
+    terminal (:func:`~sistereval.safety.progress_wanted`), else None; the line is
+    cleared at the end."""
+    if not progress_wanted(stream):
+        yield None
+        return
+    raw = raw_stream(stream)
+    shown = False
+
+    def show(n: int) -> None:
+        nonlocal shown
+        raw.write("\r\x1b[K" + text.format(n=n))
+        raw.flush()
+        shown = True
+
+    try:
+        yield show
+    finally:
+        if shown:
+            raw.write("\r\x1b[K")
+            raw.flush()

@@ -8,7 +8,9 @@ from typing import IO
 
 from ..errors import SisterevalError
 from ..explanation import DEFAULT_MAX_CHANGES, explain, render_explanation
+from ..explanation.counterfactual import Budget
 from ..language import rule_set
+from ..messages import CLI, texts
 from .common import (
     INVALID,
     OK,
@@ -19,6 +21,7 @@ from .common import (
     add_lang_option,
     add_rules_option,
     positive,
+    progress_line,
     read_case,
     read_rules,
 )
@@ -63,15 +66,18 @@ def _explain_command(args: argparse.Namespace, stdout: IO[str], stderr: IO[str])
     try:
         rules = rule_set(read_rules(args, args.rules))
         case = read_case(args, args.case)
-        result = explain(
-            case,
-            rules,
-            rule=args.rule,
-            language=args.lang,
-            counterfactual=args.counterfactual,
-            max_changes=args.max_changes or DEFAULT_MAX_CHANGES,
-            backend=args.backend,
-        )
+        text = texts(CLI, args.lang)["progress_search"]
+        with progress_line(stderr, text) as progress:
+            result = explain(
+                case,
+                rules,
+                rule=args.rule,
+                language=args.lang,
+                counterfactual=args.counterfactual,
+                max_changes=args.max_changes or DEFAULT_MAX_CHANGES,
+                backend=args.backend,
+                budget=Budget(progress=progress),
+            )
     except SisterevalError as exc:
         stderr.write(f"{exc}\n")
         return INVALID

@@ -23,7 +23,13 @@ The search:
    before it).
 3. **Bounded.** At most ``max_candidates`` sets are evaluated; ``searched``
    counts them and ``complete`` says whether every set up to ``max_changes``
-   changes was evaluated (false when the bound stopped the search).
+   changes was evaluated (false when a budget stopped the search).  Two more
+   budgets bound a large case: ``max_work``, the records of the case
+   evaluated in all (each set evaluated costs the case's records, each set
+   passed over one; deterministic: a case of 3,000 records stops after about
+   160 sets), and ``time_limit``, a wall-clock cap in seconds, a safety net
+   for a slow machine.  ``stopped`` says which budget stopped the search
+   (``candidates``, ``work`` or ``time``; None when complete).
 4. **Fast, then verified.** Sets are evaluated on the engine from the derived
    facts alone (:func:`sistereval.evaluation.quick_verdict`); each solution is then
    applied with :func:`sistereval.explanation.apply_changes` (validated like a case
@@ -42,7 +48,8 @@ from __future__ import annotations
 
 import itertools
 import os
-from collections.abc import Mapping, Sequence
+import time
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -61,8 +68,12 @@ from ..verdict import NOT_ASSESSABLE, Evaluation
 from .whatif import apply_changes
 
 __all__ = [
+    "DEFAULT_BUDGET",
     "DEFAULT_MAX_CANDIDATES",
     "DEFAULT_MAX_CHANGES",
+    "DEFAULT_MAX_WORK",
+    "DEFAULT_TIME_LIMIT",
+    "Budget",
     "Change",
     "Counterfactual",
     "Solution",
@@ -73,6 +84,24 @@ __all__ = [
 
 DEFAULT_MAX_CHANGES = 3
 DEFAULT_MAX_CANDIDATES = 5000
+#: The records of the case evaluated in all, at most (see the module docstring).
+DEFAULT_MAX_WORK = 500_000
+#: The search stops after this many seconds (wall clock), at most.
+DEFAULT_TIME_LIMIT = 15.0
+
+
+@attrs.frozen(kw_only=True)
+class Budget:
+    """The budgets of a search (see the module docstring), and a function called with
+    the number of sets evaluated so far (every 25), for a progress display."""
+
+    max_candidates: int = DEFAULT_MAX_CANDIDATES
+    max_work: int = DEFAULT_MAX_WORK
+    time_limit: float = DEFAULT_TIME_LIMIT
+    progress: Callable[[int], None] | None = attrs.field(default=None, eq=False)
+
+
+DEFAULT_BUDGET = Budget()
 
 
 # --------------------------------------------------------------------------
@@ -134,6 +163,9 @@ class Counterfactual:
     options: int
     solutions: tuple[Solution, ...]
     language: str = "en"
+    stopped: str | None = None  # the budget that stopped the search: candidates, work, time
+    max_work: int = DEFAULT_MAX_WORK
+    time_limit: float = DEFAULT_TIME_LIMIT
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -142,6 +174,7 @@ class Counterfactual:
             "target": self.target,
             "searched": self.searched,
             "complete": self.complete,
+            "stopped": self.stopped,
             "max_changes": self.max_changes,
             "max_candidates": self.max_candidates,
             "options": self.options,
@@ -300,6 +333,9 @@ def counterfactuals(
     language: str = "en",
     evaluation: Evaluation | None = None,
     backend: Backend | None = None,
+    max_work: int = DEFAULT_MAX_WORK,
+    time_limit: float = DEFAULT_TIME_LIMIT,
+    progress: Callable[[int], None] | None = None,
 ) -> Counterfactual:
     """Search for the smallest sets of changes that move ``case``'s verdict one step up.
 
@@ -310,9 +346,13 @@ def counterfactuals(
     given, is the evaluation of this case with these rules, whose verdict is the
     starting point (the case is not evaluated again) and whose backend the search
     uses; ``backend`` as for :func:`~sistereval.evaluation.evaluate` otherwise.
+    ``max_work`` and ``time_limit`` are the budgets of the module docstring;
+    ``progress``, when given, is called with the number of sets evaluated so far
+    (every 25 sets).
     """
-    if max_changes < 1 or max_candidates < 1:
-        raise UsageError("--max-changes and the candidate bound must be at least 1")
+    if max_changes < 1 or max_candidates < 1 or max_work < 1 or time_limit <= 0:
+        raise UsageError("--max-changes and the search's budgets must be at least 1")
+    deadline = time.monotonic() + time_limit
     the_case = as_case(case)
     ruleset = rule_set(rules)
     trace = traced(evaluation, the_case, ruleset)
@@ -328,18 +368,23 @@ def counterfactuals(
     if before != NOT_ASSESSABLE and rank.get(before, 0) > 0:
         target = ruleset.scale[rank[before] - 1]
     options = candidate_changes(the_case, ruleset) if target is not None else ()
+    cost = _records(the_case)
     found: list[tuple[int, ...]] = []
-    searched = 0
-    complete = True
+    searched = work = 0
+    stopped: str | None = None
     for size in range(1, max_changes + 1) if target is not None else ():
         for combo in itertools.combinations(range(len(options)), size):
+            work += 1
             paths = {options[i].path for i in combo}
             if len(paths) < size or any(set(s) <= set(combo) for s in found):
                 continue
-            if searched >= max_candidates:
-                complete = False
+            stopped = _over(searched, max_candidates, work + cost, max_work, deadline)
+            if stopped is not None:
                 break
             searched += 1
+            work += cost
+            if progress is not None and searched % 25 == 0:
+                progress(searched)
             try:
                 changed = _changed(the_case, [options[i] for i in combo])
             except SisterevalError:
@@ -347,7 +392,7 @@ def counterfactuals(
             verdict = quick_verdict(ruleset, derive(changed), backend)
             if verdict != NOT_ASSESSABLE and rank[verdict] <= rank[str(target)]:
                 found.append(combo)
-        if not complete:
+        if stopped is not None:
             break
     solutions = []
     for combo in found:
@@ -361,13 +406,33 @@ def counterfactuals(
         verdict_before=before,
         target=target,
         searched=searched,
-        complete=complete,
+        complete=stopped is None,
         max_changes=max_changes,
         max_candidates=max_candidates,
         options=len(options),
         solutions=tuple(solutions),
         language=language,
+        stopped=stopped,
+        max_work=max_work,
+        time_limit=time_limit,
     )
+
+
+def _records(case: Case) -> int:
+    """What evaluating ``case`` costs in the work budget: its records, and one."""
+    data = case_to_dict(case)
+    return 1 + sum(len(value) for value in data.values() if isinstance(value, list))
+
+
+def _over(searched: int, candidates: int, work: int, max_work: int, deadline: float) -> str | None:
+    """The budget one more evaluation would pass, if any."""
+    if searched >= candidates:
+        return "candidates"
+    if work > max_work:
+        return "work"
+    if time.monotonic() > deadline:
+        return "time"
+    return None
 
 
 # --------------------------------------------------------------------------
@@ -389,7 +454,14 @@ def render_counterfactual(
     searched = t["searched"].format(
         searched=result.searched, max=result.max_changes, options=result.options
     )
-    status = t["complete"] if result.complete else t["bounded"].format(bound=result.max_candidates)
+    if result.complete:
+        status = t["complete"]
+    elif result.stopped == "time":
+        status = t["stopped_time"].format(seconds=f"{result.time_limit:g}")
+    elif result.stopped == "work":
+        status = t["stopped_work"].format(bound=result.max_work)
+    else:
+        status = t["bounded"].format(bound=result.max_candidates)
     lines.append(f"{indent}  {searched}; {status}")
     if not result.solutions:
         lines.append(f"{indent}  {t['none_found'].format(max=result.max_changes, target=target)}")
