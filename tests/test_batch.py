@@ -9,6 +9,7 @@ import io
 import json
 import os
 import shutil
+import sys
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,10 @@ from typing import Any
 import pytest
 import yaml
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+import batch_kill  # benchmarks/ is no package: its scripts import by their folder
+
+import sistereval.evaluation
 from sistereval import batch, cli
 from sistereval.batch import BatchSummary, run_batch
 from sistereval.evaluation import evaluate, rule_set
@@ -231,7 +236,9 @@ class TestAtomic:
         with pytest.raises(KeyboardInterrupt):
             run_batch(directory, out, jobs=1)
         assert "previous\n" == out.read_text(encoding="utf-8")
-        assert ["out.jsonl"] == sorted(p.name for p in tmp_path.iterdir() if p.is_file())
+        # the two cases finished are kept for the next run; no temporary file is left
+        files = sorted(p.name for p in tmp_path.iterdir() if p.is_file())
+        assert [".out.jsonl.progress", "out.jsonl"] == files
 
 
 class TestCsv:
@@ -242,7 +249,7 @@ class TestCsv:
             rows = list(csv.DictReader(stream))
         core = rule_set("core")
         factors = [f"factors.{name}" for name in (*core.factors, *core.obstacle_groups)]
-        assert [*batch.CSV_COLUMNS, *factors, "findings"] == list(rows[0])
+        assert [*batch.CSV_COLUMNS, *factors, "findings", "language", "sistereval"] == list(rows[0])
         assert list(batch.csv_columns(core)) == list(rows[0])
         assert [str(directory / p.name) for p in EXAMPLES] + [
             str(directory / "zz-broken.yaml")
@@ -485,7 +492,7 @@ class TestWorkbooks:
         book = openpyxl().load_workbook(tmp_path / "results.xlsx")
         assert ["cases", "findings", "sources"] == book.sheetnames
         header, *cases = book["cases"].iter_rows(values_only=True)
-        assert list(batch.csv_columns(rule_set("core")))[:-1] == list(header)
+        assert list(batch.csv_columns(rule_set("core")))[:-3] == list(header)
         rows = [dict(zip(header, row, strict=True)) for row in cases]
         assert [r["verdict"] for r in from_csv] == [r["verdict"] for r in rows]
         assert ["failure", "success", "partial"] == [r["verdict"] for r in rows]
@@ -576,3 +583,136 @@ class TestEncodings:
         register.write_bytes(WORKBOOK.read_bytes())
         with pytest.raises(batch.UsageError, match="looks like an Excel workbook"):
             run_batch(register, tmp_path / "o.csv", jobs=1)
+
+
+# --------------------------------------------------------------------------
+# issue 18, item 8: JSON Lines split on "\n" only, resume keyed on language and
+# version, progress kept through a kill, workers that die with the batch.
+
+
+def _jsonl(path: Path, cases: list[dict[str, Any]], end: str = "\n") -> Path:
+    path.write_text("".join(json.dumps(c, ensure_ascii=False) + end for c in cases), "utf-8")
+    return path
+
+
+class TestJsonLinesEnds:
+    def test_line_separators_inside_a_record_stay_in_it(self, tmp_path: Path) -> None:
+        first, second = _examples()[:2]
+        first = {**first, "title": "Bandung\u2028Namur\x85 (\u2029)"}
+        cases = _jsonl(tmp_path / "cases.jsonl", [first, second])
+        out = tmp_path / "out.jsonl"
+        summary = run_batch(cases, out, jobs=1)
+        records = [json.loads(line) for line in out.read_text("utf-8").split("\n") if line]
+        labels = [f"{cases}:1", f"{cases}:2"]
+        assert (2, 0, labels) == (summary.total, summary.failed, [r["input"] for r in records])
+        again = run_batch(cases, out, jobs=1)
+        assert (0, 2) == (again.evaluated, again.skipped)  # such records are kept on resume
+
+    def test_crlf_line_ends(self, tmp_path: Path) -> None:
+        cases = _jsonl(tmp_path / "cases.jsonl", _examples(), end="\r\n")
+        summary = run_batch(cases, tmp_path / "out.jsonl", jobs=1)
+        assert (3, 3, 0) == (summary.total, summary.evaluated, summary.failed)
+
+
+class TestResumeKeys:
+    def test_another_language_is_evaluated_again(self, directory: Path, tmp_path: Path) -> None:
+        out = tmp_path / "out.jsonl"
+        run_batch(directory, out, jobs=1, language="en")
+        summary = run_batch(directory, out, jobs=1, language="id")
+        records = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+        languages = {r["language"] for r in records if "error" not in r}
+        assert (0, {"id"}) == (summary.skipped, languages)
+
+    def test_another_language_in_csv_is_evaluated_again(
+        self, directory: Path, tmp_path: Path
+    ) -> None:
+        out = tmp_path / "out.csv"
+        run_batch(directory, out, jobs=1, language="en")
+        assert 3 == run_batch(directory, out, jobs=1, language="en").skipped
+        summary = run_batch(directory, out, jobs=1, language="id")
+        with out.open(encoding="utf-8", newline="") as stream:
+            rows = list(csv.DictReader(stream))
+        assert (0, {"id"}) == (summary.skipped, {row["language"] for row in rows})
+
+    def test_records_of_another_version_are_evaluated_again(
+        self, directory: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        out = tmp_path / "out.jsonl"
+        with monkeypatch.context() as patch:  # records written by another version
+            patch.setattr(sistereval.evaluation, "__version__", "0.0.1-other")
+            run_batch(directory, out, jobs=1)
+        summary = run_batch(directory, out, jobs=1)
+        records = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+        versions = {r["sistereval"] for r in records if "error" not in r}
+        assert (0, {sistereval.__version__}) == (summary.skipped, versions)
+
+
+class TestCaseFileInput:
+    @pytest.mark.parametrize("suffix", [".yaml", ".yml", ".json"])
+    def test_a_case_file_is_one_case(self, tmp_path: Path, suffix: str) -> None:
+        case = tmp_path / f"namur{suffix}"
+        data = yaml.safe_load(EXAMPLES[0].read_text(encoding="utf-8"))
+        case.write_text(json.dumps(data) if suffix == ".json" else yaml.safe_dump(data), "utf-8")
+        out = tmp_path / "out.jsonl"
+        status, stdout, _ = call("batch", str(case), "--out", str(out))
+        (record,) = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+        assert (0, str(case), "failure") == (status, record["input"], record["verdict"])
+        assert stdout.startswith("1 cases: 1 evaluated")
+
+
+class TestKilled:
+    def test_a_temporary_file_of_a_killed_run_is_removed(
+        self, directory: Path, tmp_path: Path
+    ) -> None:
+        out = tmp_path / "out.jsonl"
+        stale = [".out.jsonl.99999999.0123abcd.tmp", ".out.jsonl.0123abcd.tmp"]
+        alive = f".out.jsonl.{os.getppid()}.0123abcd.tmp"  # a writer that still runs
+        for name in [*stale, alive, ".other.jsonl.0123abcd.tmp"]:
+            (tmp_path / name).write_text("half a run\n", encoding="utf-8")
+        run_batch(directory, out, jobs=1)
+        left = sorted(p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp"))
+        assert sorted([alive, ".other.jsonl.0123abcd.tmp"]) == left
+
+    def test_an_interrupted_run_resumes_where_it_stopped(
+        self, directory: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        reference, out = tmp_path / "reference.jsonl", tmp_path / "out.jsonl"
+        run_batch(directory, reference, jobs=1)
+        run = batch._Worker.run
+        calls: list[batch._Task] = []
+
+        def crash(self: batch._Worker, task: batch._Task) -> batch._Outcome:
+            calls.append(task)
+            if len(calls) == 3:
+                raise KeyboardInterrupt
+            return run(self, task)
+
+        monkeypatch.setattr(batch._Worker, "run", crash)
+        with pytest.raises(KeyboardInterrupt):
+            run_batch(directory, out, jobs=1)
+        monkeypatch.setattr(batch._Worker, "run", run)
+        summary = run_batch(directory, out, jobs=1)
+        assert (4, 1, 2, 1) == (summary.total, summary.evaluated, summary.skipped, summary.failed)
+        assert reference.read_bytes() == out.read_bytes()
+        assert [] == [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+    def test_a_damaged_progress_tail_is_cut(self, directory: Path, tmp_path: Path) -> None:
+        reference, out = tmp_path / "reference.jsonl", tmp_path / "out.jsonl"
+        run_batch(directory, reference, jobs=1)
+        progress = tmp_path / ".out.jsonl.progress"
+        with batch.Progress(progress, batch._progress_key(directory, "jsonl", rule_set(), "en")):
+            pass
+        with progress.open("ab") as stream:
+            stream.write(b'{"label": "half a rec')
+        summary = run_batch(directory, out, jobs=1)
+        assert (3, reference.read_bytes()) == (summary.evaluated, out.read_bytes())
+
+    @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
+    def test_sigkill_at_half_resumes_identically_and_leaves_nothing(self, tmp_path: Path) -> None:
+        figures = batch_kill.kill_and_resume(tmp_path, 300, jobs=2)
+        assert figures["identical"], figures
+        assert figures["evaluated_only_the_rest"], figures
+        assert 0 < figures["finished_when_killed"] < 300, figures
+        assert [] == figures["processes_left_after_kill"]
+        assert [".out.jsonl.progress"] == figures["files_after_kill"]  # no temporary file
+        assert [] == figures["files_left"]

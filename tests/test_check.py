@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from sistereval import cli, ir
 from sistereval.check import check_rules
 from sistereval.check.static import MAX_ALTERNATIVES, MAX_CELLS, MAX_REGIONS
+from sistereval.check.verdicts import rule_location
 from sistereval.engine import reference
 from sistereval.errors import RuleError
 from sistereval.language import format_expression, load_rules, parse_expression
@@ -185,7 +186,8 @@ class TestDeadRules:
             "fields.implementation_ratio > 0.3 and fields.implementation_ratio < 0.31",
             "fields.agreed > 5 or fields.agreed < 3",
             'partnership.stage in ["loi", "mou"] and partnership.stage != "loi"',
-            "fields.agreed > fields.implemented and fields.implemented > fields.agreed",
+            # comparisons of facts no declared relation ties are not checked
+            "activities.count > fields.agreed and fields.agreed > activities.count",
             "missing(fields.agreed) and fields.implemented >= 1",
             'all(fields, status == "planned" and status == "partial")',
             'partnership.kind != "other" and partnership.kind in ["other", "friendship"]',
@@ -260,6 +262,7 @@ class TestCommand:
             "suggestion": None,
             "rules": ["impossible-count"],
             "regions": [],
+            "related": [],
         } == planted["problems"][0]
         assert ["dead-rule", "dead-rule", "unconsumed-derived"] == [
             p["code"] for p in planted["problems"]
@@ -529,7 +532,7 @@ class TestGaps:
         rules = [
             (f"r{i}-{n}", f"{fact} == {n}", "success")
             for i, fact in enumerate(facts)
-            for n in range(12)
+            for n in range(13)
         ]
         text = verdicts("  scale: [success]", *rules)
         report = check_rules(load_rules(write(tmp_path, text)))
@@ -650,10 +653,10 @@ class TestDeclaration:
 
 class TestNotes:
     def test_text_and_json(self, tmp_path: Path) -> None:
-        rules = [(f"r{n}", f"fields.agreed == {n}", "success") for n in range(12)]
-        rules += [(f"p{n}", f"fields.planned == {n}", "success") for n in range(12)]
-        rules += [(f"i{n}", f"fields.implemented == {n}", "success") for n in range(12)]
-        rules += [(f"q{n}", f"fields.partial == {n}", "success") for n in range(12)]
+        rules = [(f"r{n}", f"fields.agreed == {n}", "success") for n in range(13)]
+        rules += [(f"p{n}", f"fields.planned == {n}", "success") for n in range(13)]
+        rules += [(f"i{n}", f"fields.implemented == {n}", "success") for n in range(13)]
+        rules += [(f"q{n}", f"fields.partial == {n}", "success") for n in range(13)]
         name = write(tmp_path, verdicts("  scale: [success]", *rules))
         note = (
             "verdict rules not analysed: the 4 operands they compare make 50625 "
@@ -939,3 +942,162 @@ rules:
         report = json.loads(out)
         assert (0, True) == (code, report["ok"])
         assert ["missing-translation"] == [w["code"] for w in report["warnings"]]
+
+
+class TestDeclaredRanges:
+    """The dead-rule and verdict checks use the ranges and relations the fact schema declares."""
+
+    def test_a_ratio_above_one_is_dead(self, tmp_path: Path) -> None:
+        assert [
+            (
+                "dead-rule",
+                "rule 'r' can never fire: fields.implementation_ratio > 1 and "
+                "fields.implementation_ratio <= 1 (declared in the fact schema)",
+            )
+        ] == dead("fields.implementation_ratio > 1", tmp_path)
+
+    def test_a_negative_count_is_dead(self, tmp_path: Path) -> None:
+        assert [
+            (
+                "dead-rule",
+                "rule 'r' can never fire: activities.count < 0 and "
+                "activities.count >= 0 (declared in the fact schema)",
+            )
+        ] == dead("activities.count < 0", tmp_path)
+
+    def test_a_ratio_of_one_is_alive(self, tmp_path: Path) -> None:
+        assert [] == dead("fields.implementation_ratio >= 1", tmp_path)
+
+    def test_a_part_above_its_total_is_dead(self, tmp_path: Path) -> None:
+        relation = (
+            "fields.implemented + fields.partial + fields.planned + fields.not_implemented "
+            "+ fields.discontinued == fields.agreed (declared in the fact schema)"
+        )
+        assert [
+            (
+                "dead-rule",
+                f"rule 'r' can never fire: fields.implemented > fields.agreed and {relation}",
+            )
+        ] == dead("fields.implemented > fields.agreed", tmp_path)
+        assert [
+            (
+                "dead-rule",
+                "rule 'r' can never fire: fields.implemented >= 3 and fields.partial >= 2 and "
+                f"fields.agreed <= 4 and {relation}",
+            )
+        ] == dead(
+            "fields.implemented >= 3 and fields.partial >= 2 and fields.agreed <= 4", tmp_path
+        )
+        assert [] == dead(
+            "fields.implemented >= 3 and fields.partial >= 2 and fields.agreed <= 5", tmp_path
+        )
+
+    def test_durations_from_zero_leave_no_gap(self, tmp_path: Path) -> None:
+        months = "partnership.months_active"
+        text = verdicts(
+            f"  scale: [success, failure]\n  undecided_when: missing({months})",
+            ("long", f"{months} >= 24", "success"),
+            ("short", f"{months} >= 0 and {months} < 24", "failure"),
+        )
+        assert [] == found(text, tmp_path)
+
+    def test_durations_from_one_leave_a_gap(self, tmp_path: Path) -> None:
+        months = "partnership.months_active"
+        text = verdicts(
+            f"  scale: [success, failure]\n  undecided_when: missing({months})",
+            ("long", f"{months} >= 24", "success"),
+            ("short", f"{months} > 0 and {months} < 24", "failure"),
+        )
+        assert [f"no verdict rule fires where {months} == 0"] == [
+            m for _, m, _, _ in found(text, tmp_path)
+        ]
+
+    def test_a_fact_with_no_declared_lower_bound_has_a_gap_below_zero(self, tmp_path: Path) -> None:
+        since = "activities.months_since_last"
+        text = verdicts(
+            f"  scale: [success]\n  undecided_when: missing({since})",
+            ("any", f"{since} >= 0", "success"),
+        )
+        assert [f"no verdict rule fires where {since} <= -1"] == [
+            m for _, m, _, _ in found(text, tmp_path)
+        ]
+
+    def test_a_ratio_split_at_the_bounds_has_no_gap(self, tmp_path: Path) -> None:
+        ratio = "fields.implementation_ratio"
+        text = verdicts(
+            f"  scale: [success, failure]\n  undecided_when: missing({ratio})",
+            ("high", f"{ratio} >= 0.5", "success"),
+            ("low", f"{ratio} < 0.5", "failure"),
+        )
+        assert [] == found(text, tmp_path)
+
+    def test_relations_make_cells_infeasible(self, tmp_path: Path) -> None:
+        # implemented >= 3 with agreed <= 2 is no case: no gap there
+        text = verdicts(
+            "  scale: [success, failure]\n"
+            "  undecided_when: missing(fields.agreed) or missing(fields.implemented)",
+            ("many", "fields.agreed >= 3 and fields.implemented >= 0", "success"),
+            ("few", "fields.agreed <= 2 and fields.implemented <= 2", "failure"),
+        )
+        assert [] == found(text, tmp_path)
+
+
+CHILD = """\
+format: sistereval/rules@1
+id: child
+version: "1"
+title: Core, changed
+extends: core
+"""
+
+
+class TestLocatedInTheAuthorsFile:
+    """A gap a child rule set causes is reported at its own disable or override."""
+
+    def test_a_disabled_verdict_rule(self, tmp_path: Path) -> None:
+        path = write(tmp_path, CHILD + "disable:\n  - verdict-partial-one-obstacle\n", "child.yaml")
+        report = check_rules(path)
+        gaps = [d for d in report.defects if d.problem.code == "verdict-gap"]
+        assert gaps
+        core = load_rules("core").rule("verdict-partial-one-obstacle")
+        for gap in gaps:
+            loc = gap.problem.location
+            assert (path, 7, 5) == (loc.file, loc.line, loc.column)
+            assert "this file disables the inherited rule 'verdict-partial-one-obstacle'" in (
+                gap.problem.message
+            )
+            assert "verdict-partial-one-obstacle" == gap.rules[0]
+            (related,) = gap.related
+            assert rule_location(core) == related
+            assert [{"file": related.file, "line": related.line, "column": related.column}] == (
+                gap.to_dict()["related"]
+            )
+
+    def test_an_override_that_narrows_a_verdict_rule(self, tmp_path: Path) -> None:
+        core = load_rules("core").rule("verdict-partial-one-obstacle")
+        text = CHILD + (
+            "rules:\n"
+            "  - id: verdict-partial-one-obstacle\n"
+            "    override: true\n"
+            "    title: {en: Narrower, id: Lebih sempit}\n"
+            f"    when: '{core.text} and fields.agreed >= 3'\n"
+            "    then: {verdict: partial}\n"
+            '    because: {en: "x", id: "x"}\n'
+            "    source: s\n"
+        )
+        path = write(tmp_path, text, "child.yaml")
+        gaps = [d for d in check_rules(path).defects if d.problem.code == "verdict-gap"]
+        assert gaps
+        for gap in gaps:
+            loc = gap.problem.location
+            assert (path, 7, 9) == (loc.file, loc.line, loc.column)
+            assert "this file overrides the inherited rule 'verdict-partial-one-obstacle'" in (
+                gap.problem.message
+            )
+            assert [core.origin] == [related.file for related in gap.related]
+
+    def test_a_gap_of_the_file_itself_stays_at_its_first_verdict_rule(self) -> None:
+        report = check_rules(FIXTURES / "gap.yaml")
+        (gap,) = report.defects
+        assert () == gap.related
+        assert 15 == gap.problem.location.line

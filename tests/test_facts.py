@@ -1064,3 +1064,83 @@ class TestSharedStrategy:
             leadership_changes=shuffled(data, generated.leadership_changes),
         )
         assert facts == derive(reordered)
+
+
+def _timeline_refused(case: m.Case, facts: Facts) -> bool:
+    """Whether the case dates its reference date or its end before its agreement date.
+
+    Validation refuses such a timeline once issue 12's lifecycle checks land
+    (the ranges of the partnership's durations rest on it, their ``range_note``
+    says so); until then the case loads and its durations may be negative.
+    """
+    signed = facts.scalars["partnership.signed"]
+    if not isinstance(signed, m.PartialDate):
+        return False
+    ends = [case.as_of, *(x.date for x in case.milestones if x.type is m.MilestoneType.ENDED)]
+    return any(
+        end is not None and (end.year, end.month or 1) < (signed.year, signed.month or 1)
+        for end in ends
+    )
+
+
+def _number(value: FactValue) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)
+
+
+class TestDeclaredRanges:
+    """Every range and relation the schema declares holds for the facts ``derive`` gives."""
+
+    def test_the_ranges_the_checks_need_are_declared(self) -> None:
+        ratio = FACT_SCHEMA.scalar("fields.implementation_ratio")
+        assert ratio is not None
+        assert (0, 1) == (ratio.minimum, ratio.maximum)
+        for fact in FACT_SCHEMA.scalars:
+            if fact.type is FactType.INTEGER and fact.description.startswith("The number of"):
+                assert fact.minimum is not None, fact.name
+        texts = [relation.text for relation in FACT_SCHEMA.relations]
+        assert "fields.implementation_ratio == fields.implemented / fields.agreed" in texts
+
+    def test_documented(self) -> None:
+        document = schema_document()
+        scalars = {entry["name"]: entry for entry in document["scalars"]}  # type: ignore[attr-defined]
+        assert 1 == scalars["fields.implementation_ratio"]["maximum"]
+        assert len(FACT_SCHEMA.relations) == len(document["relations"])  # type: ignore[arg-type]
+        assert "`0 <= fields.implementation_ratio <= 1`" in schema_markdown()
+
+    @given(st.one_of(shared_cases(), shared_cases(signed=True, max_items=4)))
+    def test_every_range_and_relation_holds(self, generated: m.Case) -> None:
+        facts = derive(generated)
+        refused = _timeline_refused(generated, facts)
+        for fact in FACT_SCHEMA.scalars:
+            value = _number(facts.scalars[fact.name])
+            if value is None or (fact.range_note and refused):
+                continue
+            if fact.minimum is not None:
+                assert value >= fact.minimum, (fact.name, value)
+            if fact.maximum is not None:
+                assert value <= fact.maximum, (fact.name, value)
+        for relation in FACT_SCHEMA.relations:
+            values = [_number(facts.scalars[name]) for name in relation.facts]
+            if any(value is None for value in values):
+                continue
+            *parts, total = [value for value in values if value is not None]
+            if relation.kind == "ratio":
+                assert parts[1] > 0, relation.text
+                assert math.isclose(total, parts[0] / parts[1]), relation.text
+            elif relation.op == "==":
+                assert sum(parts) == total, relation.text
+            else:
+                assert sum(parts) <= total, relation.text
+
+    def test_durations_rest_on_the_timeline(self) -> None:
+        """A reference date before the agreement gives a negative duration today (issue 12)."""
+        case = load_case(EXAMPLES / "bandung-suwon.yaml")
+        early = attrs.evolve(case, as_of=m.PartialDate(1990))
+        facts = derive(early)
+        assert facts.scalars["partnership.months_active"] < 0  # type: ignore[operator]
+        assert _timeline_refused(early, facts)
+        months = FACT_SCHEMA.scalar("partnership.months_active")
+        assert months is not None
+        assert "issue 12" in months.range_note

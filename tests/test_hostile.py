@@ -323,8 +323,10 @@ class TestExtends:
         file, problems = self.problems(tmp_path, target)
         expected = [
             f"{file}:5:10: bad-extends: '{target}' is not a path relative to this rule file"
-            " in extends (extend a shipped rule set by name, or a file by a path relative to"
-            " this one (such as ../base.yaml); absolute paths, '~' and URLs are refused)"
+            " in extends (name a file in this rule file's folder or below it by a relative"
+            " path (such as base.yaml or parents/base.yaml), or a shipped one by its name"
+            " (extends: core); '..' out of the folder, absolute paths, '~', URLs and links"
+            " pointing outside are refused)"
         ]
         assert expected == problems
 
@@ -337,10 +339,10 @@ class TestExtends:
         ]
         assert expected == problems
 
-    def test_a_relative_path_beside_the_file_is_followed(self, tmp_path: Path) -> None:
-        shutil.copy(ROOT / "rules" / "core.yaml", tmp_path / "core-copy.yaml")
-        (tmp_path / "mine").mkdir()
-        rules = _rule_file(tmp_path / "mine", "fields.agreed >= 3", extends="../core-copy.yaml")
+    def test_a_relative_path_below_the_file_is_followed(self, tmp_path: Path) -> None:
+        (tmp_path / "parents").mkdir()
+        shutil.copy(ROOT / "rules" / "core.yaml", tmp_path / "parents" / "core-copy.yaml")
+        rules = _rule_file(tmp_path, "fields.agreed >= 3", extends="parents/core-copy.yaml")
         ids = [rule.id for rule in rules.rules]
         assert (36, "limits", True) == (len(ids), rules.id, "r" in ids)
 

@@ -27,7 +27,7 @@ format: sistereval/rules@1
 id: lenient
 version: "1.0.0"
 title: Core, lenient about implemented fields
-extends: ../rules/core.yaml
+extends: rules/core.yaml
 disable: [few-fields-implemented]
 """
 
@@ -69,8 +69,7 @@ class TestTwoRuleSets:
         (tmp_path / "rules" / "core.yaml").write_text(
             (ROOT / "rules" / "core.yaml").read_text(encoding="utf-8"), encoding="utf-8"
         )
-        file = tmp_path / "mine" / "lenient.yaml"
-        file.parent.mkdir()
+        file = tmp_path / "lenient.yaml"
         file.write_text(LENIENT, encoding="utf-8")
         core, lenient = rule_set("core"), load_rules(file)
         alone = {"core": record(NAMUR, core), "lenient": record(NAMUR, lenient)}

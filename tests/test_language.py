@@ -21,6 +21,7 @@ from sistereval.language import (
     shipped_rules_dir,
 )
 from sistereval.language.assemble import engine_limits
+from sistereval.language.declarations import shipped_examples
 from sistereval.language.srcmap import scalar_locator
 from sistereval.language.strata import assign_strata
 
@@ -113,7 +114,7 @@ class TestValidRuleFiles:
         assert (
             ir.RuleTest(
                 name="bandung-namur",
-                case="examples/bandung-namur.yaml",
+                case=shipped_examples()["bandung-namur"],
                 verdict="failure",
                 fires=("few-fields-implemented",),
             )

@@ -5,10 +5,14 @@ mappings or a CSV register (one partnership per row, see :mod:`sistereval.cases.
 evaluates every case in a pool of worker processes (each loads the
 rule set once), and writes one decision record per case, in input order, as
 JSON Lines or CSV.  A case that cannot be evaluated becomes an error record;
-it never stops the run.  The output is written to a temporary file beside it
-and moved into place at the end, so an interrupted run leaves the previous
-output as it was; a later run keeps the records of that output that are still
-current (same input, same case content, same rule set) and skips those cases.
+it never stops the run.  Each finished case is appended to a progress file
+beside the output as it comes (:mod:`sistereval.batchprogress`); at the end the
+output is written from it to a temporary file and moved into place, so an
+interrupted run (even a killed one) leaves the previous output as it was and the
+next run with the same command evaluates only the cases it had not finished.  A
+later run also keeps the records of an existing output that are still current
+(same input, same case content, rule set, language and sistereval version) and
+skips those cases.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from typing import IO, Any, Literal, NamedTuple
 import attrs
 
 from . import ir
+from .batchprogress import Done, Progress, input_digest, progress_path, run_key, watch_parent
 from .cases import case_sha256, case_to_dict, load_case
 from .cases.lines import read_line
 from .cases.register import CsvRow, load_row, read_rows, read_workbook
@@ -37,9 +42,16 @@ from .evaluation import Backend, evaluate, resolve_backend
 from .language import rule_set
 from .messages import LANGUAGES, Language, is_language
 from .model import Case
-from .outfile import CASE_SUFFIXES, atomic_write, atomic_write_bytes, check_output
+from .outfile import (
+    CASE_SUFFIXES,
+    atomic_write,
+    atomic_write_bytes,
+    check_output,
+    remove_stale_temporaries,
+)
 from .safety import csv_cell, json_text
 from .verdict import Evaluation, Finding
+from .version import __version__
 from .workbooks import Cell, openpyxl, write_workbook
 
 __all__ = [
@@ -165,11 +177,12 @@ class _Input(NamedTuple):
 
 
 class _Task(NamedTuple):
-    """One case to evaluate, and the content digest of its kept record
-    (when the previous output has one that may still be current)."""
+    """One case to evaluate, the content digest of its kept record (when the previous
+    output has one that may still be current) and the digest of its input."""
 
     input: _Input
     kept_case_sha256: str | None
+    digest: str = ""
 
 
 def _inputs(source: Path) -> Iterator[_Input]:
@@ -182,6 +195,9 @@ def _inputs(source: Path) -> Iterator[_Input]:
         for path in sorted(source.iterdir(), key=lambda p: p.name):
             if path.suffix.lower() in CASE_SUFFIXES and path.is_file():
                 yield _Input(os.fspath(path), path=os.fspath(path))
+        return
+    if source.suffix.lower() in CASE_SUFFIXES:  # one case file: one case
+        yield _Input(os.fspath(source), path=os.fspath(source))
         return
     if source.suffix.lower() in _XLSX_SUFFIXES:
         for row in read_workbook(source):
@@ -203,9 +219,25 @@ def _inputs(source: Path) -> Iterator[_Input]:
         for row in read_rows(text, os.fspath(source)):
             yield _Input(row.label, lineno=row.line, row=row)
         return
-    for lineno, line in enumerate(text.splitlines(), start=1):
+    # JSON Lines end at "\n" only: U+2028, U+0085 and the like inside a record are
+    # part of it (splitlines would cut there); a "\r" before the "\n" is dropped
+    for lineno, line in enumerate(text.split("\n"), start=1):
+        line = line.removesuffix("\r")
         if line.strip():
             yield _Input(f"{source}:{lineno}", line=line, lineno=lineno)
+
+
+def _digest(item: _Input) -> str:
+    """The digest of the input of one case: its file's bytes, its line, its row."""
+    if item.row is not None:
+        return input_digest(json.dumps([item.row.header, item.row.cells]))
+    if item.line is not None:
+        return input_digest(item.line)
+    assert item.path is not None
+    try:
+        return input_digest(Path(item.path).read_bytes())
+    except OSError:
+        return ""  # unreadable: never the digest of a finished case; the worker reports it
 
 
 def _encoding_hint(data: bytes) -> str:
@@ -277,14 +309,23 @@ class _Worker:
                     "",
                     *(repr(result.factors[name]) for name in _factor_names(self.rules)),
                     _findings_cell(result.findings),
+                    result.language,
+                    result.version,
                 )
             return _Outcome(label, text, result.verdict, fired, None, kept=False)
         code = str(error["code"])
         if self.fmt != "csv":
             text = _json_line({"input": label, "error": error})
         else:
+            names = _factor_names(self.rules)
             text = _csv_line(
-                label, *[""] * 8, _error_cell(error), *[""] * len(_factor_names(self.rules)), ""
+                label,
+                *[""] * 8,
+                _error_cell(error),
+                *[""] * len(names),
+                "",
+                self.language,
+                __version__,
             )
         return _Outcome(label, text, None, (), code, kept=False)
 
@@ -296,8 +337,10 @@ def _factor_names(ruleset: ir.RuleSet) -> tuple[str, ...]:
 
 def csv_columns(ruleset: ir.RuleSet) -> tuple[str, ...]:
     """The columns of CSV output with ``ruleset``: :data:`CSV_COLUMNS`, a column
-    ``factors.NAME`` per success factor and obstacle group, then ``findings``."""
-    return (*CSV_COLUMNS, *(f"factors.{name}" for name in _factor_names(ruleset)), "findings")
+    ``factors.NAME`` per success factor and obstacle group, then ``findings``,
+    ``language`` and ``sistereval`` (the version that wrote the row)."""
+    factors = (f"factors.{name}" for name in _factor_names(ruleset))
+    return (*CSV_COLUMNS, *factors, "findings", "language", "sistereval")
 
 
 def _finding_line(finding: Finding) -> str:
@@ -388,8 +431,11 @@ def _csv_line(*values: str) -> str:
 _worker: _Worker | None = None
 
 
-def _init_worker(rules: ir.RuleSet, language: Language, fmt: Format, backend: Backend) -> None:
+def _init_worker(
+    rules: ir.RuleSet, language: Language, fmt: Format, backend: Backend, parent: int
+) -> None:
     global _worker
+    watch_parent(parent)  # a killed batch leaves no orphan workers
     _worker = _Worker(rules, language, fmt, backend)
 
 
@@ -408,6 +454,8 @@ class _Kept(NamedTuple):
     text: str
     verdict: str
     fired: tuple[str, ...]
+    language: str
+    version: str
 
 
 def _previous(out: Path, fmt: Format, columns: tuple[str, ...]) -> dict[str, _Kept]:
@@ -422,15 +470,17 @@ def _previous(out: Path, fmt: Format, columns: tuple[str, ...]) -> dict[str, _Ke
         return {}
     kept: dict[str, _Kept] = {}
     if fmt == "jsonl":
-        for line in text.splitlines(keepends=True):
+        for line in text.split("\n"):  # as the input: "\n" only ends a record
             try:
                 record = json.loads(line)
                 kept[record["input"]] = _Kept(
                     record["ruleset"]["sha256"],
                     record["case"]["sha256"],
-                    line if line.endswith("\n") else line + "\n",
+                    line + "\n",
                     record["verdict"],
                     tuple(f["rule"] for f in record["findings"]),
+                    record["language"],
+                    record["sistereval"],
                 )
             except (ValueError, KeyError, TypeError):
                 continue
@@ -450,6 +500,8 @@ def _previous(out: Path, fmt: Format, columns: tuple[str, ...]) -> dict[str, _Ke
             _csv_line(*row),  # safe already: csv_cell changes no cell it wrote
             values["verdict"],
             fired,
+            values["language"],
+            values["sistereval"],
         )
     return kept
 
@@ -475,7 +527,8 @@ def run_batch(
     sorted by name), a CSV register (``*.csv`` or ``*.tsv``: a header row, then
     one partnership per row; ``docs/batch.md`` lists the columns), a workbook
     register (``*.xlsx``, its first sheet; needs the ``xlsx`` extra) or a JSON
-    Lines file (one case mapping per line); ``rules``
+    Lines file (one case mapping per line, lines ending at ``\n`` only), or one case
+    file (``*.yaml``, ``*.yml``, ``*.json``: one case); ``rules``
     a loaded rule set, a shipped name (default ``core``) or a rule-file path;
     ``jobs`` the most worker processes to use (default: :func:`default_jobs`;
     ``1`` evaluates in this process; see :func:`worker_count`); ``fmt``
@@ -484,7 +537,10 @@ def run_batch(
     for none; ``backend`` as for :func:`~sistereval.evaluation.evaluate`,
     chosen once for every worker.
 
-    Raises :class:`~sistereval.errors.UsageError` when ``input`` cannot be
+    Each finished case is appended to the progress file ``.NAME.progress`` beside
+    ``out``; a run that stops before the end leaves it, and the next call with the
+    same arguments evaluates only the cases it does not hold (``docs/batch.md``,
+    "Resuming").  Raises :class:`~sistereval.errors.UsageError` when ``input`` cannot be
     read or an argument is invalid, :class:`~sistereval.errors.CaseError` when
     a register's header cannot be used or it is not CSV, and
     :class:`~sistereval.errors.RuleError` when the rule set cannot be loaded.
@@ -508,52 +564,118 @@ def run_batch(
     if fmt == "xlsx":
         openpyxl()  # before any work: a missing extra is a usage error
     columns = csv_columns(ruleset)
+    remove_stale_temporaries(target)  # of a run killed while it wrote the output
     previous = _previous(target, fmt, columns) if target.exists() else {}
+    progress_file = Progress(progress_path(target), _progress_key(source, fmt, ruleset, language))
+    with progress_file as finished:
+        summary = _run(
+            source, target, fmt, ruleset, language, jobs, chosen, previous, finished, progress
+        )
+    progress_file.remove()  # the output is in place: nothing is left to resume
+    return summary
+
+
+def _progress_key(
+    source: Path, fmt: Format, ruleset: ir.RuleSet, language: str
+) -> dict[str, object]:
+    """What a run shares with the run whose progress file it may resume: the input,
+    the output format (and CSV columns), the rule set, the language, the version."""
+    return run_key(
+        input=os.path.realpath(source),
+        output=fmt,
+        columns=list(csv_columns(ruleset)) if fmt == "csv" else None,
+        ruleset=ruleset.sha256,
+        language=language,
+    )
+
+
+def _run(
+    source: Path,
+    target: Path,
+    fmt: Format,
+    ruleset: ir.RuleSet,
+    language: Language,
+    jobs: int | None,
+    backend: Backend,
+    previous: Mapping[str, _Kept],
+    finished: Progress,
+    progress: IO[str] | None,
+) -> BatchSummary:
+    """Evaluate what ``finished`` does not hold yet, appending to it, then write the
+    output from it in input order."""
+    keys: list[tuple[str, str]] = []  # (label, input digest) of every case, in order
     tasks = []
     for item in _inputs(source):
+        digest = _digest(item)
+        keys.append((item.label, digest))
+        if (item.label, digest) in finished.finished:
+            continue  # finished by an earlier run of this command
         kept = previous.get(_key(item.label, fmt))
-        current = kept is not None and kept.ruleset_sha256 == ruleset.sha256
-        tasks.append(_Task(item, kept.case_sha256 if kept and current else None))
+        current = (
+            kept is not None
+            and kept.ruleset_sha256 == ruleset.sha256
+            and kept.language == language
+            and kept.version == __version__
+        )
+        tasks.append(_Task(item, kept.case_sha256 if kept and current else None, digest))
+    evaluated = 0
+    with (
+        _outcomes(tasks, ruleset, language, fmt, jobs, backend) as outcomes,
+        _progress(progress, len(keys)) as advance,
+    ):
+        for _ in range(len(keys) - len(tasks)):
+            advance()
+        for task, outcome in zip(tasks, outcomes, strict=True):
+            if outcome.kept:
+                kept = previous[_key(outcome.label, fmt)]
+                done = Done(outcome.label, task.digest, kept.text, kept.verdict, kept.fired, None)
+            else:
+                evaluated += 0 if outcome.error else 1
+                done = Done(
+                    outcome.label,
+                    task.digest,
+                    outcome.text,
+                    outcome.verdict,
+                    outcome.fired,
+                    outcome.error,
+                )
+            finished.add(done)
+            advance()
+    return _write(target, fmt, ruleset, finished.records(keys), evaluated)
+
+
+def _write(
+    target: Path, fmt: Format, ruleset: ir.RuleSet, records: Iterable[Done], evaluated: int
+) -> BatchSummary:
+    """Write ``records`` to the output ``target`` (atomically) and count them."""
     finding_rules = {r.id for r in ruleset.rules if isinstance(r.then, ir.FindingThen)}
-    counts: collections.Counter[str] = collections.Counter()
     verdicts: collections.Counter[str] = collections.Counter()
     findings: collections.Counter[str] = collections.Counter()
     errors: collections.Counter[str] = collections.Counter()
-
+    total = 0
     sheets: list[Mapping[str, Any]] = []
-    with (
-        _open_output(target, fmt) as stream,
-        _outcomes(tasks, ruleset, language, fmt, jobs, chosen) as outcomes,
-        _progress(progress, len(tasks)) as advance,
-    ):
+    with _open_output(target, fmt) as stream:
         if fmt == "csv":
-            stream.write(_csv_line(*columns))
-        for outcome in outcomes:
-            verdict: str | None
-            if outcome.kept:
-                kept = previous[_key(outcome.label, fmt)]
-                text, verdict, fired = kept.text, kept.verdict, kept.fired
-                counts["skipped"] += 1
-            else:
-                text, verdict, fired = outcome.text, outcome.verdict, outcome.fired
-                counts["failed" if outcome.error else "evaluated"] += 1
-                errors.update([outcome.error] if outcome.error else [])
+            stream.write(_csv_line(*csv_columns(ruleset)))
+        for done in records:
+            total += 1
             if fmt == "xlsx":
-                sheets.append(json.loads(text))
+                sheets.append(json.loads(done.text))
             else:
-                stream.write(text)
-            if verdict is not None:
-                verdicts[verdict] += 1
-                findings.update(r for r in dict.fromkeys(fired) if r in finding_rules)
-            advance()
+                stream.write(done.text)
+            errors.update([done.error] if done.error else [])
+            if done.verdict is not None:
+                verdicts[done.verdict] += 1
+                findings.update(r for r in dict.fromkeys(done.fired) if r in finding_rules)
         if fmt == "xlsx":
             stream.write(_workbook(sheets, ruleset))
+    failed = sum(errors.values())
     return BatchSummary(
         out=os.fspath(target),
-        total=len(tasks),
-        evaluated=counts["evaluated"],
-        skipped=counts["skipped"],
-        failed=counts["failed"],
+        total=total,
+        evaluated=evaluated,
+        skipped=total - evaluated - failed,
+        failed=failed,
         verdicts=_most_first(verdicts),
         top_findings=tuple(_most_first(findings).items())[:_TOP],
         errors=_most_first(errors),
@@ -613,7 +735,7 @@ def _workbook(records: Iterable[Mapping[str, Any]], ruleset: ir.RuleSet) -> byte
             cited.append([label, case_id, *(_cell(source.get(key)) for key in keys)])
     return write_workbook(
         [
-            ("cases", csv_columns(ruleset)[:-1], cases),
+            ("cases", csv_columns(ruleset)[:-3], cases),
             ("findings", FINDING_COLUMNS, found),
             ("sources", SOURCE_COLUMNS, cited),
         ]
@@ -659,7 +781,7 @@ def _outcomes(
         max_workers=workers,
         mp_context=context,
         initializer=_init_worker,
-        initargs=(ruleset, language, fmt, backend),
+        initargs=(ruleset, language, fmt, backend, os.getpid()),
     ) as pool:
         try:
             yield pool.map(_run_in_worker, tasks, chunksize=chunksize)

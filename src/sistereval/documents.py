@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import os
 import re
+import stat
 from collections.abc import Iterator
 from importlib.resources.abc import Traversable
 from typing import Any
@@ -23,7 +25,17 @@ from yaml.resolver import Resolver
 
 from .errors import DocumentError, LimitError, Location, Problem
 
-__all__ = ["Document", "Limits", "Path", "format_path", "read_document", "read_file"]
+__all__ = [
+    "Document",
+    "Limits",
+    "NotRegularFileError",
+    "Path",
+    "format_path",
+    "read_document",
+    "read_file",
+    "read_regular_bytes",
+    "read_regular_file",
+]
 
 Path = tuple[str | int, ...]
 
@@ -316,6 +328,12 @@ def read_file(target: Traversable, *, file: str, limits: Limits | None = None) -
         raise OSError(errno.EINVAL, "the path contains a NUL character") from None
     with stream:
         data = stream.read(limits.max_bytes + 1)
+    _within_size(data, file, limits)
+    return data.decode("utf-8")
+
+
+def _within_size(data: bytes, file: str, limits: Limits) -> None:
+    """Raise ``limit-size`` when ``data`` (read up to one byte past the limit) is over it."""
     if len(data) > limits.max_bytes:
         problem = Problem(
             code="limit-size",
@@ -323,7 +341,46 @@ def read_file(target: Traversable, *, file: str, limits: Limits | None = None) -
             location=Location(file=file),
         )
         raise LimitError([problem])
-    return data.decode("utf-8")
+
+
+#: ``os.open`` flags for a file another file names: never wait for a writer (a FIFO),
+#: never become the controlling terminal, never leak into a child process.
+_NAMED_FLAGS = (
+    os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | os.O_CLOEXEC
+)
+
+
+class NotRegularFileError(OSError):
+    """The path names a FIFO, a device, a socket or a directory, not a regular file."""
+
+
+def read_regular_file(path: str, *, file: str, limits: Limits | None = None) -> str:
+    """The UTF-8 text of the regular file ``path``, which a rule file names.
+
+    Its type is checked before anything is read: ``os.stat`` first, then the
+    file is opened without blocking (a FIFO with no writer does not wait) and
+    ``os.fstat`` checks the opened file again, so a file swapped for a FIFO or
+    a device in between is refused too.  Raises :class:`NotRegularFileError`
+    (an ``OSError``) for anything but a regular file, the ``OSError`` of a
+    missing or unreadable file, ``limit-size`` and ``UnicodeDecodeError``.
+    """
+    return read_regular_bytes(path, file=file, limits=limits).decode("utf-8")
+
+
+def read_regular_bytes(path: str, *, file: str, limits: Limits | None = None) -> bytes:
+    """:func:`read_regular_file`'s bytes, undecoded (a workbook)."""
+    limits = limits or Limits()
+    if "\0" in path:
+        raise OSError(errno.EINVAL, "the path contains a NUL character")
+    if not stat.S_ISREG(os.stat(path).st_mode):
+        raise NotRegularFileError(errno.EINVAL, "not a regular file")
+    descriptor = os.open(path, _NAMED_FLAGS)
+    with os.fdopen(descriptor, "rb") as stream:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise NotRegularFileError(errno.EINVAL, "not a regular file")
+        data = stream.read(limits.max_bytes + 1)
+    _within_size(data, file, limits)
+    return data
 
 
 def read_document(text: str, *, file: str | None = None, limits: Limits | None = None) -> Document:

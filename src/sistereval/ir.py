@@ -433,6 +433,18 @@ class Changeable:
 
 
 @attrs.frozen(kw_only=True)
+class Inherited:
+    """An inherited rule the rule set's own files drop (``kind`` ``"disable"``) or replace
+    (``"override"``): ``loc`` is the ``disable`` entry or the overriding rule, ``rule`` the
+    inherited rule as the parent defines it.  ``sistereval check`` locates a defect they
+    cause there, with the inherited rule as the second location."""
+
+    kind: str
+    rule: Rule = attrs.field(eq=False)
+    loc: Location = _LOC
+
+
+@attrs.frozen(kw_only=True)
 class RuleSet:
     """A loaded, checked rule set with inherited rules resolved.
 
@@ -462,6 +474,7 @@ class RuleSet:
     tests: tuple[RuleTest, ...] = ()
     file: str | None = None
     sha256: str = ""
+    inherited: tuple[Inherited, ...] = attrs.field(default=(), eq=False)
 
     def rule(self, rule_id: str) -> Rule:
         for rule in self.rules:

@@ -25,6 +25,7 @@ __all__ = [
     "LANGUAGES",
     "NOTEBOOK",
     "OFFICES",
+    "REACH",
     "REPORT",
     "WHATIF",
     "Language",
@@ -617,6 +618,54 @@ CLI: Mapping[str, Mapping[str, str]] = {
         "copy_failed": "sistereval examples: tidak dapat menyalin ke {folder}: {reason}",
         "completion_failed": "sistereval completion: {shell!r} bukan shell yang didukung; "
         "pakai salah satu dari {choices}",
+    },
+}
+
+
+#: The files a rule file names (:mod:`sistereval.language.reach`): ``extends``, a test's
+#: ``case:``, a decision table.  Problems are reported in English; ``id`` is the same
+#: text in Indonesian (docs/errors.md shows both).
+REACH: Mapping[str, Mapping[str, str]] = {
+    "en": {
+        "absolute": "{path!r} is not a path relative to this rule file",
+        "outside": "{path!r} leads outside the folder of this rule file",
+        "hint": "name a file in this rule file's folder or below it by a relative path "
+        "(such as base.yaml or parents/base.yaml), or a shipped one by its name "
+        "(extends: core); '..' out of the folder, absolute paths, '~', URLs and links "
+        "pointing outside are refused",
+        "bad_name": "{path!r} is not the name of a {what}",
+        "name_hint": "a {what}'s name ends in {suffixes}",
+        "not_a_file": "{path!r} is {kind}, not a regular file",
+        "directory": "a directory",
+        "special": "a device, FIFO or socket",
+        "file_hint": "name a {what} saved in this rule file's folder",
+        "not_rule_file": "{path!r} is not a rule file (it does not start with "
+        "'format: sistereval/rules@1'); its content is not shown",
+        "not_rule_file_hint": "extend a rule file, or a shipped rule set by name",
+        "not_case_file": "{path!r} is not a case file (it does not start with "
+        "'format: sistereval/case@1'); its content is not shown",
+        "unknown_example": "no shipped example is named {name!r}",
+    },
+    "id": {
+        "absolute": "{path!r} bukan path relatif terhadap berkas aturan ini",
+        "outside": "{path!r} mengarah ke luar folder berkas aturan ini",
+        "hint": "sebut berkas di folder berkas aturan ini atau di bawahnya dengan path "
+        "relatif (seperti base.yaml atau parents/base.yaml), atau berkas bawaan dengan "
+        "namanya (extends: core); '..' ke luar folder, path absolut, '~', URL dan tautan "
+        "yang mengarah ke luar ditolak",
+        "bad_name": "{path!r} bukan nama {what}",
+        "name_hint": "nama {what} berakhiran {suffixes}",
+        "not_a_file": "{path!r} adalah {kind}, bukan berkas biasa",
+        "directory": "sebuah direktori",
+        "special": "sebuah perangkat, FIFO atau soket",
+        "file_hint": "sebut {what} yang tersimpan di folder berkas aturan ini",
+        "not_rule_file": "{path!r} bukan berkas aturan (tidak diawali "
+        "'format: sistereval/rules@1'); isinya tidak ditampilkan",
+        "not_rule_file_hint": "perluas sebuah berkas aturan, atau himpunan aturan bawaan "
+        "dengan namanya",
+        "not_case_file": "{path!r} bukan berkas kasus (tidak diawali "
+        "'format: sistereval/case@1'); isinya tidak ditampilkan",
+        "unknown_example": "tidak ada contoh bawaan bernama {name!r}",
     },
 }
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import secrets
 import stat
 from collections.abc import Iterable, Iterator
@@ -21,7 +22,13 @@ from typing import IO, Any
 
 from .errors import UsageError
 
-__all__ = ["CASE_SUFFIXES", "atomic_write", "atomic_write_bytes", "check_output"]
+__all__ = [
+    "CASE_SUFFIXES",
+    "atomic_write",
+    "atomic_write_bytes",
+    "check_output",
+    "remove_stale_temporaries",
+]
 
 #: The suffixes of case files: the files a directory input contributes.
 CASE_SUFFIXES = (".yaml", ".yml", ".json")
@@ -83,7 +90,7 @@ def check_output(
 
 @contextlib.contextmanager
 def atomic_write(out: str | os.PathLike[str]) -> Iterator[IO[str]]:
-    """A text stream to a temporary file beside ``out`` (``.NAME.XXXXXXXX.tmp``), moved
+    """A text stream to a temporary file beside ``out`` (``.NAME.PID.XXXXXXXX.tmp``), moved
     onto it when the block ends without an exception and removed otherwise.
 
     A symbolic link is written through (its target is replaced); a new file gets
@@ -104,7 +111,7 @@ def atomic_write_bytes(out: str | os.PathLike[str]) -> Iterator[IO[bytes]]:
 @contextlib.contextmanager
 def _atomic(out: str | os.PathLike[str], mode: str) -> Iterator[IO[Any]]:
     target = Path(os.path.realpath(_path(out, "--out")))
-    temporary = target.parent / f".{target.name}.{secrets.token_hex(4)}.tmp"
+    temporary = target.parent / f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
     try:
         fd = os.open(temporary, flags, 0o666)  # the umask applies, as for any new file
@@ -121,3 +128,39 @@ def _atomic(out: str | os.PathLike[str], mode: str) -> Iterator[IO[Any]]:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
+
+
+def remove_stale_temporaries(out: str | os.PathLike[str]) -> list[str]:
+    """Remove the temporary files that writers of ``out`` killed before the end left
+    beside it (``.NAME.PID.XXXXXXXX.tmp`` whose process ``PID`` is gone, and the
+    ``.NAME.XXXXXXXX.tmp`` of earlier versions); return their names.  A file of a
+    writer still running is left alone."""
+    target = Path(os.path.realpath(_path(out, "--out")))
+    pattern = re.compile(rf"\.{re.escape(target.name)}\.(?:([0-9]+)\.)?[0-9a-f]{{8}}\.tmp")
+    removed: list[str] = []
+    try:
+        entries = list(target.parent.iterdir())
+    except OSError:
+        return removed
+    for entry in entries:
+        found = pattern.fullmatch(entry.name)
+        if found is None or entry.is_symlink() or not entry.is_file():
+            continue
+        if found.group(1) is not None and _alive(int(found.group(1))):
+            continue
+        with contextlib.suppress(OSError):
+            entry.unlink()
+            removed.append(entry.name)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, OSError):
+        return True  # someone else's process (or unknowable): not ours to clean
+    return True

@@ -23,6 +23,7 @@ __all__ = [
     "FactDef",
     "FactSchema",
     "FactType",
+    "Relation",
     "findings_collection",
     "number_too_large",
     "with_findings",
@@ -69,7 +70,11 @@ class FactDef:
     attribute name inside a collection (``status``).
 
     A fact may be unknown for a given case (``None``); comparisons with an
-    unknown value are false, see ``docs/rule-language.md``.
+    unknown value are false, see ``docs/rule-language.md``.  A number fact
+    may declare its range: ``minimum`` and ``maximum`` bound every known
+    value (``sistereval check`` reasons with them, a property test checks
+    them against the facts derived from generated cases); ``range_note``
+    says on what the range rests when it is not evident.
     """
 
     name: str
@@ -78,6 +83,16 @@ class FactDef:
     values: tuple[str, ...] = ()
     unit: str | None = None
     changeable: bool = False
+    minimum: int | float | None = None
+    maximum: int | float | None = None
+    range_note: str = ""
+
+    @property
+    def range_text(self) -> str:
+        """The declared range as a condition (``0 <= x <= 1``), or ``""`` without one."""
+        low = "" if self.minimum is None else f"{_number(self.minimum)} <= "
+        high = "" if self.maximum is None else f" <= {_number(self.maximum)}"
+        return f"{low}{self.name}{high}" if low or high else ""
 
     def to_dict(self) -> dict[str, object]:
         out: dict[str, object] = {
@@ -89,6 +104,63 @@ class FactDef:
             out["values"] = list(self.values)
         if self.unit:
             out["unit"] = self.unit
+        if self.minimum is not None:
+            out["minimum"] = self.minimum
+        if self.maximum is not None:
+            out["maximum"] = self.maximum
+        if self.range_note:
+            out["range_note"] = self.range_note
+        return out
+
+
+def _number(value: int | float) -> str:
+    return str(int(value)) if value == int(value) else str(value)
+
+
+@attrs.frozen(kw_only=True)
+class Relation:
+    """A relation between scalar facts that holds in every case where they are all known.
+
+    ``kind`` ``"sum"``: the facts ``parts`` add up to at most (``op`` ``"<="``)
+    or exactly (``"=="``) the fact ``total``.  ``kind`` ``"ratio"``: ``total``
+    is ``parts[0]`` divided by ``parts[1]`` (known only when ``parts[1]`` is
+    above 0).  Declared with the measures; ``sistereval check`` reasons with
+    them and a property test checks them against derived facts.
+    """
+
+    kind: str
+    parts: tuple[str, ...]
+    total: str
+    op: str = "=="
+    note: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        if self.kind not in ("sum", "ratio") or self.op not in ("<=", "=="):
+            raise ValueError(f"bad relation {self.kind} {self.op}")
+        if self.kind == "ratio" and (len(self.parts) != 2 or self.op != "=="):
+            raise ValueError("a ratio relates one fact to two others with ==")
+
+    @property
+    def facts(self) -> tuple[str, ...]:
+        return (*self.parts, self.total)
+
+    @property
+    def text(self) -> str:
+        """The relation as a condition an analyst could write."""
+        if self.kind == "ratio":
+            return f"{self.total} == {self.parts[0]} / {self.parts[1]}"
+        return f"{' + '.join(self.parts)} {self.op} {self.total}"
+
+    def to_dict(self) -> dict[str, object]:
+        out: dict[str, object] = {
+            "kind": self.kind,
+            "parts": list(self.parts),
+            "op": self.op,
+            "total": self.total,
+            "text": self.text,
+        }
+        if self.note:
+            out["note"] = self.note
         return out
 
 
@@ -116,8 +188,11 @@ class CollectionDef:
 
 @attrs.frozen(kw_only=True)
 class FactSchema:
+    """The scalar facts, the collections, and the relations declared between scalars."""
+
     scalars: tuple[FactDef, ...]
     collections: tuple[CollectionDef, ...]
+    relations: tuple[Relation, ...] = ()
 
     def scalar(self, name: str) -> FactDef | None:
         for fact in self.scalars:
@@ -136,10 +211,13 @@ class FactSchema:
         return attrs.evolve(self, collections=(*self.collections, coll))
 
     def to_dict(self) -> dict[str, object]:
-        return {
+        out: dict[str, object] = {
             "scalars": [fact.to_dict() for fact in self.scalars],
             "collections": [coll.to_dict() for coll in self.collections],
         }
+        if self.relations:
+            out["relations"] = [relation.to_dict() for relation in self.relations]
+        return out
 
 
 # ---------------------------------------------------------------- findings

@@ -66,17 +66,20 @@ def cell_text(value: object) -> str:
 
 
 def sheet_rows(
-    path: str | os.PathLike[str], sheet: str | None = None
+    path: str | os.PathLike[str], sheet: str | None = None, *, data: bytes | None = None
 ) -> tuple[str, Iterator[tuple[int, tuple[str, ...]]]]:
     """The name of a sheet of the workbook at ``path`` (``sheet``, or the first one)
-    and its rows, each with its 1-based row number, as text cells.
+    and its rows, each with its 1-based row number, as text cells.  ``data`` is the
+    workbook's content when the caller has read it already (``path`` then only names
+    it in messages).
 
     Raises :class:`~sistereval.errors.UsageError` when openpyxl is missing, the file
     is not a workbook, or it has no sheet named ``sheet``.
     """
     module = openpyxl()
     try:
-        book = module.load_workbook(Path(path), read_only=True, data_only=True)
+        source: Path | io.BytesIO = Path(path) if data is None else io.BytesIO(data)
+        book = module.load_workbook(source, read_only=True, data_only=True)
     except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise UsageError(f"{path}: cannot read the workbook ({exc})") from None
     names = list(book.sheetnames)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from ..model import CASE_FORMAT
 from .dump import case_sha256, case_to_dict, dump_case
-from .load import as_case, load_case, load_cases
+from .load import as_case, load_case, load_cases, load_named_case
 from .schema import case_schema
 
 __all__ = [
@@ -27,4 +27,5 @@ __all__ = [
     "dump_case",
     "load_case",
     "load_cases",
+    "load_named_case",
 ]

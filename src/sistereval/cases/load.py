@@ -37,13 +37,20 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path as FilePath
 from typing import Any, cast
 
-from ..documents import Document, read_document, read_file
-from ..errors import CaseError, Location, Problem
-from ..model import Case
+from ..documents import (
+    Document,
+    NotRegularFileError,
+    read_document,
+    read_file,
+    read_regular_file,
+)
+from ..errors import CaseError, DocumentError, LimitError, Location, Problem
+from ..messages import REACH
+from ..model import CASE_FORMAT, Case
 from .convert import CONVERTER
 from .validate import check_document
 
-__all__ = ["as_case", "load_case", "load_cases"]
+__all__ = ["as_case", "load_case", "load_cases", "load_named_case"]
 
 #: The file extensions :func:`load_case` reads.
 _SUFFIXES = (".yaml", ".yml", ".json")
@@ -73,6 +80,10 @@ def load_case(
             doc = read_document(_read_file(path, label), file=label)
         else:
             doc = read_document(cast(str, source), file=file)
+    return _structure(doc)
+
+
+def _structure(doc: Document) -> Case:
     check_document(doc)
     try:
         return CONVERTER.structure(doc.data, Case)
@@ -80,6 +91,46 @@ def load_case(
         raise CaseError(
             [Problem(code="invalid-value", message=str(exc), location=Location(file=doc.file))]
         ) from exc
+
+
+def load_named_case(path: str, *, file: str) -> Case:
+    """The case file ``path`` that a rule file's test names (``case:``).
+
+    Only a regular file is read, without blocking
+    (:func:`~sistereval.documents.read_regular_file`), and a file that is not a case
+    file (no ``format: sistereval/case@1``) is one ``not-a-case-file`` problem that
+    quotes nothing of it: a rule file from someone else cannot show the content of
+    the reader's other YAML or JSON files through the errors of a test.
+    """
+    try:
+        text = read_regular_file(path, file=file)
+    except LimitError:
+        raise
+    except NotRegularFileError:
+        message = REACH["en"]["not_a_file"].format(path=file, kind=REACH["en"]["special"])
+        raise _file_problem(file, message, code="not-a-file") from None
+    except UnicodeDecodeError:
+        raise _not_case_file(file) from None
+    except FileNotFoundError:
+        raise _file_problem(file, "no such file") from None
+    except OSError as exc:
+        raise _file_problem(file, exc.strerror or str(exc)) from None
+    try:
+        doc = read_document(text, file=file)
+    except LimitError:
+        raise
+    except DocumentError:
+        if CASE_FORMAT not in text:
+            raise _not_case_file(file) from None
+        raise
+    if not isinstance(doc.data, Mapping) or doc.data.get("format") != CASE_FORMAT:
+        raise _not_case_file(file)
+    return _structure(doc)
+
+
+def _not_case_file(file: str) -> CaseError:
+    message = REACH["en"]["not_case_file"].format(path=file)
+    return _file_problem(file, message, code="not-a-case-file")
 
 
 def load_cases(sources: Iterable[str | os.PathLike[str]]) -> list[Case]:
@@ -121,8 +172,8 @@ def _as_file(source: str | os.PathLike[str]) -> FilePath | None:
     return FilePath(source) if _FILE_LIKE.match(source.strip()) else None
 
 
-def _file_problem(label: str, message: str) -> CaseError:
-    return CaseError([Problem(code="file-error", message=message, location=Location(file=label))])
+def _file_problem(label: str, message: str, *, code: str = "file-error") -> CaseError:
+    return CaseError([Problem(code=code, message=message, location=Location(file=label))])
 
 
 def _read_file(path: FilePath, label: str) -> str:

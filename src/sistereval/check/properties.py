@@ -54,7 +54,7 @@ from hypothesis import strategies as st
 from hypothesis.control import currently_in_test_context
 
 from .. import ir
-from ..cases import dump_case, load_case
+from ..cases import dump_case, load_named_case
 from ..engine import reference
 from ..engine.backends import durable_error
 from ..errors import EvaluationError, Location, Problem, SisterevalError, UsageError
@@ -284,13 +284,13 @@ def _seeds(ruleset: ir.RuleSet) -> list[tuple[str, Case]]:
     if beside is not None:
         with contextlib.suppress(SisterevalError):  # `sistereval test` reports its problems
             tests.extend(read_test_file(beside, ruleset, FACT_SCHEMA))
-    paths: list[tuple[str, Any]] = [
-        (f"test {test.name!r}", Path(test.case)) for test in tests if test.case
+    paths: list[tuple[str, str]] = [
+        (f"test {test.name!r}", test.case) for test in tests if test.case
     ]
     shipped = importlib.resources.files("sistereval") / "examples"
     if shipped.is_dir():
         paths.extend(
-            (f"example {item.name}", item)
+            (f"example {item.name}", str(item))
             for item in sorted(shipped.iterdir(), key=lambda item: item.name)
             if item.name.endswith(".yaml")
         )
@@ -298,7 +298,8 @@ def _seeds(ruleset: ir.RuleSet) -> list[tuple[str, Case]]:
     out: list[tuple[str, Case]] = []
     for origin, path in paths:
         try:
-            case = load_case(path.read_text(encoding="utf-8"), file=str(path))
+            # only a regular file is read, without blocking (a FIFO never hangs check)
+            case = load_named_case(path, file=path)
         except (OSError, SisterevalError):
             continue  # an unreadable test case is `sistereval test`'s to report
         if case not in seen:

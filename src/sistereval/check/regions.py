@@ -20,8 +20,11 @@ cells.
 The axes are taken as independent, except that ``count(c, p)`` is at most
 ``count(c, q)`` when every conjunct of ``q`` is one of ``p`` (or ``q`` has
 none); a combination of cells that breaks this is *infeasible*.
-:meth:`Space.negative` tells the combinations where a number fact is below
-0, which no case of the schema has.  Other links
+The fact schema's declared ranges cut the axes (no cell lies outside a
+fact's range: ``0 <= fields.implementation_ratio <= 1``, a count is never
+below 0), and its declared sum relations between whole-number facts
+(``fields.implemented + ... == fields.agreed``) make combinations that break
+them infeasible (:meth:`Space.feasible`).  Other links
 between operands (a finding that only some facts make fire, a stage that
 follows from the milestones) are not known here: a region may hold cells no
 case reaches.
@@ -37,13 +40,14 @@ import attrs
 
 from .. import ir
 from ..language import format_expression
-from ..schema import FINDINGS, FactDef, FactSchema, FactType
+from ..schema import FINDINGS, FactDef, FactSchema, FactType, Relation
 
 __all__ = [
     "BOOLEANS",
     "MAX_ALTERNATIVES",
     "Box",
     "Operand",
+    "Region",
     "Space",
     "Types",
     "dnf",
@@ -80,6 +84,8 @@ class Operand:
     values: tuple[object, ...] = ()  # the whole domain, when finite
     fact: bool = False  # a fact or attribute: known()/missing() apply
     count: bool = False  # a count(...): whole values from 0
+    minimum: float | None = None  # the declared range of a known value (a count: 0)
+    maximum: float | None = None
 
 
 class Types:
@@ -106,7 +112,7 @@ class Types:
         if isinstance(expr, ir.Quantifier) and expr.kind == "count":
             if expr.collection == "findings" and not self.findings:
                 return None
-            return Operand(format_expression(expr), FactType.INTEGER, count=True)
+            return Operand(format_expression(expr), FactType.INTEGER, count=True, minimum=0)
         return None
 
     @staticmethod
@@ -117,7 +123,9 @@ class Types:
             return Operand(key, fact.type, BOOLEANS, fact=True)
         if fact.type is FactType.ENUM:
             return Operand(key, fact.type, tuple(fact.values), fact=True)
-        return Operand(key, fact.type, fact=True)
+        low = None if fact.minimum is None else float(fact.minimum)
+        high = None if fact.maximum is None else float(fact.maximum)
+        return Operand(key, fact.type, fact=True, minimum=low, maximum=high)
 
 
 def dnf(expr: ir.Expr) -> list[tuple[ir.Expr, ...]] | None:
@@ -232,10 +240,10 @@ class _Axis:
 
 def _number_cells(operand: Operand, literals: Iterable[object]) -> list[_Cell]:
     integral = operand.type is FactType.INTEGER
-    cuts = sorted({float(v) for v in literals if isinstance(v, int | float)})
-    if operand.count:
-        cuts = sorted({0.0, *(c for c in cuts if c >= 0)})
-    edges = [-math.inf, *cuts, math.inf]
+    least, most = operand.minimum, operand.maximum
+    cuts = {float(v) for v in literals if isinstance(v, int | float)}
+    cuts |= {bound for bound in (least, most) if bound is not None}
+    edges = [-math.inf, *sorted(cuts), math.inf]
     cells: list[_Cell] = []
     for index, low in enumerate(edges[:-1]):
         high = edges[index + 1]
@@ -245,7 +253,9 @@ def _number_cells(operand: Operand, literals: Iterable[object]) -> list[_Cell]:
     kept: list[_Cell] = []
     for cell in cells:
         value = _inside(cell, integral)
-        if value is None or (operand.count and value < 0):
+        if value is None or (least is not None and value < least):
+            continue  # no whole value, or below the declared range: no case has it
+        if most is not None and value > most:
             continue
         kept.append(attrs.evolve(cell, value=value))
     return kept
@@ -321,6 +331,7 @@ class Space:
         self.axes = tuple(_axis(*entry) for entry in found.values())
         self.index = {axis.operand.key: i for i, axis in enumerate(self.axes)}
         self.order = self._order()
+        self.relations = self._relations()
 
     @property
     def size(self) -> int:
@@ -363,26 +374,61 @@ class Space:
         return (sum(parts) for parts in itertools.product(*strides))
 
     def feasible(self, cell: Sequence[int]) -> bool:
+        """Whether some case may have ``cell``: counts ordered as their conditions are,
+        and the declared relations of the facts hold (cells outside a fact's declared
+        range are not cells at all)."""
         axes = self.axes
-        return all(
+        ordered = all(
             _least(axes[small].cells[cell[small]]) <= _most(axes[large].cells[cell[large]])
             for small, large in self.order
         )
+        return ordered and all(self._holds(relation, cell) for relation in self.relations)
 
-    def negative(self, cell: Sequence[int]) -> bool:
-        """Whether a number fact is below 0 in ``cell``.
+    def _holds(self, relation: Relation, cell: Sequence[int]) -> bool:
+        """Whether the cells of ``cell`` leave values for which the sum ``relation`` holds."""
+        cells: list[_Cell | None] = []
+        for name in relation.facts:
+            axis = self.index.get(name)
+            if axis is None:
+                cells.append(None)
+                continue
+            chosen = self.axes[axis].cells[cell[axis]]
+            if chosen.value is MISSING:
+                return True  # a relation ties known values only
+            cells.append(chosen)
+        *parts, total = cells
+        if total is None:
+            return True
+        minimums = [self._declared(name)[0] for name in relation.parts]
+        least = sum(
+            _least(part) if part is not None else low
+            for part, low in zip(parts, minimums, strict=True)
+        )
+        if least > _most(total):
+            return False
+        if relation.op == "==" and all(part is not None for part in parts):
+            return sum(_most(part) for part in parts if part is not None) >= _least(total)
+        return True
 
-        Every number fact of the schema counts or measures something, so the
-        checks claim no gap or overlap there (a claim that no case could show).
-        """
-        for axis, index in zip(self.axes, cell, strict=True):
-            if axis.operand.fact and axis.operand.type in _NUMERIC:
-                value = axis.cells[index]
-                if value.value is not MISSING and (
-                    value.high < 0 or (value.high == 0 and not value.high_closed)
-                ):
-                    return True
-        return False
+    def _declared(self, name: str) -> tuple[float, float]:
+        fact = self.types.schema.scalar(name)
+        low = -math.inf if fact is None or fact.minimum is None else float(fact.minimum)
+        high = math.inf if fact is None or fact.maximum is None else float(fact.maximum)
+        return low, high
+
+    def _relations(self) -> list[Relation]:
+        """The declared sum relations between integer facts some axis reads."""
+        schema = self.types.schema
+        out: list[Relation] = []
+        for relation in schema.relations:
+            facts = [schema.scalar(name) for name in relation.facts]
+            if relation.kind != "sum" or any(
+                fact is None or fact.type is not FactType.INTEGER for fact in facts
+            ):
+                continue
+            if any(name in self.index for name in relation.facts):
+                out.append(relation)
+        return out
 
     def _order(self) -> list[tuple[int, int]]:
         """Pairs of count axes (a, b) with count a <= count b in every case."""
@@ -458,7 +504,9 @@ def _needed(boxes: list[list[set[int]]], wanted: set[tuple[int, ...]]) -> list[R
 
 
 def _least(cell: _Cell) -> float:
-    """The least whole value of a cell of a count."""
+    """The least whole value of a cell of a count (-inf when unbounded)."""
+    if cell.low == -math.inf:
+        return -math.inf
     return math.ceil(cell.low) if cell.low_closed else math.floor(cell.low) + 1
 
 
@@ -533,8 +581,10 @@ def _range(axis: _Axis, first: _Cell, last: _Cell) -> ir.Expr:
             high, high_closed = (high if high_closed else math.ceil(high) - 1), True
     if low == high:
         return ir.Compare("==", expr, ir.Literal(_whole(low)))
-    if axis.operand.count and low <= 0:
-        low = -math.inf
+    if axis.operand.minimum is not None and low <= axis.operand.minimum:
+        low = -math.inf  # the declared range says the rest
+    if axis.operand.maximum is not None and high >= axis.operand.maximum:
+        high = math.inf
     bounds: list[ir.Expr] = []
     if low > -math.inf:
         bounds.append(ir.Compare(">=" if low_closed else ">", expr, ir.Literal(_whole(low))))

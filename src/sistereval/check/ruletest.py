@@ -36,7 +36,7 @@ from typing import Any
 import attrs
 
 from .. import ir
-from ..cases import load_case
+from ..cases import load_named_case
 from ..documents import read_document
 from ..engine import reference
 from ..engine.cache import engine_for
@@ -334,7 +334,7 @@ def _run(
 ) -> tuple[Facts, tuple[str, ...], str]:
     """The facts of a test, the rules that fired and the verdict."""
     if test.case is not None:
-        case = load_case(Path(test.case), file=test.case)
+        case = load_named_case(test.case, file=test.case)
         result = evaluate(case, ruleset, backend=backend)
         return derive(case), tuple(f.rule for f in result.findings), result.verdict
     facts = inline_facts(test.name, test.facts or {})

@@ -197,7 +197,13 @@ def _dead(condition: ir.Expr, types: Types) -> list[str] | None:
         conflict = _conflict(conjunction, types, None)
         if conflict is None:
             return []
-        text = " and ".join(format_expression(atom) for atom in conflict)
+        written = {id(atom) for atom in conjunction}
+        text = " and ".join(
+            format_expression(atom)
+            if id(atom) in written or isinstance(atom, ir.Quantifier)
+            else f"{format_expression(atom)} (declared in the fact schema)"
+            for atom in conflict
+        )
         if text not in found:
             found.append(text)
     return found
@@ -211,9 +217,16 @@ _MIRROR = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
 
 @attrs.define
 class _State:
-    """The constraints one conjunction puts on one operand, each with its atom."""
+    """The constraints one conjunction puts on one operand, each with its atom.
+
+    The operand's declared range (``0 <= fields.implementation_ratio <= 1``)
+    bounds it too once an atom needs it known: its bounds are atoms of their
+    own, which are not in the conjunction (:func:`_dead` tells them apart).
+    """
 
     operand: Operand
+    expr: ir.Expr | None = None
+    declared: list[ir.Expr] | None = None  # the atoms of the declared range, once added
     allowed: list[tuple[frozenset[object], ir.Expr]] = attrs.Factory(list)
     excluded: list[tuple[object, ir.Expr]] = attrs.Factory(list)
     lower: list[tuple[float, bool, ir.Expr]] = attrs.Factory(list)  # value, strict, atom
@@ -232,12 +245,33 @@ class _State:
             bound = (float(value), op in ("<", ">"), atom)
             (self.lower if op in (">", ">=") else self.upper).append(bound)
 
+    def declare(self) -> None:
+        """Add the operand's declared range as bounds (once, and only if it must be known)."""
+        operand, expr = self.operand, self.expr
+        if not self.known or expr is None or self.declared is not None:
+            return
+        self.declared = []
+        if operand.minimum is not None:
+            atom = ir.Compare(">=", expr, ir.Literal(_whole(operand.minimum)))
+            self.lower.append((operand.minimum, False, atom))
+            self.declared.append(atom)
+        if operand.maximum is not None:
+            atom = ir.Compare("<=", expr, ir.Literal(_whole(operand.maximum)))
+            self.upper.append((operand.maximum, False, atom))
+            self.declared.append(atom)
+
+    def bounds(self) -> tuple[_Bound | None, _Bound | None]:
+        """The tightest lower and upper bound, each with its atom."""
+        lower = max(self.lower, key=lambda b: (b[0], b[1]), default=None)
+        upper = min(self.upper, key=lambda b: (b[0], not b[1]), default=None)
+        return lower, upper
+
     def conflict(self) -> list[ir.Expr] | None:
         """Atoms that cannot all hold, or None."""
         if self.missing and self.known:
             return [self.missing[0], self.known[0]]
-        lower = max(self.lower, key=lambda b: (b[0], b[1]), default=None)
-        upper = min(self.upper, key=lambda b: (b[0], not b[1]), default=None)
+        self.declare()
+        lower, upper = self.bounds()
         bounds = [b[2] for b in (lower, upper) if b is not None]
         integral = self.operand.type is FactType.INTEGER
         if lower is not None and upper is not None and _empty(lower, upper, integral):
@@ -266,6 +300,13 @@ class _State:
                 used.extend(bounds)
                 domain = kept
         return used if not domain else None
+
+
+_Bound = tuple[float, bool, ir.Expr]  # value, strict, atom
+
+
+def _whole(value: float) -> int | float:
+    return int(value) if value == int(value) else value
 
 
 def _empty(
@@ -326,9 +367,12 @@ def _conflict(
     item attributes are operands.
     """
     states: dict[str, _State] = {}
+    pairs: list[tuple[str, str, ir.Compare]] = []  # fact < fact, as written
 
-    def state(operand: Operand) -> _State:
-        return states.setdefault(operand.key, _State(operand))
+    def state(operand: Operand, expr: ir.Expr | None = None) -> _State:
+        found = states.setdefault(operand.key, _State(operand, expr))
+        found.expr = found.expr or expr
+        return found
 
     for atom in conjunction:
         if isinstance(atom, ir.Literal) and atom.value is False:
@@ -341,9 +385,15 @@ def _conflict(
             if operand is None:
                 continue
             if isinstance(right, ir.Literal) and operand.type is not FactType.DATE:
-                state(operand).constrain(op, right.value, atom)
+                state(operand, left).constrain(op, right.value, atom)
             elif operand.fact:
-                state(operand).known.append(atom)
+                state(operand, left).known.append(atom)
+                facts = isinstance(left, ir.FactRef) and isinstance(right, ir.FactRef)
+                if facts and op in ("<", ">"):
+                    small, large = (left, right) if op == "<" else (right, left)
+                    assert isinstance(small, ir.FactRef)
+                    assert isinstance(large, ir.FactRef)
+                    pairs.append((large.name, small.name, atom))
         elif isinstance(atom, ir.In):
             _in(atom, types, collection, state)
         elif isinstance(atom, ir.Known | ir.Match):
@@ -351,7 +401,9 @@ def _conflict(
             operand = types.operand(target, collection)
             if operand is not None and operand.fact:
                 negated = isinstance(atom, ir.Known) and atom.negated
-                (state(operand).missing if negated else state(operand).known).append(atom)
+                (
+                    state(operand, target).missing if negated else state(operand, target).known
+                ).append(atom)
         elif isinstance(atom, ir.Quantifier) and atom.kind == "any" and atom.where is not None:
             alternatives = dnf(atom.where)
             if alternatives is not None and all(
@@ -359,26 +411,86 @@ def _conflict(
             ):
                 return [atom]
     conflicts = [found for s in states.values() if (found := s.conflict()) is not None]
+    if not conflicts and collection is None:
+        conflicts = _related(states, pairs, types)
     if not conflicts:
         return None
     first = conflicts[0]
     order = {id(atom): index for index, atom in enumerate(conjunction)}
     unique = {id(atom): atom for atom in first}
-    return sorted(unique.values(), key=lambda atom: order.get(id(atom), 0))
+    return sorted(unique.values(), key=lambda atom: order.get(id(atom), len(order)))
+
+
+def _related(
+    states: dict[str, _State], pairs: list[tuple[str, str, ir.Compare]], types: Types
+) -> list[list[ir.Expr]]:
+    """Conflicts with the schema's declared sum relations: the least values the
+    conjunction leaves its parts add up to more than the most it leaves the total
+    (or, for ``==``, the most of the parts to less than the least of the total);
+    or an atom ``part > total`` (a part of a sum is never above its total)."""
+    found: list[list[ir.Expr]] = []
+    for relation in types.schema.relations:
+        if relation.kind != "sum":
+            continue
+        marker = _relation_atom(relation.parts, relation.op, relation.total)
+        for large, small, atom in pairs:
+            if small == relation.total and large in relation.parts:
+                found.append([atom, marker])
+        total = states.get(relation.total)
+        if total is None:
+            continue
+        parts = [states.get(name) for name in relation.parts]
+        low_total, high_total = _integral_bounds(total)
+        lows = [_integral_bounds(p)[0] if p is not None else (0.0, None) for p in parts]
+        if high_total[1] is not None and sum(low for low, _ in lows) > high_total[0]:
+            atoms = [atom for _, atom in lows if atom is not None]
+            found.append([*atoms, high_total[1], marker])
+        if relation.op == "==" and low_total[1] is not None and None not in parts:
+            highs = [_integral_bounds(p)[1] for p in parts if p is not None]
+            if all(atom is not None for _, atom in highs) and (
+                sum(high for high, _ in highs) < low_total[0]
+            ):
+                atoms = [atom for _, atom in highs if atom is not None]
+                found.append([*atoms, low_total[1], marker])
+    return found
+
+
+def _integral_bounds(
+    state: _State,
+) -> tuple[tuple[float, ir.Expr | None], tuple[float, ir.Expr | None]]:
+    """The least and the most whole value ``state`` leaves, each with its atom (None: the
+    declared range, or no bound)."""
+    state.declare()
+    lower, upper = state.bounds()
+    declared = [id(atom) for atom in state.declared or ()]
+    low = (_int_low(lower), lower[2]) if lower else (0.0, None)
+    high = (_int_high(upper), upper[2]) if upper else (math.inf, None)
+    if low[1] is not None and id(low[1]) in declared:
+        low = (low[0], None)
+    if high[1] is not None and id(high[1]) in declared:
+        high = (high[0], None)
+    return low, high
+
+
+def _relation_atom(parts: tuple[str, ...], op: str, total: str) -> ir.Expr:
+    terms: ir.Expr = ir.FactRef(parts[0])
+    for name in parts[1:]:
+        terms = ir.Arith("+", terms, ir.FactRef(name))
+    return ir.Compare(op, terms, ir.FactRef(total))
 
 
 def _in(
     atom: ir.In,
     types: Types,
     collection: str | None,
-    state: Callable[[Operand], _State],
+    state: Callable[[Operand, ir.Expr], _State],
 ) -> None:
     if isinstance(atom.haystack, ir.ListLiteral):
         operand = types.operand(atom.needle, collection)
         if operand is None or operand.type is FactType.DATE:
             return
         values = frozenset(item.value for item in atom.haystack.items)
-        target = state(operand)
+        target = state(operand, atom.needle)
         target.known.append(atom)
         if atom.negated:
             target.excluded.extend((value, atom) for value in values)
@@ -390,6 +502,6 @@ def _in(
         return
     # "v" in list-fact: a truth value of its own, and the list must be known
     member = Operand(f"{haystack.key} has {atom.needle.value!r}", FactType.BOOLEAN, BOOLEANS)
-    state(member).constrain("==", not atom.negated, atom)
+    state(member, atom).constrain("==", not atom.negated, atom)
     if haystack.fact:
-        state(haystack).known.append(atom)
+        state(haystack, atom.haystack).known.append(atom)

@@ -35,7 +35,7 @@ import attrs
 
 from .. import ir
 from ..errors import Location, Problem
-from .regions import MAX_ALTERNATIVES, Box, Space, Types, dnf
+from .regions import MAX_ALTERNATIVES, Box, Region, Space, Types, dnf
 
 __all__ = ["MAX_CELLS", "MAX_REGIONS", "Defect", "check_verdicts", "rule_location"]
 
@@ -54,9 +54,18 @@ class Defect:
     problem: Problem
     rules: tuple[str, ...] = ()
     regions: tuple[str, ...] = ()
+    related: tuple[Location, ...] = ()  # second locations: the inherited rule a file dropped
 
     def to_dict(self) -> dict[str, Any]:
-        return {**self.problem.to_dict(), "rules": list(self.rules), "regions": list(self.regions)}
+        related = [
+            {"file": loc.file, "line": loc.line, "column": loc.column} for loc in self.related
+        ]
+        return {
+            **self.problem.to_dict(),
+            "rules": list(self.rules),
+            "regions": list(self.regions),
+            "related": related,
+        }
 
 
 def rule_location(rule: ir.Rule, *, condition: bool = True) -> Location:
@@ -87,7 +96,10 @@ def check_verdicts(ruleset: ir.RuleSet, types: Types) -> tuple[list[Defect], lis
     undecided = None
     if ruleset.undecided_when is not None:
         undecided = dnf(ir.to_nnf(ruleset.undecided_when))
-    space = Space([a for a in (*alternatives, undecided) if a is not None], types)
+    edits = [e for e in ruleset.inherited if isinstance(e.rule.then, ir.VerdictThen)]
+    dropped = [dnf(ir.to_nnf(e.rule.when)) for e in edits]
+    conditions = (*alternatives, undecided, *dropped)
+    space = Space([a for a in conditions if a is not None], types)
     if space.size > MAX_CELLS:
         note = (
             f"verdict rules not analysed: the {len(space.axes)} operands they compare "
@@ -96,7 +108,9 @@ def check_verdicts(ruleset: ir.RuleSet, types: Types) -> tuple[list[Defect], lis
         return [], [*notes, note]
     boxes = [_boxes(space, alts) for alts in alternatives]
     free = () if ruleset.undecided_when is None else _boxes(space, undecided)
-    defects, found = _Checker(ruleset, rules, alternatives, space, boxes, free).run()
+    checker = _Checker(ruleset, rules, alternatives, space, boxes, free)
+    checker.trace(edits, [_boxes(space, alts) for alts in dropped])
+    defects, found = checker.run()
     notes.extend(found)
     if ruleset.undecided_when is not None and undecided is None:
         notes.append(
@@ -138,6 +152,8 @@ class _Checker:
         undecided: tuple[Box, ...],
     ) -> None:
         self.ruleset, self.rules, self.space = ruleset, rules, space
+        self.edits: list[ir.Inherited] = []
+        self.dropped: list[int] = []  # per cell: the edits whose inherited rule fired there
         self.analysed = [alts is not None for alts in alternatives]
         may, sure = [0] * space.size, [0] * space.size
         for i, rule_boxes in enumerate(boxes):
@@ -151,8 +167,7 @@ class _Checker:
             for index in space.indexes(box):
                 intended[index] |= 3 if box.exact else 1
         self.cells: list[tuple[int, ...]] = []
-        self.infeasible: list[tuple[int, ...]] = []  # and those with a negative number fact
-        self.negative: list[bool] = []
+        self.infeasible: list[tuple[int, ...]] = []
         self.may: list[int] = []
         self.sure: list[int] = []
         self.intended: list[bool] = []
@@ -162,13 +177,36 @@ class _Checker:
                 self.infeasible.append(cell)
                 continue
             self.cells.append(cell)
-            self.negative.append(space.negative(cell))
-            if self.negative[-1]:
-                self.infeasible.append(cell)
             self.may.append(may[index])
             self.sure.append(sure[index])
             self.intended.append(bool(intended[index] & 1))
             self.declared.append(bool(intended[index] & 2))
+
+    def trace(self, edits: list[ir.Inherited], boxes: list[tuple[Box, ...]]) -> None:
+        """Where the inherited verdict rules the file disables or overrides fired (bit
+        ``k``: ``edits[k]``), so that a gap they leave is located at the edit."""
+        self.edits = edits
+        fired = [0] * self.space.size
+        for k, edit_boxes in enumerate(boxes):
+            for box in edit_boxes:
+                for index in self.space.indexes(box):
+                    fired[index] |= 1 << k
+        kept = {cell: i for i, cell in enumerate(self.cells)}
+        self.dropped = [0] * len(self.cells)
+        for index, cell in enumerate(self.space.cells()):
+            if cell in kept:
+                self.dropped[kept[cell]] = fired[index]
+
+    def cause(self, region: Region, uncovered: Sequence[tuple[int, ...]]) -> ir.Inherited | None:
+        """The first disable or override whose inherited rule fired in ``region``'s gap."""
+        if not self.edits:
+            return None
+        index = {cell: i for i, cell in enumerate(self.cells)}
+        mask = 0
+        for cell in uncovered:
+            if all(c in allowed for c, allowed in zip(cell, region, strict=True)):
+                mask |= self.dropped[index[cell]]
+        return self.edits[_bits(mask)[0]] if mask else None
 
     def run(self) -> tuple[list[Defect], list[str]]:
         defects: list[Defect] = []
@@ -195,8 +233,8 @@ class _Checker:
 
     def overlaps(self) -> list[Defect]:
         pairs: dict[tuple[int, int], list[tuple[int, ...]]] = {}
-        for cell, sure, negative in zip(self.cells, self.sure, self.negative, strict=True):
-            if negative or sure & (sure - 1) == 0:  # fewer than two rules
+        for cell, sure in zip(self.cells, self.sure, strict=True):
+            if sure & (sure - 1) == 0:  # fewer than two rules
                 continue
             fired = _bits(sure)
             for j in fired:
@@ -279,10 +317,8 @@ class _Checker:
         for i, rule in enumerate(self.rules):
             both = [
                 cell
-                for cell, sure, declared, negative in zip(
-                    self.cells, self.sure, self.declared, self.negative, strict=True
-                )
-                if sure >> i & 1 and declared and not negative
+                for cell, sure, declared in zip(self.cells, self.sure, self.declared, strict=True)
+                if sure >> i & 1 and declared
             ]
             if both:
                 defect = self.holding(
@@ -299,31 +335,40 @@ class _Checker:
     def gaps(self) -> tuple[list[Defect], list[str]]:
         uncovered = [
             cell
-            for cell, may, intended, negative in zip(
-                self.cells, self.may, self.intended, self.negative, strict=True
-            )
-            if not may and not intended and not negative
+            for cell, may, intended in zip(self.cells, self.may, self.intended, strict=True)
+            if not may and not intended
         ]
         if not uncovered:
             return [], []
-        regions, complete = self.regions(uncovered)
+        found_regions, complete = self.space.regions(uncovered, self.infeasible, most=MAX_REGIONS)
         ids = tuple(rule.id for rule in self.rules)
-        found = [
-            Defect(
-                problem=Problem(
-                    code="verdict-gap",
-                    message=f"no verdict rule fires where {region}"
-                    if region != "true"
-                    else "no verdict rule can fire in any case",
-                    location=rule_location(self.rules[0]),
-                    suggestion="add a verdict rule for it, or declare it in "
-                    "'verdicts: undecided_when'",
-                ),
-                rules=ids,
-                regions=(region,),
+        found: list[Defect] = []
+        for cells in found_regions:
+            region = self.space.describe(cells)
+            message = (
+                f"no verdict rule fires where {region}"
+                if region != "true"
+                else "no verdict rule can fire in any case"
             )
-            for region in regions
-        ]
+            location, rules = rule_location(self.rules[0]), ids
+            related: tuple[Location, ...] = ()
+            cause = self.cause(cells, uncovered)
+            if cause is not None:
+                inherited = rule_location(cause.rule)
+                verb = "disables" if cause.kind == "disable" else "overrides"
+                message += (
+                    f": this file {verb} the inherited rule {cause.rule.id!r} "
+                    f"({inherited}), which fired there"
+                )
+                location, related = attrs.evolve(cause.loc, path=""), (inherited,)
+                rules = (cause.rule.id, *(i for i in ids if i != cause.rule.id))
+            problem = Problem(
+                code="verdict-gap",
+                message=message,
+                location=location,
+                suggestion="add a verdict rule for it, or declare it in 'verdicts: undecided_when'",
+            )
+            found.append(Defect(problem=problem, rules=rules, regions=(region,), related=related))
         if complete:
             return found, []
         note = f"more cases without a verdict lie outside the regions shown (at most {MAX_REGIONS})"

@@ -36,7 +36,7 @@ def declare(commands: Commands) -> None:
     parser.add_argument(
         "input",
         metavar="INPUT",
-        help="a directory of case files, a .csv or .xlsx register or a .jsonl file",
+        help="a directory of case files, a .csv or .xlsx register, a .jsonl file or one case file",
     )
     parser.add_argument("--out", required=True, metavar="FILE", help="the output file")
     add_rules_option(parser)

@@ -16,14 +16,11 @@ when help lists every command).
 
 from __future__ import annotations
 
-import _thread
 import argparse
 import contextlib
 import importlib
 import os
 import sys
-import threading
-import time
 import traceback
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import IO, Any, cast
@@ -43,6 +40,7 @@ from .common import (
     missing_inputs,
     stdin_twice,
 )
+from .interrupts import interrupts_delivered
 
 __all__ = ["COMMANDS", "main", "run"]
 
@@ -272,48 +270,17 @@ def _safe(stream: IO[str], *, json: bool = False) -> IO[str]:
     return cast(IO[str], TerminalStream(stream, json=json))
 
 
-@contextlib.contextmanager
-def interrupts_delivered() -> Iterator[None]:
-    """Make Ctrl-C stop the command wherever it arrives.
-
-    Python runs a signal's handler in whatever Python code runs next, and where that
-    code is a garbage-collector callback (hypothesis installs one), a ``__del__`` or a
-    weakref callback, the ``KeyboardInterrupt`` is "ignored": printed through
-    :data:`sys.unraisablehook` and dropped, and the command runs on.  Inside this
-    context such an interrupt is delivered again (:func:`_thread.interrupt_main`) from
-    a short-lived thread once the hook has returned (delivered from the hook itself,
-    it would be raised in the hook and ignored again), so that it is raised in ordinary
-    code; the message about it is not printed.
-    """
-    previous = sys.unraisablehook
-
-    def deliver() -> None:
-        time.sleep(0.01)
-        _thread.interrupt_main()
-
-    def hook(unraisable: Any) -> None:
-        if isinstance(unraisable.exc_value, KeyboardInterrupt):
-            threading.Thread(target=deliver, name="sistereval-interrupt", daemon=True).start()
-            return
-        previous(unraisable)
-
-    sys.unraisablehook = hook
-    try:
-        yield
-    finally:
-        sys.unraisablehook = previous
-
-
 def main() -> None:
     """The console script: ``sistereval ...`` (and ``python -m sistereval``)."""
+    interrupted = texts(CLI, _language(sys.argv[1:]))["interrupted"]
     try:
-        with interrupts_delivered():
+        with interrupts_delivered(interrupted):
             status = run(sys.argv[1:], sys.stdout, sys.stderr)
         sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
     except BrokenPipeError:
         status = BROKEN_PIPE
     except KeyboardInterrupt:
-        sys.stderr.write(texts(CLI, _language(sys.argv[1:]))["interrupted"] + "\n")
+        sys.stderr.write(interrupted + "\n")
         status = INTERRUPTED
     if status == BROKEN_PIPE:
         # Python flushes stdout again at exit: point it at /dev/null so that

@@ -59,6 +59,12 @@ CONVENTIONS = """\
 - **Order.** Derived facts do not depend on the order of entries in the case
   file. Collection items are sorted by date where they have one, then by
   their other attributes.
+- **Ranges and relations.** A number fact's *range* (column Range) bounds
+  every known value: counts are never below 0, `fields.implementation_ratio`
+  lies between 0 and 1. The *relations* below tie facts together wherever
+  they are all known. `sistereval check` reasons with both (a rule testing
+  `fields.implementation_ratio > 1` can never fire), and a property test
+  checks them against `derive` on generated cases.
 - **Changeable** facts are inputs an analyst may plausibly vary in a what-if
   (field statuses, budget earmarking, continuity after a leadership change,
   the analyst's own ratings). Facts computed from them follow when the case is
@@ -100,6 +106,13 @@ def _type_cell(fact: FactDef) -> str:
     return text
 
 
+def _range_cell(fact: FactDef) -> str:
+    text = f"`{fact.range_text}`" if fact.range_text else ""
+    if fact.range_note:
+        text += f" ({fact.range_note})" if text else fact.range_note
+    return text
+
+
 def schema_markdown() -> str:
     """``docs/facts.md``: the fact schema and its conventions as Markdown."""
     lines = [
@@ -128,14 +141,23 @@ def schema_markdown() -> str:
             "",
             f"### {topic}",
             "",
-            "| Fact | Type | Changeable | Description |",
-            "|---|---|---|---|",
+            "| Fact | Type | Range | Changeable | Description |",
+            "|---|---|---|---|---|",
         ]
         for fact in facts:
             changeable = "yes" if fact.changeable else ""
             lines.append(
-                f"| `{fact.name}` | {_type_cell(fact)} | {changeable} | {_cell(fact.description)} |"
+                f"| `{fact.name}` | {_type_cell(fact)} | {_cell(_range_cell(fact))} "
+                f"| {changeable} | {_cell(fact.description)} |"
             )
+    lines += [
+        "",
+        "## Relations",
+        "",
+        "Each holds in every case where all its facts are known.",
+        "",
+    ]
+    lines += [f"- `{relation.text}`" for relation in FACT_SCHEMA.relations]
     lines += ["", "## Collections"]
     for coll in FACT_SCHEMA.collections:
         lines += [

@@ -52,7 +52,12 @@ for _factor in _FACTOR_TEXT.items():
 # evidence.*
 
 
-@_scalar("evidence.sources", _INT, "The number of distinct sources cited anywhere in the case.")
+@_scalar(
+    "evidence.sources",
+    _INT,
+    "The number of distinct sources cited anywhere in the case.",
+    minimum=0,
+)
 def _evidence_sources(ctx: _Context) -> _Out:
     return _Out(len(ctx.cited), tuple(s.id for s in ctx.cited))
 
@@ -61,16 +66,21 @@ def _evidence_sources(ctx: _Context) -> _Out:
     "evidence.high_reliability",
     _INT,
     "The number of cited sources with reliability `H`.",
+    minimum=0,
 )
 def _evidence_high(ctx: _Context) -> _Out:
     high = [s.id for s in ctx.cited if s.reliability is Reliability.HIGH]
     return _Out(len(high), tuple(high))
 
 
-@_scalar("evidence.official", _INT, "The number of cited sources of kind `official`.")
+@_scalar("evidence.official", _INT, "The number of cited sources of kind `official`.", minimum=0)
 def _evidence_official(ctx: _Context) -> _Out:
     official = [s.id for s in ctx.cited if s.kind is SourceKind.OFFICIAL]
     return _Out(len(official), tuple(official))
+
+
+_REGISTRY.relation("sum", ("evidence.high_reliability",), "evidence.sources", "<=")
+_REGISTRY.relation("sum", ("evidence.official",), "evidence.sources", "<=")
 
 
 @_scalar(
@@ -89,6 +99,7 @@ def _evidence_kinds(ctx: _Context) -> _Out:
     _INT,
     "The number of records (milestones, fields, activities, leadership changes, budget lines, "
     "institutions, claims, the distance, assessments) that cite no source.",
+    minimum=0,
 )
 def _unsourced(ctx: _Context) -> _Out:
     return _Out(sum(not record.sources for record in ctx.sourced_records))
@@ -99,7 +110,11 @@ def _unsourced(ctx: _Context) -> _Out:
 
 
 @_scalar(
-    "disputes.count", _INT, "The number of disputes: facts about which sources disagree.", late=True
+    "disputes.count",
+    _INT,
+    "The number of disputes: facts about which sources disagree.",
+    late=True,
+    minimum=0,
 )
 def _disputes_count(ctx: _Context) -> _Out:
     return _Out(len(ctx.disputes), _dispute_sources(ctx.disputes))

@@ -45,6 +45,12 @@ ANCHOR_KINDS = frozenset(
 _REGISTRY = _Registry()
 _scalar = _REGISTRY.scalar
 
+#: On what the range of the partnership's durations rests.
+_TIMELINE = (
+    "holds for the cases validation accepts: a reference date (`as_of`) or an `ended` "
+    "milestone before the agreement date is refused (issue 12)"
+)
+
 # --------------------------------------------------------------------------
 # partnership.*
 
@@ -87,7 +93,7 @@ def _kind(ctx: _Context) -> _Out:
     return _Out(str(ctx.case.kind))
 
 
-@_scalar("partnership.partners", _INT, "The number of partners (cities, provinces).")
+@_scalar("partnership.partners", _INT, "The number of partners (cities, provinces).", minimum=2)
 def _partners(ctx: _Context) -> _Out:
     return _Out(len(ctx.case.partners))
 
@@ -137,6 +143,8 @@ def _suspended(ctx: _Context) -> _Out:
     "Months from the agreement date to the end date, or to the reference date when the "
     "partnership has not ended.",
     unit="months",
+    minimum=0,
+    range_note=_TIMELINE,
 )
 def _months_active(ctx: _Context) -> _Out:
     signed, signed_ids = ctx.signing
@@ -154,6 +162,8 @@ def _months_active(ctx: _Context) -> _Out:
     _NUM,
     "`partnership.months_active` divided by 12, rounded to two decimals.",
     unit="years",
+    minimum=0,
+    range_note=_TIMELINE,
 )
 def _years_active(ctx: _Context) -> _Out:
     months = _months_active(ctx)
@@ -162,7 +172,12 @@ def _years_active(ctx: _Context) -> _Out:
     return _Out(round(months.value / 12, 2), months.sources)
 
 
-@_scalar("partnership.renewals", _INT, "The number of distinct dates of `renewal` milestones.")
+@_scalar(
+    "partnership.renewals",
+    _INT,
+    "The number of distinct dates of `renewal` milestones.",
+    minimum=0,
+)
 def _renewals(ctx: _Context) -> _Out:
     renewals = ctx.records(MilestoneType.RENEWAL)
     return _Out(len({m.date for m in renewals}), _ids(renewals))
@@ -216,7 +231,7 @@ for _milestone in _MILESTONE_DATES:
     _milestone_measure(*_milestone)
 
 
-@_scalar("milestones.visits", _INT, "The number of `visit` milestones.")
+@_scalar("milestones.visits", _INT, "The number of `visit` milestones.", minimum=0)
 def _visits(ctx: _Context) -> _Out:
     visits = ctx.records(MilestoneType.VISIT)
     return _Out(len(visits), _ids(visits))
@@ -226,7 +241,7 @@ def _visits(ctx: _Context) -> _Out:
 # fields.*
 
 
-@_scalar("fields.agreed", _INT, "The number of agreed fields of cooperation.")
+@_scalar("fields.agreed", _INT, "The number of agreed fields of cooperation.", minimum=0)
 def _fields_agreed(ctx: _Context) -> _Out:
     return _Out(len(ctx.fields), _ids(ctx.fields))
 
@@ -237,6 +252,7 @@ def _status_measure(status: FieldStatus) -> None:
         _INT,
         f"The number of agreed fields with the status `{status}`.",
         changeable=True,
+        minimum=0,
     )
     def compute(ctx: _Context) -> _Out:
         matching = [f for f in ctx.fields if f.status is status]
@@ -246,12 +262,16 @@ def _status_measure(status: FieldStatus) -> None:
 for _status in FieldStatus:
     _status_measure(_status)
 
+_REGISTRY.relation("sum", tuple(f"fields.{status}" for status in FieldStatus), "fields.agreed")
+
 
 @_scalar(
     "fields.implementation_ratio",
     _NUM,
     "`fields.implemented` divided by `fields.agreed`; null when no field is agreed.",
     changeable=True,
+    minimum=0,
+    maximum=1,
 )
 def _implementation_ratio(ctx: _Context) -> _Out:
     if not ctx.fields:
@@ -260,19 +280,30 @@ def _implementation_ratio(ctx: _Context) -> _Out:
     return _Out(implemented / len(ctx.fields), _ids(ctx.fields))
 
 
+_REGISTRY.relation("ratio", ("fields.implemented", "fields.agreed"), "fields.implementation_ratio")
+
+
 # --------------------------------------------------------------------------
 # activities.*
 
 
-@_scalar("activities.count", _INT, "The number of recorded activities.")
+@_scalar("activities.count", _INT, "The number of recorded activities.", minimum=0)
 def _activities_count(ctx: _Context) -> _Out:
     return _Out(len(ctx.activities), _ids(ctx.activities))
 
 
-@_scalar("activities.after_agreement", _INT, "The number of activities after the agreement date.")
+@_scalar(
+    "activities.after_agreement",
+    _INT,
+    "The number of activities after the agreement date.",
+    minimum=0,
+)
 def _activities_after(ctx: _Context) -> _Out:
     later = [a for a in ctx.activities if _after(a.date, ctx.signed)]
     return _Out(len(later), _ids(later))
+
+
+_REGISTRY.relation("sum", ("activities.after_agreement",), "activities.count", "<=")
 
 
 @_scalar("activities.first_date", _DATE, "The date of the earliest recorded activity.")
@@ -296,6 +327,7 @@ def _last_activity(ctx: _Context) -> _Out:
     _INT,
     "Months from the latest recorded activity to the reference date; null with no activity.",
     unit="months",
+    range_note="no lower bound: an activity may be recorded after the reference date",
 )
 def _months_since_last(ctx: _Context) -> _Out:
     last = _last_activity(ctx)
@@ -317,10 +349,14 @@ def _initiating(ctx: _Context) -> list[Activity]:
     "reciprocity.initiators",
     _INT,
     "The number of partners that initiated at least one recorded activity.",
+    minimum=0,
 )
 def _initiators(ctx: _Context) -> _Out:
     initiating = _initiating(ctx)
     return _Out(len({a.initiated_by for a in initiating}), _ids(initiating))
+
+
+_REGISTRY.relation("sum", ("reciprocity.initiators",), "partnership.partners", "<=")
 
 
 @_scalar(
@@ -348,7 +384,13 @@ def _sectors(ctx: _Context) -> _Out:
     return _Out(_in_enum_order(sectors, Sector), _ids(taking_part))
 
 
-@_scalar("sectors.count", _INT, "The number of sectors in `sectors.participating`.")
+@_scalar(
+    "sectors.count",
+    _INT,
+    "The number of sectors in `sectors.participating`.",
+    minimum=0,
+    maximum=len(Sector),
+)
 def _sectors_count(ctx: _Context) -> _Out:
     sectors = _sectors(ctx)
     assert isinstance(sectors.value, tuple)
@@ -364,6 +406,7 @@ def _sectors_count(ctx: _Context) -> _Out:
     _INT,
     "The number of leadership changes during the partnership (after the agreement date and, "
     "when it ended, before the end date).",
+    minimum=0,
 )
 def _changes(ctx: _Context) -> _Out:
     return _Out(len(ctx.changes_during), _ids(ctx.changes_during))
@@ -375,10 +418,14 @@ def _changes(ctx: _Context) -> _Out:
     "The number of leadership changes during the partnership whose successor is not recorded "
     "as continuing it (continuity false or unknown).",
     changeable=True,
+    minimum=0,
 )
 def _without_continuity(ctx: _Context) -> _Out:
     broken = [c for c in ctx.changes_during if c.continuity is not True]
     return _Out(len(broken), _ids(broken))
+
+
+_REGISTRY.relation("sum", ("leadership.changes_without_continuity",), "leadership.changes", "<=")
 
 
 @_scalar(
@@ -386,6 +433,7 @@ def _without_continuity(ctx: _Context) -> _Out:
     _INT,
     "Months from the agreement date to the first leadership change during the partnership.",
     unit="months",
+    minimum=0,
 )
 def _months_to_first_change(ctx: _Context) -> _Out:
     signed, signed_ids = ctx.signing
@@ -419,7 +467,7 @@ def _lines_by_partner(ctx: _Context) -> dict[str, list[BudgetLine]]:
     return out
 
 
-@_scalar("budget.lines", _INT, "The number of recorded budget lines.")
+@_scalar("budget.lines", _INT, "The number of recorded budget lines.", minimum=0)
 def _budget_lines(ctx: _Context) -> _Out:
     return _Out(len(ctx.budget), _ids(ctx.budget))
 
@@ -429,6 +477,7 @@ def _budget_lines(ctx: _Context) -> _Out:
     _INT,
     "The number of partners with at least one budget line earmarked for the partnership.",
     changeable=True,
+    minimum=0,
 )
 def _earmarked_partners(ctx: _Context) -> _Out:
     earmarked = [line for line in ctx.budget if line.earmarked]
@@ -459,10 +508,15 @@ def _all_earmarked(ctx: _Context) -> _Out:
     _INT,
     "The number of partners with a budget line recorded as inadequate.",
     changeable=True,
+    minimum=0,
 )
 def _inadequate_partners(ctx: _Context) -> _Out:
     inadequate = [line for line in ctx.budget if line.adequate is False]
     return _Out(len({line.partner for line in inadequate}), _ids(inadequate))
+
+
+_REGISTRY.relation("sum", ("budget.earmarked_partners",), "partnership.partners", "<=")
+_REGISTRY.relation("sum", ("budget.inadequate_partners",), "partnership.partners", "<=")
 
 
 # --------------------------------------------------------------------------
@@ -480,6 +534,7 @@ def _anchors(ctx: _Context) -> list[Institution]:
     _INT,
     "The number of anchor institutions carrying the partnership beside city hall "
     f"({_ANCHOR_TEXT}).",
+    minimum=0,
 )
 def _anchor_count(ctx: _Context) -> _Out:
     anchors = _anchors(ctx)
@@ -490,10 +545,15 @@ def _anchor_count(ctx: _Context) -> _Out:
     "institutions.anchor_sides",
     _INT,
     "The number of partners with at least one anchor institution.",
+    minimum=0,
 )
 def _anchor_sides(ctx: _Context) -> _Out:
     anchors = [i for i in _anchors(ctx) if i.partner is not None]
     return _Out(len({i.partner for i in anchors}), _ids(anchors))
+
+
+_REGISTRY.relation("sum", ("institutions.anchor_sides",), "institutions.anchors", "<=")
+_REGISTRY.relation("sum", ("institutions.anchor_sides",), "partnership.partners", "<=")
 
 
 @_scalar(
@@ -518,6 +578,7 @@ def _anchor_kinds(ctx: _Context) -> _Out:
     "distance when there are more than two), rounded to 0.1 km. A recorded great-circle figure "
     "that agrees with it lends it its sources.",
     unit="km",
+    minimum=0,
 )
 def _great_circle(ctx: _Context) -> _Out:
     recorded = ctx.case.distance
@@ -532,6 +593,7 @@ def _great_circle(ctx: _Context) -> _Out:
     _NUM,
     "The distance the case records with the method `reported` or `route`.",
     unit="km",
+    minimum=0,
 )
 def _reported_km(ctx: _Context) -> _Out:
     recorded = ctx.case.distance

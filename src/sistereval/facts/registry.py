@@ -4,9 +4,12 @@ A module that defines measures keeps a :class:`_Registry` of them:
 ``@_scalar(name, type, description)`` (``_REGISTRY.scalar``) registers a
 function computing one scalar fact from the :class:`~.context._Context` of a
 case, ``@_collection(name, description, *items)`` one computing a
-collection's items.  :mod:`.schema` builds the schema from these registries,
-so what rules are type-checked against (and what ``docs/facts.md``
-documents) is the very code that computes the facts and cannot drift from it.
+collection's items; ``_REGISTRY.relation(...)`` declares a relation between
+measures (``fields.implemented + fields.partial + ... == fields.agreed``) next
+to them, as ``minimum``/``maximum`` declare a measure's range.
+:mod:`.schema` builds the schema from these registries, so what rules are
+type-checked against (and what ``docs/facts.md`` documents) is the very code
+that computes the facts and cannot drift from it.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from typing import TypeVar
 
 import attrs
 
-from ..schema import CollectionDef, FactDef, FactType
+from ..schema import CollectionDef, FactDef, FactType, Relation
 from .context import _Context
 from .results import FactValue
 
@@ -57,6 +60,7 @@ class _Registry:
 
     scalars: list[_Scalar] = attrs.field(factory=list)
     collections: list[_Collection] = attrs.field(factory=list)
+    relations: list[Relation] = attrs.field(factory=list)
 
     def scalar(
         self,
@@ -68,6 +72,9 @@ class _Registry:
         unit: str | None = None,
         changeable: bool = False,
         late: bool = False,
+        minimum: int | float | None = None,
+        maximum: int | float | None = None,
+        range_note: str = "",
     ) -> Callable[[_F], _F]:
         fact = FactDef(
             name=name,
@@ -76,6 +83,9 @@ class _Registry:
             values=values,
             unit=unit,
             changeable=changeable,
+            minimum=minimum,
+            maximum=maximum,
+            range_note=range_note,
         )
 
         def register(compute: _F) -> _F:
@@ -83,6 +93,13 @@ class _Registry:
             return compute
 
         return register
+
+    def relation(
+        self, kind: str, parts: tuple[str, ...], total: str, op: str = "==", note: str = ""
+    ) -> None:
+        """Declare that ``parts`` sum to at most / exactly ``total`` (``kind`` ``"sum"``), or
+        that ``total`` is ``parts[0] / parts[1]`` (``"ratio"``): see :class:`Relation`."""
+        self.relations.append(Relation(kind=kind, parts=parts, total=total, op=op, note=note))
 
     def collection(self, name: str, description: str, *items: FactDef) -> Callable[[_G], _G]:
         coll = CollectionDef(name=name, description=description, items=items)

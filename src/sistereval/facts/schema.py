@@ -24,6 +24,7 @@ _COLLECTIONS: tuple[_Collection, ...] = tuple(items._REGISTRY.collections)
 FACT_SCHEMA = FactSchema(
     scalars=tuple(s.fact for s in _SCALARS),
     collections=tuple(c.coll for c in _COLLECTIONS),
+    relations=(*measures._REGISTRY.relations, *evidence._REGISTRY.relations),
 )
 """Every scalar fact and collection a rule can use (documented in ``docs/facts.md``)."""
 

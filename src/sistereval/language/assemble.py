@@ -69,6 +69,7 @@ def finish(resolved: Resolved, schema: FactSchema | None = None) -> ir.RuleSet:
         changeable=resolved.changeable,
         tests=resolved.tests,
         file=resolved.file,
+        inherited=resolved.inherited,
     )
     return attrs.evolve(rule_set, sha256=digest(rule_set))
 

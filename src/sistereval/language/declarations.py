@@ -12,7 +12,9 @@ rule set.
 
 from __future__ import annotations
 
+import importlib.resources
 import os
+import re
 from collections.abc import Sequence
 from pathlib import Path as Path_
 from typing import Any
@@ -22,9 +24,10 @@ import attrs
 from .. import ir
 from ..documents import Path, format_path, read_document
 from ..errors import Location, Problem, RuleError
-from ..messages import did_you_mean, suggest_value
+from ..messages import REACH, did_you_mean, suggest_value
 from ..model import PartialDate
 from ..schema import FactDef, FactSchema, FactType, number_too_large
+from .reach import base_folder, reach
 from .shape import RULE_ID, At, ShapeReader
 from .templates import TemplateError, numeric_spec, parse_template
 
@@ -40,6 +43,21 @@ __all__ = [
 ]
 
 _TEST_KEYS = ("case", "facts", "verdict", "fires", "not_fires")
+_CASE_SUFFIXES = (".yaml", ".yml", ".json")
+#: ``case: bandung-namur`` names a shipped example; a path has a suffix.
+_EXAMPLE_NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")
+
+
+def shipped_examples() -> dict[str, str]:
+    """The example cases shipped with sistereval, by name: ``bandung-namur`` -> its path."""
+    folder = importlib.resources.files("sistereval") / "examples"
+    if not folder.is_dir():
+        return {}
+    return {
+        item.name[:-5]: str(item)
+        for item in sorted(folder.iterdir(), key=lambda item: item.name)
+        if item.name.endswith(".yaml") and item.is_file()
+    }
 
 
 @attrs.frozen(kw_only=True)
@@ -137,7 +155,7 @@ class _Reader(ShapeReader):
         elif "case" in data:
             relative = self.text((*path, "case"), data["case"])
             if relative is not None:
-                case = os.path.normpath(os.path.join(os.path.dirname(self.file_name), relative))
+                case = self.case_file(relative, self.loc((*path, "case")))
         elif "facts" in data:
             facts = self.facts((*path, "facts"), data["facts"])
         else:
@@ -160,6 +178,29 @@ class _Reader(ShapeReader):
             loc=self.loc(path),
         )
         return RawTest(test=test, verdict=verdict, fires=(*lists["fires"], *lists["not_fires"]))
+
+    def case_file(self, named: str, loc: Location) -> str | None:
+        """The case file a test names: a shipped example by its name (``bandung-namur``),
+        or a file under this rule file's folder (:func:`~sistereval.language.reach.reach`)."""
+        if _EXAMPLE_NAME.fullmatch(named):
+            examples = shipped_examples()
+            if named not in examples:
+                message = REACH["en"]["unknown_example"].format(name=named)
+                self.report("unknown-example", message, loc, suggest_value(named, examples))
+                return None
+            return examples[named]
+        case, refused = reach(
+            base_folder(self.file_name),
+            named,
+            what="case file",
+            suffixes=_CASE_SUFFIXES,
+            loc=loc,
+            code="bad-case",
+        )
+        if refused is not None:
+            self.problems.append(refused)
+            return None
+        return case
 
     def facts(self, path: Path, value: object) -> dict[str, object] | None:
         if not isinstance(value, dict):

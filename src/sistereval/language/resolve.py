@@ -21,12 +21,19 @@ import attrs
 import yaml
 
 from .. import ir
-from ..documents import Document, read_document, read_file
+from ..documents import (
+    Document,
+    NotRegularFileError,
+    read_document,
+    read_file,
+    read_regular_file,
+)
 from ..errors import DocumentError, LimitError, Location, Problem, RuleError
-from ..messages import LANGUAGES, did_you_mean, suggest_value
+from ..messages import LANGUAGES, REACH, did_you_mean, suggest_value
 from ..schema import FactSchema, with_findings
 from .changeable import inherit_changeable
-from .rulefile import RawRule, RuleFile, Verdicts, read_rule_file
+from .reach import base_folder, reach
+from .rulefile import FORMAT, RawRule, RuleFile, Verdicts, read_rule_file
 from .shape import At
 from .tables import read_table
 from .typecheck import Context, check_condition
@@ -43,11 +50,9 @@ __all__ = [
 ]
 
 _NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")
-#: What ``extends:`` may not name: a home directory (``~``), a URL or a drive
-#: (``scheme:``), a Windows absolute or network path.
-_FOREIGN = re.compile(r"~|[A-Za-z][A-Za-z0-9+.-]*:|[\\/]")
 #: The most rule files one ``extends`` chain may hold, the rule file itself included.
 MAX_EXTENDS_DEPTH = 32
+_RULE_SUFFIXES = (".yaml", ".yml", ".json")
 _DEFAULT_LANGUAGES = LANGUAGES  # a rule set that names none speaks the library's
 _DEFAULT_SCALE = ("success", "partial", "failure")
 T = TypeVar("T")
@@ -56,11 +61,14 @@ T = TypeVar("T")
 @attrs.frozen
 class Ref:
     """A rule file: how messages name it, and where to read it (or, for a rule set
-    given as YAML text or a mapping, its ``content``)."""
+    given as YAML text or a mapping, its ``content``); ``named_at`` is the ``extends``
+    of the rule file that names it by path, if one does: such a file is read only if
+    it is a regular file, and its content is never shown unless it is a rule file."""
 
     display: str
     target: Traversable
     content: str | Mapping[str, Any] | None = attrs.field(default=None, eq=False)
+    named_at: Location | None = attrs.field(default=None, eq=False)
 
     @property
     def identity(self) -> str:
@@ -99,6 +107,7 @@ class Resolved:
     problems: tuple[Problem, ...]
     unique: bool = False
     undecided_when: ir.Expr | None = None
+    inherited: tuple[ir.Inherited, ...] = ()
 
 
 def is_text(source: str) -> bool:
@@ -174,10 +183,14 @@ class _Loader:
         try:
             if ref.content is not None:
                 text = ref.content
+            elif ref.named_at is not None:
+                text = read_regular_file(str(ref.target), file=ref.display)
             else:
                 text = read_file(ref.target, file=ref.display)
         except LimitError as exc:
             return _failed(ref, exc.problems)
+        except NotRegularFileError:
+            return _failed(ref, [_not_rule_file(ref, "not_a_file")])
         except (OSError, UnicodeDecodeError) as exc:
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
             unreadable = Problem(
@@ -189,7 +202,11 @@ class _Loader:
         try:
             doc = read_document(text, file=ref.display)
         except DocumentError as exc:
+            if ref.named_at is not None and FORMAT not in text:
+                return _failed(ref, [_not_rule_file(ref)])
             return _failed(ref, exc.problems)
+        if ref.named_at is not None and not _is_rule_file(doc.data):
+            return _failed(ref, [_not_rule_file(ref)])
         return self.combine(ref, chain, doc, text)
 
     def load_mapping(
@@ -267,24 +284,18 @@ class _Loader:
                     location=extends.loc,
                     suggestion=hint,
                 )
-        elif _FOREIGN.match(target) or os.path.isabs(target):
-            return None, Problem(
-                code="bad-extends",
-                message=f"{target!r} is not a path relative to this rule file",
-                location=extends.loc,
-                suggestion="extend a shipped rule set by name, or a file by a path relative"
-                " to this one (such as ../base.yaml); absolute paths, '~' and URLs are refused",
-            )
-        elif not target.lower().endswith((".yaml", ".yml", ".json")):
-            return None, Problem(
-                code="bad-extends",
-                message=f"{target!r} is not the name of a rule file",
-                location=extends.loc,
-                suggestion="a rule file's name ends in .yaml, .yml or .json",
-            )
         else:
-            display = os.path.normpath(os.path.join(os.path.dirname(child.display), target))
-            ref = Ref(display, Path(display))
+            display, refused = reach(
+                base_folder(child.display),
+                target,
+                what="rule file",
+                suffixes=_RULE_SUFFIXES,
+                loc=extends.loc,
+                code="bad-extends",
+            )
+            if refused is not None:
+                return None, refused
+            ref = Ref(display, Path(display), named_at=extends.loc)
             if not ref.target.is_file():
                 return None, Problem(
                     code="unknown-extends",
@@ -300,6 +311,27 @@ class _Loader:
                 location=extends.loc,
             )
         return self.load(ref, chain), None
+
+
+def _is_rule_file(data: object) -> bool:
+    return isinstance(data, Mapping) and data.get("format") == FORMAT
+
+
+def _not_rule_file(ref: Ref, key: str = "not_rule_file") -> Problem:
+    """The one problem of a file ``extends`` names that is not a rule file (or not a
+    regular file): at that ``extends``, quoting nothing of the file."""
+    texts = REACH["en"]
+    if key == "not_a_file":
+        message = texts[key].format(path=ref.display, kind=texts["special"])
+    else:
+        message = texts[key].format(path=ref.display)
+    code = "not-a-file" if key == "not_a_file" else "not-a-rule-file"
+    return Problem(
+        code=code,
+        message=message,
+        location=ref.named_at or Location(file=ref.display),
+        suggestion=texts["not_rule_file_hint"],
+    )
 
 
 def _failed(ref: Ref, problems: Sequence[Problem]) -> Resolved:
@@ -338,6 +370,7 @@ class _Combiner:
         )
         self.verdicts = verdicts or Verdicts(_DEFAULT_SCALE, "worst")
         self.scale, self.policy = self.verdicts.scale, self.verdicts.policy
+        self.edits: list[ir.Inherited] = list(parent.inherited if parent else ())
         self.factors = self.meta(raw.factors, "", lambda p: p.factors) or ()
         self.groups = self.meta(raw.obstacle_groups, "", lambda p: p.obstacle_groups) or ()
 
@@ -401,6 +434,7 @@ class _Combiner:
             problems=tuple(self.problems),
             unique=self.verdicts.unique,
             undecided_when=self.verdicts.undecided_when,
+            inherited=tuple(self.edits),
         )
 
     # ------------------------------------------------------------ merging
@@ -413,6 +447,9 @@ class _Combiner:
         for item in self.raw.disable:
             if item.value in known:
                 disabled[item.value] = item.loc
+                dropped = entries[known.index(item.value)].rule
+                if dropped is not None:
+                    self.edits.append(ir.Inherited(kind="disable", rule=dropped, loc=item.loc))
                 continue
             hint = did_you_mean(item.value, known)
             if self.parent is None:
@@ -451,6 +488,9 @@ class _Combiner:
                         raw.id.loc,
                         "add 'override: true' to replace the inherited rule",
                     )
+                replaced = entries[position[rule_id]].rule
+                if replaced is not None:
+                    self.edits.append(ir.Inherited(kind="override", rule=replaced, loc=raw.id.loc))
                 entries[position[rule_id]] = entry
                 continue
             if override and raw.override is not None:

@@ -33,12 +33,14 @@ from pathlib import Path
 import attrs
 
 from .. import ir
-from ..errors import Location, Problem, RuleError, UsageError
+from ..documents import read_regular_bytes, read_regular_file
+from ..errors import LimitError, Location, Problem, RuleError, UsageError
 from ..messages import did_you_mean, suggest_value
 from ..schema import FINDING_KINDS, SEVERITIES, FactSchema
 from ..workbooks import sheet_rows
 from .declarations import template_problems
 from .parser import parse
+from .reach import reach
 from .rulefile import HIT_POLICIES, RawRule, TableRef
 from .shape import RULE_ID, At
 
@@ -94,15 +96,23 @@ def read_table(
     if suffix not in _TABLE_SUFFIXES:
         message = f"{ref.file!r} is not a table: its name must end in .csv, .tsv or .xlsx"
         return (), (_entry_problem(ref, message),), label
+    _, refused = reach(
+        base, ref.file, what="table", suffixes=_TABLE_SUFFIXES, loc=ref.loc, code="bad-table"
+    )
+    if refused is not None:  # out of the rule file's folder, or not a regular file
+        return (), (refused,), label
     try:
         if suffix == ".xlsx":
-            sheet, numbered = sheet_rows(path, ref.sheet)
+            data = read_regular_bytes(path, file=path)  # regular files only, no waiting
+            sheet, numbered = sheet_rows(path, ref.sheet, data=data)
             label = f"{path}[{sheet}]"
             rows = [(n, list(cells)) for n, cells in numbered]
         else:
             if ref.sheet is not None:
                 return (), (_entry_problem(ref, "a CSV table has no sheets: drop 'sheet'"),), label
             rows = _csv_rows(Path(path))
+    except LimitError as exc:
+        return (), exc.problems, label
     except (OSError, UnicodeDecodeError, UsageError, csv.Error) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         return (), (_entry_problem(ref, f"cannot read the table {path}: {reason}"),), label
@@ -116,7 +126,7 @@ def _entry_problem(ref: TableRef, message: str) -> Problem:
 
 
 def _csv_rows(path: Path) -> list[tuple[int, list[str]]]:
-    text = path.read_text(encoding="utf-8").removeprefix("\ufeff")
+    text = read_regular_file(str(path), file=str(path)).removeprefix("\ufeff")
     delimiter = max(",;\t", key=text.split("\n", 1)[0].count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     rows = []
