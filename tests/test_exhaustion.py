@@ -3,8 +3,11 @@ item 6): condition expansion, the engine's fact types, ``extends`` chains, JSON 
 
 from __future__ import annotations
 
+import io
+import itertools
 import json
 import tracemalloc
+import types
 from pathlib import Path
 from typing import ClassVar
 
@@ -225,6 +228,20 @@ class TestJsonLinesLimits:
         assert "internal-error" != record["error"]["code"]
 
 
+def _run(*argv: str) -> tuple[int, str]:
+    from sistereval import cli
+
+    stdout, stderr = io.StringIO(), io.StringIO()
+    code = cli.run(list(argv), stdout, stderr)
+    return code, stdout.getvalue() + stderr.getvalue()
+
+
+def _slow_clock(monkeypatch: pytest.MonkeyPatch, module: object) -> None:
+    """A machine so loaded that 1,000 s pass between two looks at the clock."""
+    ticks = itertools.count()
+    monkeypatch.setattr(module, "time", types.SimpleNamespace(monotonic=lambda: 1e3 * next(ticks)))
+
+
 class TestCounterfactualBudget:
     def test_stopped_at_the_work_budget(self) -> None:
         from sistereval.explanation import counterfactuals, render_counterfactual
@@ -232,40 +249,106 @@ class TestCounterfactualBudget:
         result = counterfactuals(EXAMPLE, max_work=200)
         assert (False, "work") == (result.complete, result.stopped)
         assert 0 < result.searched < 20
-        assert "work" == result.to_dict()["stopped"]
+        assert ("work", 200) == (result.to_dict()["stopped"], result.to_dict()["max_work"])
         text = render_counterfactual(result)
         assert "stopped at the budget of 200 case records evaluated" in text
         indonesian = render_counterfactual(attrs.evolve(result, language="id"))
         assert "berhenti pada anggaran 200 rekaman kasus" in indonesian
 
-    def test_stopped_at_the_time_budget(self) -> None:
+    def test_a_time_budget_only_when_given(self) -> None:
         from sistereval.explanation import counterfactuals, render_counterfactual
 
         result = counterfactuals(EXAMPLE, time_limit=1e-9)
         assert (False, "time", 0) == (result.complete, result.stopped, result.searched)
         assert "stopped at the time budget of 1e-09 s" in render_counterfactual(result)
 
-    def test_a_complete_search_says_so(self) -> None:
-        from sistereval.explanation import counterfactuals
+    def test_the_result_does_not_depend_on_the_machine(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        from sistereval.explanation import counterfactual, counterfactuals
 
-        result = counterfactuals(EXAMPLE)
-        assert (True, None) == (result.complete, result.to_dict()["stopped"])
+        expected = counterfactuals(EXAMPLE).to_dict()
+        _slow_clock(monkeypatch, counterfactual)
+        actual = counterfactuals(EXAMPLE).to_dict()
+        assert (expected, True) == (actual, actual["complete"])
 
     def test_the_report_says_the_search_stopped_at_its_budget(self) -> None:
         from sistereval.explanation.counterfactual import Budget
         from sistereval.report import make_report, render_markdown
 
         report = make_report(EXAMPLE, budget=Budget(max_work=200))
-        assert "stopped at its time or work budget" in render_markdown(report)
+        assert "stopped at its budget of case records evaluated" in render_markdown(report)
+        indonesian = render_markdown(
+            make_report(EXAMPLE, language="id", budget=Budget(max_work=200))
+        )
+        assert "berhenti pada anggaran rekaman kasus" in indonesian
+
+    def test_time_budget_option_of_explain_and_report(self) -> None:
+        explained = _run("explain", str(EXAMPLE), "--counterfactual", "--time-budget", "1e-9")
+        reported = _run("report", str(EXAMPLE), "--time-budget", "1e-9")
+        assert (0, 0) == (explained[0], reported[0])
+        assert "stopped at the time budget of 1e-09 s" in explained[1]
+        assert "the search stopped at its time budget" in reported[1]
+
+
+RARE = _rules("rare", "fields.agreed == 987", "fields.implemented == 991")
 
 
 class TestPropertyBudget:
-    def test_witness_searches_stop_at_the_case_budget(self) -> None:
+    def test_witness_searches_stop_at_the_work_budget(self) -> None:
         from sistereval.check import check_properties
 
-        text = _rules("rare", "fields.agreed == 987", "fields.implemented == 991")
-        report = check_properties(load_rules(text), examples=5, max_cases=1)
-        assert "cases" == report.stopped
+        report = check_properties(load_rules(RARE), examples=5, max_work=1)
+        assert ("work", False) == (report.stopped, report.complete)
         assert ("r0", "r1") == report.unsearched
-        assert "stopped at the cases budget: 2 rule(s) not searched" in report.summary()
-        assert ["r0", "r1"] == report.to_dict()["unsearched"]
+        assert [] == [f.problem.code for f in report.findings]  # not turned into no-witness
+        assert (
+            "stopped at the budget of 1 rule evaluations: 2 rule(s) without a witness not "
+            "searched to the end (not reported as no-witness)"
+        ) in report.summary()
+        data = report.to_dict()
+        assert (False, "work", 1, ["r0", "r1"]) == (
+            data["complete"],
+            data["stopped"],
+            data["max_work"],
+            data["unsearched"],
+        )
+        assert "berhenti pada anggaran 1 evaluasi aturan" in report.stopped_text("id")
+
+    def test_the_result_does_not_depend_on_the_machine(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        from sistereval.check import check_properties, properties
+
+        def result() -> tuple[object, ...]:
+            report = check_properties(load_rules(RARE), examples=5)
+            return (
+                report.stopped,
+                report.cases,
+                [(f.problem.code, f.rules) for f in report.findings],
+            )
+
+        expected = result()
+        _slow_clock(monkeypatch, properties)
+        assert (expected, None) == (result(), expected[0])
+
+    def test_check_says_incomplete_not_ok(self, tmp_path: Path) -> None:
+        rules = tmp_path / "rare.yaml"
+        rules.write_text(RARE, encoding="utf-8")
+
+        code, text = _run("check", str(rules), "--examples", "5", "--time-budget", "1e-9")
+        _, out = _run(
+            "check", str(rules), "--examples", "5", "--time-budget", "1e-9", "--format", "json"
+        )
+
+        data = json.loads(out)
+        assert 0 == code
+        assert f"{rules}: no defect found, but incomplete" in text
+        assert f"{rules}: ok" not in text
+        assert "stopped at the time budget of 1e-09 s: 2 rule(s)" in text
+        assert (True, False, "time", 1e-9) == (
+            data["ok"],
+            data["complete"],
+            data["properties"]["stopped"],
+            data["properties"]["time_budget"],
+        )

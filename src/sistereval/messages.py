@@ -17,6 +17,7 @@ from typing import Literal, Protocol, TypeAlias, TypeGuard
 
 __all__ = [
     "BACKEND",
+    "CHECK",
     "CLI",
     "COUNTERFACTUAL",
     "DISPUTES",
@@ -375,8 +376,9 @@ REPORT: Mapping[str, Mapping[str, str]] = {
         "derived_value": "derived from the case",
         "no_target": "no better verdict than {verdict} to search for",
         "search_bounded": "the search stopped at its bound; larger sets were not tried",
-        "search_budget": "the search stopped at its time or work budget (a large case); "
-        "later sets were not tried",
+        "search_work": "the search stopped at its budget of case records evaluated (a large "
+        "case); later sets were not tried",
+        "search_time": "the search stopped at its time budget; later sets were not tried",
         "solution": "solution {n}: verdict {verdict}",
         "change": "change",
         "before": "from",
@@ -472,8 +474,10 @@ REPORT: Mapping[str, Mapping[str, str]] = {
         "no_target": "tidak ada putusan yang lebih baik daripada {verdict} untuk dicari",
         "search_bounded": "penelusuran berhenti pada batasnya; himpunan yang lebih besar "
         "tidak dicoba",
-        "search_budget": "penelusuran berhenti pada anggaran waktu atau kerjanya (kasus "
-        "besar); himpunan berikutnya tidak dicoba",
+        "search_work": "penelusuran berhenti pada anggaran rekaman kasus yang dievaluasi "
+        "(kasus besar); himpunan berikutnya tidak dicoba",
+        "search_time": "penelusuran berhenti pada anggaran waktunya; himpunan berikutnya "
+        "tidak dicoba",
         "solution": "solusi {n}: putusan {verdict}",
         "change": "perubahan",
         "before": "dari",
@@ -666,6 +670,28 @@ REACH: Mapping[str, Mapping[str, str]] = {
         "not_case_file": "{path!r} bukan berkas kasus (tidak diawali "
         "'format: sistereval/case@1'); isinya tidak ditampilkan",
         "unknown_example": "tidak ada contoh bawaan bernama {name!r}",
+    },
+}
+
+
+#: The budget of ``check``'s property searches (:mod:`sistereval.check.properties`).
+#: ``check`` reports in English; ``id`` is the same text in Indonesian.
+CHECK: Mapping[str, Mapping[str, str]] = {
+    "en": {
+        "work_budget": "the budget of {bound} rule evaluations",
+        "time_budget": "the time budget of {seconds} s",
+        "stopped": "stopped at {budget}: {n} rule(s) without a witness not searched to the "
+        "end (not reported as no-witness)",
+        "incomplete": "no defect found, but incomplete: the property searches stopped at "
+        "their budget",
+    },
+    "id": {
+        "work_budget": "anggaran {bound} evaluasi aturan",
+        "time_budget": "anggaran waktu {seconds} detik",
+        "stopped": "berhenti pada {budget}: {n} aturan tanpa saksi tidak dicari sampai "
+        "selesai (tidak dilaporkan sebagai no-witness)",
+        "incomplete": "tidak ada cacat yang ditemukan, tetapi belum lengkap: penelusuran "
+        "sifat berhenti pada anggarannya",
     },
 }
 

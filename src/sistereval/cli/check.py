@@ -13,9 +13,9 @@ from typing import IO
 import hypothesis.configuration
 import platformdirs
 
-from ..check import DEFAULT_EXAMPLES, check_rules, with_properties
+from ..check import DEFAULT_EXAMPLES, WithProperties, check_rules, with_properties
 from ..errors import SisterevalError
-from ..messages import CLI, texts
+from ..messages import CHECK, CLI, texts
 from .common import (
     FAILED,
     INVALID,
@@ -23,6 +23,7 @@ from .common import (
     Commands,
     add_backend_option,
     add_format_option,
+    add_time_budget_option,
     progress_line,
     read_rules,
 )
@@ -67,6 +68,7 @@ def _check(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
                         seed=args.seed,
                         save_to=args.save_counterexamples,
                         backend=args.backend,
+                        time_limit=args.time_budget,
                         progress=progress,
                     )
                 if args.format == "text":
@@ -82,7 +84,10 @@ def _check(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
             stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
             continue
         stdout.writelines(f"warning: {warning}\n" for warning in report.warnings)
-        if report.ok:
+        stopped = isinstance(report, WithProperties) and not report.properties.complete
+        if report.ok and stopped:
+            stdout.write(f"{name}: {texts(CHECK, 'en')['incomplete']}\n")
+        elif report.ok:
             stdout.write(f"{name}: ok\n")
         else:
             stdout.writelines(f"{problem}\n" for problem in report.problems)
@@ -134,6 +139,7 @@ def _add_property_options(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="run the static checks only",
     )
+    add_time_budget_option(parser, "the aimed witness searches")
 
 
 def _positive(text: str) -> int:

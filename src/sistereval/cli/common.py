@@ -36,10 +36,13 @@ __all__ = [
     "add_format_option",
     "add_lang_option",
     "add_rules_option",
+    "add_time_budget_option",
     "missing_inputs",
     "positive",
+    "progress_line",
     "read_case",
     "read_rules",
+    "seconds",
     "stdin_twice",
 ]
 
@@ -111,6 +114,31 @@ def add_format_option(
 ) -> None:
     """``--format text|json``."""
     parser.add_argument("--format", choices=("text", "json"), default="text", help=help)
+
+
+def add_time_budget_option(parser: argparse.ArgumentParser, what: str) -> None:
+    """``--time-budget SECONDS``: a wall-clock bound on ``what`` (default: none; the
+    counted budgets alone, which give the same result on any machine)."""
+    parser.add_argument(
+        "--time-budget",
+        type=seconds,
+        default=None,
+        metavar="SECONDS",
+        help=f"also stop {what} after SECONDS (the result then says it stopped at the time "
+        "budget; default: no time budget, only the counted ones, whose results do not "
+        "depend on the machine)",
+    )
+
+
+def seconds(text: str) -> float:
+    """An argparse type: a number of seconds above 0."""
+    try:
+        number = float(text)
+    except ValueError:
+        number = 0.0
+    if not 0 < number < 1e9:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds above 0, got {text!r}")
+    return number
 
 
 def positive(text: str) -> int:

@@ -20,6 +20,7 @@ from .common import (
     add_format_option,
     add_lang_option,
     add_rules_option,
+    add_time_budget_option,
     positive,
     progress_line,
     read_case,
@@ -55,6 +56,7 @@ def declare(commands: Commands) -> None:
         help=f"with --counterfactual: at most N changes in a set (default: {DEFAULT_MAX_CHANGES})",
     )
     add_format_option(parser)
+    add_time_budget_option(parser, "the counterfactual search")
     add_backend_option(parser)
     parser.set_defaults(handler=_explain_command)
 
@@ -76,7 +78,7 @@ def _explain_command(args: argparse.Namespace, stdout: IO[str], stderr: IO[str])
                 counterfactual=args.counterfactual,
                 max_changes=args.max_changes or DEFAULT_MAX_CHANGES,
                 backend=args.backend,
-                budget=Budget(progress=progress),
+                budget=Budget(progress=progress, time_limit=args.time_budget),
             )
     except SisterevalError as exc:
         stderr.write(f"{exc}\n")

@@ -22,6 +22,7 @@ from .common import (
     add_case_argument,
     add_lang_option,
     add_rules_option,
+    add_time_budget_option,
     progress_line,
     read_case,
     read_rules,
@@ -67,6 +68,7 @@ def declare(commands: Commands) -> None:
         action="store_true",
         help="skip the counterfactual search (the section then says none was computed)",
     )
+    add_time_budget_option(parser, "the counterfactual search")
     add_backend_option(parser)
     parser.set_defaults(handler=_report_command)
 
@@ -88,7 +90,7 @@ def _report_command(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) 
                 max_changes=args.max_changes,
                 search=not args.no_counterfactual,
                 backend=args.backend,
-                budget=Budget(progress=progress),
+                budget=Budget(progress=progress, time_limit=args.time_budget),
             )
     except SisterevalError as exc:
         stderr.write(f"{exc}\n")

@@ -23,12 +23,13 @@ The search:
    before it).
 3. **Bounded.** At most ``max_candidates`` sets are evaluated; ``searched``
    counts them and ``complete`` says whether every set up to ``max_changes``
-   changes was evaluated (false when a budget stopped the search).  Two more
-   budgets bound a large case: ``max_work``, the records of the case
-   evaluated in all (each set evaluated costs the case's records, each set
-   passed over one; deterministic: a case of 3,000 records stops after about
-   160 sets), and ``time_limit``, a wall-clock cap in seconds, a safety net
-   for a slow machine.  ``stopped`` says which budget stopped the search
+   changes was evaluated (false when a budget stopped the search).  A second
+   budget bounds a large case: ``max_work``, the records of the case
+   evaluated in all (each set evaluated costs the case's records and one, each
+   set passed over one; a count, so the same case gives the same result on any
+   machine: a case of 3,000 records stops after 165 sets).  Only when
+   ``time_limit`` is given does a wall clock also stop the search, after that
+   many seconds.  ``stopped`` says which budget stopped the search
    (``candidates``, ``work`` or ``time``; None when complete).
 4. **Fast, then verified.** Sets are evaluated on the engine from the derived
    facts alone (:func:`sistereval.evaluation.quick_verdict`); each solution is then
@@ -72,7 +73,6 @@ __all__ = [
     "DEFAULT_MAX_CANDIDATES",
     "DEFAULT_MAX_CHANGES",
     "DEFAULT_MAX_WORK",
-    "DEFAULT_TIME_LIMIT",
     "Budget",
     "Change",
     "Counterfactual",
@@ -86,18 +86,17 @@ DEFAULT_MAX_CHANGES = 3
 DEFAULT_MAX_CANDIDATES = 5000
 #: The records of the case evaluated in all, at most (see the module docstring).
 DEFAULT_MAX_WORK = 500_000
-#: The search stops after this many seconds (wall clock), at most.
-DEFAULT_TIME_LIMIT = 15.0
 
 
 @attrs.frozen(kw_only=True)
 class Budget:
-    """The budgets of a search (see the module docstring), and a function called with
-    the number of sets evaluated so far (every 25), for a progress display."""
+    """The budgets of a search (see the module docstring; no time budget unless
+    ``time_limit`` is given), and a function called with the number of sets
+    evaluated so far (every 25), for a progress display."""
 
     max_candidates: int = DEFAULT_MAX_CANDIDATES
     max_work: int = DEFAULT_MAX_WORK
-    time_limit: float = DEFAULT_TIME_LIMIT
+    time_limit: float | None = None
     progress: Callable[[int], None] | None = attrs.field(default=None, eq=False)
 
 
@@ -165,7 +164,7 @@ class Counterfactual:
     language: str = "en"
     stopped: str | None = None  # the budget that stopped the search: candidates, work, time
     max_work: int = DEFAULT_MAX_WORK
-    time_limit: float = DEFAULT_TIME_LIMIT
+    time_limit: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -177,6 +176,8 @@ class Counterfactual:
             "stopped": self.stopped,
             "max_changes": self.max_changes,
             "max_candidates": self.max_candidates,
+            "max_work": self.max_work,
+            "time_budget": self.time_limit,
             "options": self.options,
             "solutions": [s.to_dict() for s in self.solutions],
         }
@@ -334,7 +335,7 @@ def counterfactuals(
     evaluation: Evaluation | None = None,
     backend: Backend | None = None,
     max_work: int = DEFAULT_MAX_WORK,
-    time_limit: float = DEFAULT_TIME_LIMIT,
+    time_limit: float | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> Counterfactual:
     """Search for the smallest sets of changes that move ``case``'s verdict one step up.
@@ -350,9 +351,11 @@ def counterfactuals(
     ``progress``, when given, is called with the number of sets evaluated so far
     (every 25 sets).
     """
-    if max_changes < 1 or max_candidates < 1 or max_work < 1 or time_limit <= 0:
+    if max_changes < 1 or max_candidates < 1 or max_work < 1:
         raise UsageError("--max-changes and the search's budgets must be at least 1")
-    deadline = time.monotonic() + time_limit
+    if time_limit is not None and not time_limit > 0:
+        raise UsageError("the time budget of the search must be above 0 seconds")
+    deadline = None if time_limit is None else time.monotonic() + time_limit
     the_case = as_case(case)
     ruleset = rule_set(rules)
     trace = traced(evaluation, the_case, ruleset)
@@ -424,13 +427,15 @@ def _records(case: Case) -> int:
     return 1 + sum(len(value) for value in data.values() if isinstance(value, list))
 
 
-def _over(searched: int, candidates: int, work: int, max_work: int, deadline: float) -> str | None:
+def _over(
+    searched: int, candidates: int, work: int, max_work: int, deadline: float | None
+) -> str | None:
     """The budget one more evaluation would pass, if any."""
     if searched >= candidates:
         return "candidates"
     if work > max_work:
         return "work"
-    if time.monotonic() > deadline:
+    if deadline is not None and time.monotonic() > deadline:
         return "time"
     return None
 
