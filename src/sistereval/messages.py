@@ -17,6 +17,7 @@ from typing import Literal, Protocol, TypeAlias, TypeGuard
 
 __all__ = [
     "BACKEND",
+    "CHECK",
     "CLI",
     "COUNTERFACTUAL",
     "DISPUTES",
@@ -279,6 +280,10 @@ COUNTERFACTUAL: Mapping[str, Mapping[str, str]] = {
         "possible change(s)",
         "complete": "every set searched",
         "bounded": "stopped at the bound of {bound} set(s); larger or later sets not searched",
+        "stopped_work": "stopped at the budget of {bound} case records evaluated (a large "
+        "case); larger or later sets not searched",
+        "stopped_time": "stopped at the time budget of {seconds} s; larger or later sets not "
+        "searched",
         "no_target": "no better verdict to search for",
         "none_found": "no set of up to {max} change(s) reaches {target}",
         "solution": "verdict {verdict} with {n} change(s):",
@@ -293,6 +298,10 @@ COUNTERFACTUAL: Mapping[str, Mapping[str, str]] = {
         "complete": "semua himpunan diperiksa",
         "bounded": "berhenti pada batas {bound} himpunan; himpunan yang lebih besar atau "
         "berikutnya tidak diperiksa",
+        "stopped_work": "berhenti pada anggaran {bound} rekaman kasus yang dievaluasi (kasus "
+        "besar); himpunan yang lebih besar atau berikutnya tidak diperiksa",
+        "stopped_time": "berhenti pada anggaran waktu {seconds} detik; himpunan yang lebih besar "
+        "atau berikutnya tidak diperiksa",
         "no_target": "tidak ada putusan yang lebih baik untuk dicari",
         "none_found": "tidak ada himpunan berisi paling banyak {max} perubahan yang mencapai "
         "{target}",
@@ -367,6 +376,9 @@ REPORT: Mapping[str, Mapping[str, str]] = {
         "derived_value": "derived from the case",
         "no_target": "no better verdict than {verdict} to search for",
         "search_bounded": "the search stopped at its bound; larger sets were not tried",
+        "search_work": "the search stopped at its budget of case records evaluated (a large "
+        "case); later sets were not tried",
+        "search_time": "the search stopped at its time budget; later sets were not tried",
         "solution": "solution {n}: verdict {verdict}",
         "change": "change",
         "before": "from",
@@ -463,6 +475,10 @@ REPORT: Mapping[str, Mapping[str, str]] = {
         "derived_value": "diturunkan dari kasus",
         "no_target": "tidak ada putusan yang lebih baik daripada {verdict} untuk dicari",
         "search_bounded": "penelusuran berhenti pada batasnya; himpunan yang lebih besar "
+        "tidak dicoba",
+        "search_work": "penelusuran berhenti pada anggaran rekaman kasus yang dievaluasi "
+        "(kasus besar); himpunan berikutnya tidak dicoba",
+        "search_time": "penelusuran berhenti pada anggaran waktunya; himpunan berikutnya "
         "tidak dicoba",
         "solution": "solusi {n}: putusan {verdict}",
         "change": "perubahan",
@@ -581,6 +597,8 @@ CLI: Mapping[str, Mapping[str, str]] = {
         "commands_are": "the commands are: {commands}",
         "help_hint": "see 'sistereval {command}--help'",
         "stdin_twice": "sistereval: standard input ('-') can be read only once in a command",
+        "progress_search": "searching for counterfactuals: {n} set(s) evaluated",
+        "progress_check": "checking properties: {n} case(s) evaluated",
         "stdin_empty": "<stdin>: file-error: standard input is empty",
         "not_found_hint": "hint: {names} not found. 'sistereval examples' lists the example "
         "case files shipped with sistereval, and 'sistereval examples --copy .' copies them here.",
@@ -610,6 +628,8 @@ CLI: Mapping[str, Mapping[str, str]] = {
         "stdin_twice": "sistereval: masukan standar ('-') hanya dapat dibaca sekali dalam satu "
         "perintah",
         "stdin_empty": "<stdin>: file-error: masukan standar kosong",
+        "progress_search": "mencari kontrafaktual: {n} himpunan dievaluasi",
+        "progress_check": "memeriksa sifat: {n} kasus dievaluasi",
         "not_found_hint": "petunjuk: {names} tidak ditemukan. 'sistereval examples' menampilkan "
         "berkas kasus contoh yang disertakan dalam sistereval, dan 'sistereval examples --copy .' "
         "menyalinnya ke folder ini.",
@@ -671,6 +691,28 @@ REACH: Mapping[str, Mapping[str, str]] = {
         "not_case_file": "{path!r} bukan berkas kasus (tidak diawali "
         "'format: sistereval/case@1'); isinya tidak ditampilkan",
         "unknown_example": "tidak ada contoh bawaan bernama {name!r}",
+    },
+}
+
+
+#: The budget of ``check``'s property searches (:mod:`sistereval.check.properties`).
+#: ``check`` reports in English; ``id`` is the same text in Indonesian.
+CHECK: Mapping[str, Mapping[str, str]] = {
+    "en": {
+        "work_budget": "the budget of {bound} rule evaluations",
+        "time_budget": "the time budget of {seconds} s",
+        "stopped": "stopped at {budget}: {n} rule(s) without a witness not searched to the "
+        "end (not reported as no-witness)",
+        "incomplete": "no defect found, but incomplete: the property searches stopped at "
+        "their budget",
+    },
+    "id": {
+        "work_budget": "anggaran {bound} evaluasi aturan",
+        "time_budget": "anggaran waktu {seconds} detik",
+        "stopped": "berhenti pada {budget}: {n} aturan tanpa saksi tidak dicari sampai "
+        "selesai (tidak dilaporkan sebagai no-witness)",
+        "incomplete": "tidak ada cacat yang ditemukan, tetapi belum lengkap: penelusuran "
+        "sifat berhenti pada anggarannya",
     },
 }
 

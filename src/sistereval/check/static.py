@@ -41,7 +41,7 @@ from typing import Any
 import attrs
 
 from .. import ir
-from ..errors import Problem
+from ..errors import EvaluationError, Location, Problem
 from ..language import format_expression, missing_translations
 from ..schema import FactSchema, FactType
 from .regions import BOOLEANS, MAX_ALTERNATIVES, Operand, Types, dnf
@@ -121,6 +121,7 @@ def check_rules(
             )
             defects.append(Defect(problem=problem, rules=(rule.id,)))
     defects.extend(_unconsumed(ruleset))
+    defects.extend(_uncompiled(ruleset, types.schema))
     verdicts, notes = check_verdicts(ruleset, types)
     defects.extend(verdicts)
     defects.sort(key=lambda d: (d.problem.location.sort_key(), d.problem.code, d.problem.message))
@@ -132,6 +133,29 @@ def check_rules(
         notes=tuple(notes),
         warnings=tuple(missing_translations(ruleset)),
     )
+
+
+# --------------------------------------------------------------------------
+# what the engine cannot compile
+
+
+def _uncompiled(ruleset: ir.RuleSet, schema: FactSchema) -> Iterable[Defect]:
+    """An ``engine-limit`` defect when the durable compiler refuses the rule set (the
+    limits loading predicts leave only a fact type's properties to run out): ``check``
+    never says ok for a rule set every evaluation would fail on."""
+    from ..engine.compile import compile_ruleset
+
+    try:
+        compile_ruleset(ruleset, schema)
+    except EvaluationError as error:
+        rule = next((r for r in ruleset.rules if r.id == error.rule), None)
+        problem = Problem(
+            code="engine-limit",
+            message=f"the engine cannot compile the rule set: {error}",
+            location=Location(file=ruleset.file) if rule is None else rule_location(rule),
+            suggestion="split the rule set or the rule",
+        )
+        yield Defect(problem=problem, rules=() if rule is None else (rule.id,))
 
 
 # --------------------------------------------------------------------------

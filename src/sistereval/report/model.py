@@ -122,6 +122,7 @@ class Counterfactuals:
     searched: int
     complete: bool  # False: the search stopped at its bound
     solutions: tuple[Solution, ...]
+    stopped: str | None = None  # the budget that stopped it: candidates, work or time
 
 
 @attrs.frozen(kw_only=True)
@@ -364,6 +365,7 @@ def _counterfactuals(data: Mapping[str, Any], language: str) -> Counterfactuals:
         target=None if data.get("target") is None else str(data["target"]),
         searched=int(data.get("searched", 0)),
         complete=bool(data.get("complete", True)),
+        stopped=None if data.get("stopped") is None else str(data.get("stopped")),
         solutions=solutions,
     )
 
