@@ -515,14 +515,24 @@ def _set_initiator(draw: st.DrawFn, case: Case) -> Case:
     return _evolve(case, activities=_replace(case.activities, i, changed))
 
 
-def _add_milestone(
-    draw: st.DrawFn, case: Case, types: Sequence[MilestoneType] = tuple(MilestoneType)
-) -> Case:
+def _add_milestone(draw: st.DrawFn, case: Case) -> Case:
     milestone = Milestone(
-        type=draw(st.sampled_from(types)),
+        type=draw(st.sampled_from(MilestoneType)),
         date=draw(partial_dates(min_year=1950, max_year=2030)),
         happened=draw(_happened),
         party=draw(_pick([p.id for p in case.partners])),
+    )
+    return _evolve(case, milestones=(*case.milestones, _term_only_on_agreements(milestone)))
+
+
+def _add_typed_milestone(draw: st.DrawFn, case: Case, types: Sequence[MilestoneType]) -> Case:
+    """A milestone of one of ``types``, by one of the partners, as often reported
+    not to have happened as to have happened (what rules about approvals ask)."""
+    milestone = Milestone(
+        type=draw(st.sampled_from(types)),
+        date=draw(partial_dates(min_year=1950, max_year=2030)),
+        happened=draw(st.booleans()),
+        party=draw(st.sampled_from([p.id for p in case.partners])),
     )
     return _evolve(case, milestones=(*case.milestones, _term_only_on_agreements(milestone)))
 
@@ -536,7 +546,9 @@ _LATER_EVENTS = (
 )
 
 
-def _add_later_event(draw: st.DrawFn, case: Case) -> Case:
+def _add_later_event(
+    draw: st.DrawFn, case: Case, types: Sequence[MilestoneType] = _LATER_EVENTS
+) -> Case:
     """Add a renewal, suspension, resumption, lapse or end after every dated
     lifecycle milestone of ``case``, so that it decides the stage."""
     ends = [
@@ -549,7 +561,7 @@ def _add_later_event(draw: st.DrawFn, case: Case) -> Case:
         return case
     year = max(finite).year + 1 if finite else (case.as_of.year if case.as_of else 2000)
     year = min(year + draw(st.integers(0, 4)), 2030)
-    kind = draw(st.sampled_from(_LATER_EVENTS))
+    kind = draw(st.sampled_from(types))
     milestone = Milestone(type=kind, date=PartialDate(year))
     as_of = case.as_of if case.as_of is None or case.as_of.year >= year else PartialDate(year)
     return _evolve(case, milestones=(*case.milestones, milestone), as_of=as_of)
@@ -656,8 +668,11 @@ def _variations(
         ]
         if milestone_types and (only is None or "add milestone" in only):
             # as likely as every other kind of change together
-            typed = functools.partial(_add_milestone, types=milestone_types)
-            options.extend([typed] * max(1, len(options)))
+            typed = [functools.partial(_add_typed_milestone, types=milestone_types)]
+            later = tuple(t for t in milestone_types if t in _LATER_EVENTS)
+            if later and (only is None or "later event" in only):
+                typed.append(functools.partial(_add_later_event, types=later))
+            options.extend(typed * max(1, len(options) // len(typed)))
         if not options:
             break
         case = draw(st.sampled_from(options))(draw, case)
@@ -690,9 +705,11 @@ def case_variations(
     leadership change), the variation is ``case`` itself.
 
     ``milestone_types`` adds one more kind of change, as likely as all the
-    others together: adding a milestone of one of these types (happened or reported as
-    not happened, with or without a party), so that a search aimed at a rule
-    about council approvals or action plans tries them often.
+    others together: adding a milestone of one of these types (by one of the
+    partners, happened or reported as not happened, each as often), so that a search aimed at a rule
+    about council approvals or action plans tries them often; those of them
+    that move the stage (a renewal, suspension, resumption, lapse or end) are
+    also added after every dated lifecycle milestone, as ``"later event"`` does.
     """
     if max_changes < 1:
         raise InvalidArgument(f"max_changes must be at least 1, got {max_changes}")

@@ -295,13 +295,13 @@ AIMED = 2
 
 
 def _milestone_types(condition: ir.Expr) -> tuple[MilestoneType, ...]:
-    """The milestone types a condition names: compared with a milestone's
-    ``type`` in a quantifier (``any(milestones, type == "council_approval")``)
-    or as a ``milestones.`` fact (``milestones.has_action_plan``), for an aimed
-    search to add them."""
+    """The milestone types a condition names, for an aimed search to add them:
+    compared with a milestone's ``type`` in a quantifier (``any(milestones,
+    type == "council_approval")``), or named by a fact (``milestones.has_action_plan``, ``partnership.lapsed``,
+    ``partnership.renewals``)."""
     names: list[str] = []
 
-    def is_type(node: ir.Expr) -> bool:
+    def names_type(node: ir.Expr) -> bool:
         return isinstance(node, ir.ItemRef) and (node.collection, node.name) == (
             "milestones",
             "type",
@@ -310,13 +310,14 @@ def _milestone_types(condition: ir.Expr) -> tuple[MilestoneType, ...]:
     for node in ir.walk(condition):
         if isinstance(node, ir.Compare) and node.op in ("==", "!="):
             for a, b in ((node.left, node.right), (node.right, node.left)):
-                if is_type(a) and isinstance(b, ir.Literal) and isinstance(b.value, str):
+                if names_type(a) and isinstance(b, ir.Literal) and isinstance(b.value, str):
                     names.append(b.value)
-        elif isinstance(node, ir.In) and is_type(node.needle):
+        elif isinstance(node, ir.In) and names_type(node.needle):
             if isinstance(node.haystack, ir.ListLiteral):
                 names.extend(str(item.value) for item in node.haystack.items)
-        elif isinstance(node, ir.FactRef) and node.name.startswith("milestones."):
-            names.append(node.name.removeprefix("milestones.").removeprefix("has_"))
+        elif isinstance(node, ir.FactRef) and node.name.startswith(("milestones.", "partnership.")):
+            name = node.name.partition(".")[2].removeprefix("has_")
+            names.extend((name, name.removesuffix("s")))
     known = {str(t): t for t in MilestoneType}
     return tuple(dict.fromkeys(known[name] for name in names if name in known))
 
