@@ -185,6 +185,9 @@ class Evaluation:
     deciding: tuple[str, ...]
     language: Language
     version: str
+    #: The reference date the case was measured to: ``date`` (ISO text), ``basis``
+    #: (``given``, ``sources`` or ``evaluation_date``) and the ``sources`` behind it.
+    reference_date: Mapping[str, Any] = attrs.field(factory=dict)
     #: What the evaluation was made from (not part of the decision record).
     trace: Trace | None = attrs.field(default=None, eq=False, repr=False)
 
@@ -201,7 +204,11 @@ class Evaluation:
         return {
             "verdict": self.verdict,
             "confidence": self.confidence,
-            "case": {"id": self.case_id, "sha256": self.case_sha256},
+            "case": {
+                "id": self.case_id,
+                "sha256": self.case_sha256,
+                "reference_date": _jsonable(dict(self.reference_date)),
+            },
             "ruleset": {
                 "id": self.ruleset.id,
                 "version": self.ruleset.version,

@@ -14,7 +14,7 @@ import attrs
 
 from ..countries import COUNTRY_CODES
 from ..dates import DateSpan
-from ..model import CASE_FORMAT, Case, PartialDate, _country
+from ..model import CASE_FORMAT, CASE_FORMAT_V1, Case, PartialDate, _country
 from .hints import (
     MATCHES_RE,
     MIN_LEN,
@@ -161,7 +161,10 @@ def case_schema() -> dict[str, Any]:
     """
     defs: dict[str, Any] = {}
     root = _class_schema(Case, defs)
-    root["properties"]["format"] = {"const": CASE_FORMAT}
+    root["properties"]["format"] = {
+        "enum": [CASE_FORMAT, CASE_FORMAT_V1],
+        "description": f"{CASE_FORMAT}; {CASE_FORMAT_V1} files still load (`sistereval upgrade`).",
+    }
     root["required"] = ["format", *root["required"]]
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",

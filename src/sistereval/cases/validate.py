@@ -461,7 +461,7 @@ def check_document(doc: Document) -> None:
             "bad-format",
             f"unsupported format {shown}",
             ("format",),
-            suggestion=f"expected {CASE_FORMAT!r} (or the earlier {CASE_FORMAT_V1!r})",
+            suggestion=f"expected {CASE_FORMAT!r}, or the earlier {CASE_FORMAT_V1!r}",
         )
         raise CaseError(checker.problems)
     case = checker.check_mapping(Case, data, ())

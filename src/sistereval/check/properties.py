@@ -297,8 +297,8 @@ AIMED = 2
 def _milestone_types(condition: ir.Expr) -> tuple[MilestoneType, ...]:
     """The milestone types a condition names, for an aimed search to add them:
     compared with a milestone's ``type`` in a quantifier (``any(milestones,
-    type == "council_approval")``), or named by a fact (``milestones.has_action_plan``, ``partnership.lapsed``,
-    ``partnership.renewals``)."""
+    type == "council_approval")``), or named by a fact (``milestones.has_action_plan``,
+    ``partnership.lapsed``, ``partnership.renewals``)."""
     names: list[str] = []
 
     def names_type(node: ir.Expr) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 
-from ..messages import EXPLAIN, LABELS, finding_tag, texts
+from ..messages import EXPLAIN, LABELS, finding_tag, reference_lines, texts
 from .counterfactual import render_counterfactual
 from .disputes import render_disputes
 from .why import Clause, Explanation, Miss, SourceRef, json_value, top_level
@@ -83,6 +83,8 @@ def render_explanation(explanation: Explanation, *, case_file: str = "CASE") -> 
         f"  {labels['rules']} {explanation.ruleset.id} {explanation.ruleset.version}"
         + (f" · {t['rule']} {explanation.rule}" if explanation.rule else ""),
     ]
+    if explanation.evaluation is not None:
+        lines.extend(reference_lines(explanation.evaluation.reference_date, labels))
     chain = [f for f in explanation.fired if f.in_chain]
     outside = [f for f in explanation.fired if not f.in_chain]
     cited: dict[str, SourceRef] = {}

@@ -304,7 +304,8 @@ class _Context:
                     lapses += 1
                     expires = None
             elif kind is MilestoneType.ENDED:
-                state, since, since_date = "ended", (m,), m.date
+                if state != "ended":  # another record of the same end (a dispute): the earliest
+                    state, since, since_date = "ended", (m,), m.date
                 expires = None
         if (
             expires is not None

@@ -110,6 +110,7 @@ def _evidence_types(ctx: _Context) -> _Out:
     "evidence.independent_evaluations",
     _INT,
     "The number of cited sources that are independent evaluations.",
+    minimum=0,
 )
 def _independent(ctx: _Context) -> _Out:
     found = [s.id for s in ctx.cited if s.evidence is EvidenceType.INDEPENDENT_EVALUATION]

@@ -58,8 +58,8 @@ _scalar = _REGISTRY.scalar
 
 #: On what the range of the partnership's durations rests.
 _TIMELINE = (
-    "holds for the cases validation accepts: a reference date (`as_of`) or an `ended` "
-    "milestone before the agreement date is refused (issue 12)"
+    "holds for the cases validation accepts: a reference date (`as_of`) before the agreement "
+    "date, or a record dated after the reference date, is refused"
 )
 
 # --------------------------------------------------------------------------
@@ -162,6 +162,7 @@ def _lapsed(ctx: _Context) -> _Out:
     _INT,
     "How many times the agreement lapsed (recorded `lapsed` milestones, and terms that ran out "
     "before the next renewal), renewed or not.",
+    minimum=0,
 )
 def _lapses(ctx: _Context) -> _Out:
     lapsed = ctx.records(MilestoneType.LAPSED)
@@ -278,6 +279,8 @@ def _as_of_basis(ctx: _Context) -> _Out:
     "the reference date; undated evidence counts as activity but moves no date; null when "
     "nothing dated is recorded.",
     unit="months",
+    minimum=0,
+    range_note=_TIMELINE,
 )
 def _months_since_evidence(ctx: _Context) -> _Out:
     quiet = (MilestoneType.SUSPENDED, MilestoneType.LAPSED, MilestoneType.ENDED)
@@ -511,7 +514,8 @@ def _last_activity(ctx: _Context) -> _Out:
     _INT,
     "Months from `activities.last_date` to the reference date; null with no dated activity.",
     unit="months",
-    range_note="no lower bound: an activity may be recorded after the reference date",
+    minimum=0,
+    range_note=_TIMELINE,
 )
 def _months_since_last(ctx: _Context) -> _Out:
     last = _last_activity(ctx)
@@ -527,6 +531,7 @@ def _months_since_last(ctx: _Context) -> _Out:
     "Months from `activities.first_date` to `activities.last_date`: how long activity is "
     "recorded over, beside `partnership.months_active`, how long the agreement ran.",
     unit="months",
+    minimum=0,
 )
 def _span_months(ctx: _Context) -> _Out:
     first, last = _first_activity(ctx), _last_activity(ctx)
@@ -618,6 +623,7 @@ def _changes(ctx: _Context) -> _Out:
     "The number of leadership changes during the partnership whose successor is recorded as "
     "not carrying it on (continuity false).",
     changeable=True,
+    minimum=0,
 )
 def _discontinued(ctx: _Context) -> _Out:
     broken = [c for c in ctx.changes_during if c.continuity is False]
@@ -722,6 +728,7 @@ def _all_earmarked(ctx: _Context) -> _Out:
     "budget.unearmarked_partners",
     _INT,
     "The number of partners whose recorded budget lines are all recorded as not earmarked.",
+    minimum=0,
 )
 def _unearmarked_partners(ctx: _Context) -> _Out:
     by_partner = _lines_by_partner(ctx)
@@ -737,6 +744,7 @@ def _unearmarked_partners(ctx: _Context) -> _Out:
     "budget.spent_lines",
     _INT,
     "The number of budget lines that record the amount spent.",
+    minimum=0,
 )
 def _spent_lines(ctx: _Context) -> _Out:
     spent = [line for line in ctx.budget if line.spent is not None]

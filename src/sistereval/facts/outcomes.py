@@ -20,7 +20,9 @@ _scalar = _REGISTRY.scalar
 # objectives.*
 
 
-@_scalar("objectives.count", _INT, "The number of recorded objectives of the partnership.")
+@_scalar(
+    "objectives.count", _INT, "The number of recorded objectives of the partnership.", minimum=0
+)
 def _objectives(ctx: _Context) -> _Out:
     return _Out(len(ctx.case.objectives), _ids(ctx.case.objectives))
 
@@ -31,6 +33,7 @@ def _attainment_measure(attainment: Attainment, what: str) -> None:
         _INT,
         f"The number of objectives {what}.",
         changeable=attainment is not Attainment.UNKNOWN,
+        minimum=0,
     )
     def compute(ctx: _Context) -> _Out:
         matching = [o for o in ctx.case.objectives if o.attainment is attainment]
@@ -50,6 +53,7 @@ for _attainment in (
     "objectives.with_indicator",
     _INT,
     "The number of objectives recorded with an indicator to measure them by.",
+    minimum=0,
 )
 def _with_indicator(ctx: _Context) -> _Out:
     measured = [o for o in ctx.case.objectives if o.indicator]
@@ -60,7 +64,7 @@ def _with_indicator(ctx: _Context) -> _Out:
 # outputs.*
 
 
-@_scalar("outputs.count", _INT, "The number of recorded outputs of the partnership.")
+@_scalar("outputs.count", _INT, "The number of recorded outputs of the partnership.", minimum=0)
 def _outputs(ctx: _Context) -> _Out:
     return _Out(len(ctx.case.outputs), _ids(ctx.case.outputs))
 
@@ -69,6 +73,7 @@ def _outputs(ctx: _Context) -> _Out:
     "outputs.beneficiaries",
     _INT,
     "The sum of the beneficiaries recorded for the outputs; null when no output records them.",
+    minimum=0,
 )
 def _beneficiaries(ctx: _Context) -> _Out:
     counted = [o for o in ctx.case.outputs if o.beneficiaries is not None]
@@ -81,7 +86,7 @@ def _beneficiaries(ctx: _Context) -> _Out:
 # shocks.*
 
 
-@_scalar("shocks.count", _INT, "The number of recorded external shocks.")
+@_scalar("shocks.count", _INT, "The number of recorded external shocks.", minimum=0)
 def _shocks(ctx: _Context) -> _Out:
     return _Out(len(ctx.case.shocks), _ids(ctx.case.shocks))
 
@@ -114,6 +119,7 @@ def _shocks_during(ctx: _Context) -> _Out:
     "programmes.count",
     _INT,
     "The number of other programmes or networks the partnership is recorded as linked to.",
+    minimum=0,
 )
 def _programmes(ctx: _Context) -> _Out:
     return _Out(len(ctx.case.programmes), _ids(ctx.case.programmes))

@@ -25,7 +25,7 @@ from ..dates import When, date_key
 from ..errors import UsageError
 from ..explanation import Explanation, explain
 from ..language import rule_set
-from ..messages import Language, office_name
+from ..messages import LABELS, Language, office_name, reference_text, texts
 from ..model import Case
 from ..safety import plain_text
 
@@ -161,6 +161,8 @@ class Report:
     ruleset_id: str
     ruleset_version: str
     ruleset_title: str
+    #: The date durations were measured to and its basis, as text ("" when unknown).
+    reference_date: str
     verdict: str
     confidence: float
     deciding: tuple[str, ...]
@@ -261,6 +263,7 @@ def report_of(
         ruleset_id=ruleset.id,
         ruleset_version=ruleset.version,
         ruleset_title=ruleset.title,
+        reference_date=reference_text(evaluation.reference_date, texts(LABELS, language)),
         verdict=evaluation.verdict,
         confidence=evaluation.confidence,
         deciding=evaluation.deciding,
