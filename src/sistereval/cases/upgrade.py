@@ -34,11 +34,15 @@ def v1_reference_date(data: Mapping[str, Any]) -> PartialDate | None:
 
     The end date when an ``ended`` milestone is recorded, else the latest date
     of a milestone, an activity, a leadership change or a budget year; ``None``
-    when the case records no date.
+    when the case records no date.  A record dated after the end (a second,
+    disputed end record, an activity after the end) moves it to that record's
+    date: ``case@2`` refuses records after ``as_of``, and its durations stop at
+    the end whatever ``as_of`` is.
     """
     milestones = [m for m in _items(data, "milestones") if m.get("date") is not None]
     ended = [_when(m["date"]) for m in milestones if m.get("type") == "ended"]
     ended_dates = sorted({_as_partial(d) for d in ended if d is not None})
+    latest = _latest_record(data)
     if ended_dates:
         agreeing = all(
             a.start <= b.end and b.start <= a.end
@@ -46,8 +50,15 @@ def v1_reference_date(data: Mapping[str, Any]) -> PartialDate | None:
             for b in ended_dates[i + 1 :]
         )
         if agreeing:  # as case@1 did: the most precise of agreeing records, else the earliest
-            return min(ended_dates, key=lambda d: (d.end - d.start).days)
-        return ended_dates[0]
+            end = min(ended_dates, key=lambda d: (d.end - d.start).days)
+        else:
+            end = ended_dates[0]
+        return latest if latest is not None and latest.start > end.end else end
+    return latest
+
+
+def _latest_record(data: Mapping[str, Any]) -> PartialDate | None:
+    """The latest date of a milestone, an activity, a leadership change or a budget year."""
     dated: list[When] = []
     for where in ("milestones", "activities", "leadership_changes"):
         for item in _items(data, where):

@@ -138,6 +138,8 @@ def _self_only(ctx: _Context) -> _Out:
     "activities without a date, leadership changes without a date or without continuity, "
     "budget lines without earmarking or adequacy, objectives whose attainment is unknown, over "
     "all of these; null when there is none.",
+    minimum=0,
+    maximum=1,
 )
 def _unknown_share(ctx: _Context) -> _Out:
     case = ctx.case
