@@ -560,11 +560,17 @@ def _add_later_event(
     if len(finite) < len(ends):
         return case
     year = max(finite).year + 1 if finite else (case.as_of.year if case.as_of else 2000)
-    year = min(year + draw(st.integers(0, 4)), 2030)
+    year = min(year + draw(st.integers(0, 4)), 2029)
     kind = draw(st.sampled_from(types))
-    milestone = Milestone(type=kind, date=PartialDate(year))
-    as_of = case.as_of if case.as_of is None or case.as_of.year >= year else PartialDate(year)
-    return _evolve(case, milestones=(*case.milestones, milestone), as_of=as_of)
+    added = [Milestone(type=kind, date=PartialDate(year))]
+    if kind in (MilestoneType.SUSPENDED, MilestoneType.LAPSED) and draw(st.booleans()):
+        # A suspension or lapse only counts in force: half the time renew it first
+        # (the case may stand ended, or never have been signed).
+        added = [Milestone(type=MilestoneType.RENEWAL, date=PartialDate(year))]
+        added.append(Milestone(type=kind, date=PartialDate(year + 1)))
+    last = PartialDate(year + len(added) - 1)
+    as_of = case.as_of if case.as_of is None or case.as_of.year >= last.year else last
+    return _evolve(case, milestones=(*case.milestones, *added), as_of=as_of)
 
 
 def _never_carried_out(draw: st.DrawFn, case: Case) -> Case:

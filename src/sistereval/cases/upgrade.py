@@ -49,10 +49,9 @@ def v1_reference_date(data: Mapping[str, Any]) -> PartialDate | None:
             for i, a in enumerate(ended_dates)
             for b in ended_dates[i + 1 :]
         )
-        if agreeing:  # as case@1 did: the most precise of agreeing records, else the earliest
-            end = min(ended_dates, key=lambda d: (d.end - d.start).days)
-        else:
-            end = ended_dates[0]
+        # As case@1 did: the most precise of agreeing records, else the earliest.
+        precise = min(ended_dates, key=lambda d: (d.end - d.start).days)
+        end = precise if agreeing else ended_dates[0]
         return latest if latest is not None and latest.start > end.end else end
     return latest
 

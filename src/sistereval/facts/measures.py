@@ -73,7 +73,8 @@ _TIMELINE = (
     "order (an `ended`, `lapsed` or `suspended` milestone, or a term that ran out, is undone by "
     "a later `mou`, `agreement`, `renewal` or, after a lapse or suspension, `resumed`): `ended`, "
     "`lapsed` or `suspended`; else, with an agreement in force, `active` when it was carried out "
-    "(`partnership.carried_out` true) and `mou` when not or not known; else `loi` with a letter "
+    "(`partnership.carried_out` true), or when that is not known and a `renewal` or `resumed` "
+    "milestone shows the partners kept it going, and `mou` otherwise; else `loi` with a letter "
     "of intent; else `exploring`.",
     values=STAGES,
 )
@@ -84,6 +85,11 @@ def _stage(ctx: _Context) -> _Out:
     if ctx.carried_out:
         evidence = _ids(ctx.working_fields, ctx.activity_evidence, ctx.case.outputs)
         return _Out("active", tuple(sorted({*standing.sources, *evidence})))
+    kept = ctx.records(MilestoneType.RENEWAL, MilestoneType.RESUMED)
+    if ctx.carried_out is None and kept:
+        # Renewing or resuming an agreement is itself evidence of a living partnership
+        # (a renewal counts as activity); recorded fields none of which ran outweigh it.
+        return _Out("active", tuple(sorted({*standing.sources, *_ids(kept)})))
     return _Out("mou", standing.sources)
 
 
