@@ -62,7 +62,8 @@ class TestLifecycle:
         ]
         assert facts(as_of=2015, milestones=milestones)["partnership.stage"] == "suspended"
         resumed = [*milestones, {"type": "resumed", "date": 2014}]
-        assert facts(as_of=2015, milestones=resumed)["partnership.stage"] == "mou"
+        # resuming it shows the partners kept it going (its implementation is not recorded)
+        assert facts(as_of=2015, milestones=resumed)["partnership.stage"] == "active"
 
     def test_ended_then_signed_again(self) -> None:
         f = facts(
@@ -75,6 +76,25 @@ class TestLifecycle:
         )
         assert f["partnership.stage"] == "mou"
         assert f["partnership.ended"] is False
+
+    def test_a_renewal_after_the_end_stands_active_when_implementation_is_unknown(
+        self,
+    ) -> None:
+        """Renewing an ended partnership is evidence it lives (``check core --seed 2``
+        found a renewal turning an ended success into an unimplemented MoU, partial)."""
+        ended = [{"type": "mou", "date": 2005}, {"type": "ended", "date": 2012}]
+        renewed = [*ended, {"type": "renewal", "date": 2015}]
+        assert facts(as_of=2020, milestones=renewed)["partnership.stage"] == "active"
+        assert facts(as_of=2020, milestones=renewed)["partnership.carried_out"] is None
+        none_ran = [{"name": "trade", "status": "not_implemented"}]
+        assert facts(as_of=2020, milestones=renewed, fields=none_ran)["partnership.stage"] == "mou"
+        assessed = {
+            k: {"rating": "strong"}
+            for k in ("shared_values", "community_participation", "long_term_vision")
+        }
+        before = evaluate(case(as_of=2020, milestones=ended, assessments=assessed)).verdict
+        after = evaluate(case(as_of=2020, milestones=renewed, assessments=assessed)).verdict
+        assert ("success", "success") == (before, after)
 
     def test_a_lapse_does_not_hide_that_it_never_ran(self) -> None:
         c = case(
