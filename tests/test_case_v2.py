@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 
-from sistereval import evaluate
+from sistereval import evaluate, explain
 from sistereval.cases import load_case, upgrade_data
 from sistereval.errors import CaseError
+from sistereval.explanation import render_explanation
 from sistereval.facts import derive
 
 PARTNERS = [
@@ -224,3 +225,32 @@ class TestNegativesAndParties:
         c = case(milestones=[{"type": "council_approval", "date": 2016, "party": "a"}])
         items = derive(c).collections["milestones"]
         assert items[0]["party_country"] == "ID"
+
+
+class TestExplainBugs:
+    """Bugs the lifecycle issue lists for ``explain``."""
+
+    LOI: ClassVar[dict[str, Any]] = {
+        "as_of": 2020,
+        "milestones": [{"type": "loi", "date": "2019-05", "sources": ["s"]}],
+        "sources": [{"id": "s", "kind": "news", "citation": "S"}],
+    }
+
+    def test_a_finding_that_did_not_decide_is_listed(self) -> None:
+        text = render_explanation(explain(case(**self.LOI)))
+        outside = text.index("fired, outside the deciding chain:")
+        assert text.index("- letter-of-intent-only [risk", outside) > outside
+
+    @pytest.mark.parametrize(
+        ("language", "heading", "better"),
+        [
+            ("en", "rules that would give a verdict:", "rules for a better verdict"),
+            ("id", "aturan yang akan memberi putusan:", "aturan untuk putusan yang lebih baik"),
+        ],
+    )
+    def test_without_a_verdict_no_rule_is_for_a_better_one(
+        self, language: str, heading: str, better: str
+    ) -> None:
+        text = render_explanation(explain(case(**self.LOI), language=language))
+        assert heading in text
+        assert better not in text

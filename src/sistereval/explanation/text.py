@@ -121,7 +121,10 @@ def render_explanation(explanation: Explanation, *, case_file: str = "CASE") -> 
             lines.append(f"    {source.id}{mark}: {source.citation or '?'}")
     better = explanation.better
     others = [m for m in explanation.misses if not m.better_verdict]
-    for title, misses in ((t["better"], better), (t["others"], others)):
+    # No verdict yet (not assessable): a verdict rule would give one, not a better one.
+    undecided = explanation.verdict not in explanation.scale
+    heading = t["any_verdict"] if undecided else t["better"]
+    for title, misses in ((heading, better), (t["others"], others)):
         if not misses and explanation.rule:
             continue
         lines.append(f"  {title}:")

@@ -487,7 +487,10 @@ def explain_evaluation(
     by_id = {f.rule: f for f in evaluation.findings}
     _, deciding = decide(ruleset, trace.firing.fired)
 
+    # The deciding chain, then the findings that fired without deciding (a risk, a
+    # strength outweighed), in the evaluation's order.
     steps = list(evaluation.deciding)
+    steps += [f.rule for f in evaluation.findings if f.rule not in evaluation.deciding]
     if rule is not None:
         steps = [rule] if rule in by_id else []
     fired_rules = []
