@@ -9,7 +9,7 @@ import pytest
 from sistereval import evaluate, explain
 from sistereval.cases import load_case, upgrade_data
 from sistereval.errors import CaseError
-from sistereval.explanation import render_explanation
+from sistereval.explanation import dispute_verdicts, render_explanation
 from sistereval.facts import derive
 
 PARTNERS = [
@@ -254,3 +254,30 @@ class TestExplainBugs:
         text = render_explanation(explain(case(**self.LOI), language=language))
         assert heading in text
         assert better not in text
+
+
+class TestDisputedEnd:
+    def test_a_claim_that_it_did_not_end_is_judged_in_force(self) -> None:
+        """The verdict under a claimed ``partnership.ended: false`` re-derives the stage
+        (it stayed ``ended``, so the claim could not change the verdict)."""
+        ended = case(
+            as_of=2021,
+            milestones=[
+                {"type": "mou", "date": 2010, "sources": ["s"]},
+                {"type": "ended", "date": 2020, "sources": ["s"]},
+            ],
+            fields=[
+                {"name": "trade", "status": "implemented", "sources": ["s"]},
+                *({"name": n, "status": "not_implemented"} for n in ("a", "b", "c", "d")),
+            ],
+            claims=[{"fact": "partnership.ended", "value": False, "sources": ["t"]}],
+            sources=[
+                {"id": "s", "kind": "literature", "citation": "S"},
+                {"id": "t", "kind": "news", "citation": "T"},
+            ],
+        )
+        (dispute,) = [d for d in dispute_verdicts(ended) if d.fact == "partnership.ended"]
+        assert {True: "failure", False: "partial"} == {
+            a.value: a.verdict for a in dispute.alternatives
+        }
+        assert dispute.verdict_depends
