@@ -319,3 +319,46 @@ class TestPropertyBudget:
             data["properties"]["stopped"],
             data["properties"]["time_budget"],
         )
+
+
+class TestAimedReplay:
+    """Hypothesis may replay a case that passed before the witness was found; it then ends
+    found and hypothesis reports a FlakyFailure of the search's own ends (seen with
+    ``check core --seed 3`` on the case@2 rules): that is the search's end, not an error."""
+
+    def _search(self, monkeypatch: pytest.MonkeyPatch, error: Exception) -> bool:
+        from sistereval.check import properties
+        from sistereval.evaluation import resolve_backend
+
+        core = load_rules("core")
+        rule = next(r for r in core.rules if r.id == "letter-of-intent-only")
+        aimed = properties._Search(core, 5, None, False, resolve_backend(None))
+        aimed.budget(10**9, None)
+
+        def run(body: object, **_: object) -> None:
+            aimed.witnesses[rule.id] = properties.Witness(
+                rule=rule.id, origin="replayed", case_id="c", case=aimed.seeds[0][1]
+            )
+            raise error
+
+        monkeypatch.setattr(aimed, "run", run)
+        return aimed.aim(rule)
+
+    def test_a_flaky_replay_of_the_ends_is_the_end(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        from hypothesis.errors import FlakyFailure
+
+        from sistereval.check.properties import _Found, _Stopped
+
+        flaky = FlakyFailure("Inconsistent results from replaying a test case!", [_Found()])
+        assert self._search(monkeypatch, flaky)
+        both = FlakyFailure("Inconsistent results", [_Found(), _Stopped()])
+        assert self._search(monkeypatch, both)
+
+    def test_a_real_error_in_the_group_is_raised(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        from hypothesis.errors import FlakyFailure
+
+        from sistereval.check.properties import _Found
+
+        mixed = FlakyFailure("Inconsistent results", [_Found(), KeyError("x")])
+        with pytest.raises(FlakyFailure):
+            self._search(monkeypatch, mixed)
