@@ -62,7 +62,14 @@ from .model import (
 )
 from .schema import MAX_NUMBER, FactDef, FactType
 
-__all__ = ["CHANGE_KINDS", "case_permutations", "case_variations", "cases", "partial_dates"]
+__all__ = [
+    "CHANGE_KINDS",
+    "case_permutations",
+    "case_variations",
+    "cases",
+    "partial_dates",
+    "register_type_strategies",
+]
 
 T = TypeVar("T")
 
@@ -556,3 +563,16 @@ def case_permutations(case: Case) -> st.SearchStrategy[Case]:
     should not either; ``sistereval check`` tests that with this strategy.
     """
     return _permuted(case)
+
+
+def register_type_strategies() -> None:
+    """Make ``st.from_type(Case)`` and ``st.from_type(PartialDate)`` draw valid values.
+
+    Hypothesis calls this through the ``hypothesis`` entry point group
+    (pyproject.toml) in every project where sistereval is installed.
+    """
+    st.register_type_strategy(Case, cases())
+    st.register_type_strategy(PartialDate, partial_dates())
+
+
+_hypothesis_setup_hook = register_type_strategies
