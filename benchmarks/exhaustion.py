@@ -24,49 +24,12 @@ from pathlib import Path
 
 import yaml
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from exhaustion_inputs import BOMB, FACTS, in_list, rule_file
+
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "bandung-namur.yaml"
-HEAD = """format: sistereval/rules@1
-id: {id}
-version: "1"
-title: t
-description: t
-languages: [en]
-verdicts: {{scale: [success, partial, failure], policy: worst}}
-factors: [shared_values]
-obstacle_groups: [distance]
-"""
-RULE = """  - id: {id}
-    title: t
-    when: '{when}'
-    then: {{finding: risk, factor: shared_values, severity: low}}
-    because: {{en: "x"}}
-    source: "s"
-"""
-FACTS = (
-    "fields.agreed",
-    "fields.implemented",
-    "fields.partial",
-    "fields.planned",
-    "fields.discontinued",
-    "activities.count",
-    "sectors.count",
-    "budget.lines",
-    "leadership.changes",
-    "milestones.visits",
-)
 LOCATED = re.compile(r"^\S+:\d+(:\d+)?: ([a-z][a-z0-9-]*):", re.MULTILINE)
-
-
-def _in(fact: str, n: int, start: int = 0) -> str:
-    return f"{fact} in [{','.join(str(start + i) for i in range(n))}]"
-
-
-def _rules(rule_id: str, conditions: list[str], extends: str | None = None) -> str:
-    text = HEAD.format(id=rule_id) + (f"extends: {extends}\n" if extends else "") + "rules:\n"
-    return text + "".join(
-        RULE.format(id=f"{rule_id}-{i}", when=when) for i, when in enumerate(conditions)
-    )
 
 
 def _case() -> dict[str, object]:
@@ -76,20 +39,18 @@ def _case() -> dict[str, object]:
 
 def make_inputs(folder: Path) -> None:
     """Write every input of the issue into ``folder``."""
-    bomb = (
-        f"({_in(FACTS[0], 31)} and {_in(FACTS[1], 32)} or partnership.renewals == 1) and "
-        f"({_in(FACTS[2], 31)} and {_in(FACTS[3], 32)} or partnership.renewals == 2)"
-    )
-    (folder / "bomb.yaml").write_text(_rules("bomb", [bomb]))
+    (folder / "bomb.yaml").write_text(rule_file("bomb", BOMB, ids="bomb-"))
     for f in range(5):  # 4,000 rules of 14 alternatives in a chain of five files
-        conditions = [_in(FACTS[n % 10], 14, n) for n in range(f * 800, f * 800 + 800)]
+        conditions = [in_list(FACTS[n % 10], 14, n) for n in range(f * 800, f * 800 + 800)]
         extends = f"many{f - 1}.yaml" if f else None
-        (folder / f"many{f}.yaml").write_text(_rules(f"many{f}", conditions, extends))
+        text = rule_file(f"many{f}", *conditions, extends=extends, ids=f"many{f}-")
+        (folder / f"many{f}.yaml").write_text(text)
     conditions = [f"{FACTS[n % 10]} == {1000 + n}" for n in range(1000)]
-    (folder / "rules1000.yaml").write_text(_rules("wide", conditions))
+    (folder / "rules1000.yaml").write_text(rule_file("wide", *conditions, ids="wide-"))
     for n in range(500):
         extends = f"c{n - 1}.yaml" if n else None
-        (folder / f"c{n}.yaml").write_text(_rules(f"c{n}", [f"fields.agreed == {n}"], extends))
+        text = rule_file(f"c{n}", f"fields.agreed == {n}", extends=extends, ids=f"c{n}-")
+        (folder / f"c{n}.yaml").write_text(text)
     cases = folder / "cases"
     cases.mkdir()
     for n in range(30):

@@ -15,6 +15,8 @@ import attrs
 import pytest
 import yaml
 
+from exhaustion_inputs import BOMB, FACTS, rule_file
+from exhaustion_inputs import in_list as _in
 from sistereval import ir, load_rules
 from sistereval.batch import run_batch
 from sistereval.check import check_rules
@@ -25,45 +27,6 @@ from sistereval.language import limits, resolve
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "bandung-namur.yaml"
-HEAD = """format: sistereval/rules@1
-id: {id}
-version: "1"
-title: t
-description: t
-languages: [en]
-verdicts: {{scale: [success, partial, failure], policy: worst}}
-factors: [shared_values]
-obstacle_groups: [distance]
-"""
-RULE = """  - id: {id}
-    title: t
-    when: '{when}'
-    then: {{finding: risk, factor: shared_values, severity: low}}
-    because: {{en: "x"}}
-    source: "s"
-"""
-FACTS = ("fields.agreed", "fields.implemented", "fields.partial", "fields.planned")
-
-
-def _in(fact: str, n: int, start: int = 0) -> str:
-    return f"{fact} in [{', '.join(str(start + i) for i in range(n))}]"
-
-
-#: 31 * 32 alternatives on each side of an `and`: 984,064 combinations once expanded.
-BOMB = (
-    f"({_in(FACTS[0], 31)} and {_in(FACTS[1], 32)} or partnership.renewals == 1) and "
-    f"({_in(FACTS[2], 31)} and {_in(FACTS[3], 32)} or partnership.renewals == 2)"
-)
-
-
-def _rules(rule_id: str, *conditions: str, extends: str | None = None, ids: str = "r") -> str:
-    text = HEAD.format(id=rule_id)
-    if extends is not None:
-        text += f"extends: {extends}\n"
-    text += "rules:\n"
-    return text + "".join(
-        RULE.format(id=f"{ids}{i}", when=when) for i, when in enumerate(conditions)
-    )
 
 
 def _line(text: str, needle: str) -> int:
@@ -72,7 +35,7 @@ def _line(text: str, needle: str) -> int:
 
 class TestConditionExpansion:
     def test_refused_at_load_located(self) -> None:
-        text = _rules("bomb", "fields.agreed > 1", BOMB)
+        text = rule_file("bomb", "fields.agreed > 1", BOMB)
         with pytest.raises(LimitError) as caught:
             load_rules(text, file="bomb.yaml")
         (problem,) = caught.value.problems
@@ -85,7 +48,7 @@ class TestConditionExpansion:
 
     def test_the_compiler_builds_no_list_past_the_limit(self) -> None:
         core = load_rules("core")
-        when = load_rules(_rules("a", BOMB.split(" and (")[0])).rules[0].when
+        when = load_rules(rule_file("a", BOMB.split(" and (")[0])).rules[0].when
         bomb = ir.And((when, attrs.evolve(when)))
         ruleset = attrs.evolve(core, rules=(attrs.evolve(core.rules[0], when=bomb),))
         tracemalloc.start()
@@ -103,7 +66,7 @@ class TestConditionExpansion:
         assert limits.MAX_FACT_TYPES == compile.MAX_FACT_TYPES
         assert limits.MAX_DURABLE_RULES == compile.MAX_DURABLE_RULES
         when = 'milestones.agreement >= date("2010-05-01") or fields.agreed in [1, 2]'
-        condition = load_rules(_rules("a", when)).rules[0].when
+        condition = load_rules(rule_file("a", when)).rules[0].when
         assert 5 == limits.alternatives(ir.to_nnf(condition), FACT_SCHEMA)
 
 
@@ -114,7 +77,7 @@ class TestFactTypes:
     ]
 
     def test_refused_at_load_located(self) -> None:
-        text = _rules("wide", *self.WIDE)
+        text = rule_file("wide", *self.WIDE)
         with pytest.raises(LimitError) as caught:
             load_rules(text, file="wide.yaml")
         (problem,) = caught.value.problems
@@ -125,10 +88,10 @@ class TestFactTypes:
 
     def test_prediction_matches_the_compiler(self) -> None:
         core = load_rules("core")
-        rules = load_rules(_rules("wide", *self.WIDE[:18])).rules
+        rules = load_rules(rule_file("wide", *self.WIDE[:18])).rules
         assert [] == limits.compile_limits(rules, FACT_SCHEMA)
         compile.compile_ruleset(attrs.evolve(core, rules=rules), FACT_SCHEMA)
-        extra = load_rules(_rules("extra", self.WIDE[18], ids="r18-")).rules
+        extra = load_rules(rule_file("extra", self.WIDE[18], ids="r18-")).rules
         wider = rules + extra  # one more is refused at load: put together here
         predicted = limits.compile_limits(wider, FACT_SCHEMA)
         with pytest.raises(EvaluationError) as caught:
@@ -138,7 +101,7 @@ class TestFactTypes:
 
     def test_check_reports_what_the_compiler_refuses(self) -> None:
         core = load_rules("core")
-        wide = load_rules(_rules("wide", *self.WIDE[:18])).rules
+        wide = load_rules(rule_file("wide", *self.WIDE[:18])).rules
         rules = wide + tuple(attrs.evolve(r, id=f"{r.id}-b") for r in wide)
         report = check_rules(attrs.evolve(core, rules=rules, file="wide.yaml"))
         assert not report.ok
@@ -167,7 +130,9 @@ class TestExtendsDepth:
         for n in range(300):
             extends = None if n == 0 else f"c{n - 1}.yaml"
             path = tmp_path / f"c{n}.yaml"
-            path.write_text(_rules(f"c{n}", f"fields.agreed == {n}", extends=extends, ids=f"c{n}-"))
+            path.write_text(
+                rule_file(f"c{n}", f"fields.agreed == {n}", extends=extends, ids=f"c{n}-")
+            )
         with pytest.raises(RuleError) as caught:
             load_rules(tmp_path / "c299.yaml")
         (problem,) = caught.value.problems
@@ -180,7 +145,9 @@ class TestExtendsDepth:
         for n in range(resolve.MAX_EXTENDS_DEPTH):
             extends = None if n == 0 else f"c{n - 1}.yaml"
             path = tmp_path / f"c{n}.yaml"
-            path.write_text(_rules(f"c{n}", f"fields.agreed == {n}", extends=extends, ids=f"c{n}-"))
+            path.write_text(
+                rule_file(f"c{n}", f"fields.agreed == {n}", extends=extends, ids=f"c{n}-")
+            )
         top = tmp_path / f"c{resolve.MAX_EXTENDS_DEPTH - 1}.yaml"
         assert resolve.MAX_EXTENDS_DEPTH == len(load_rules(top).rules)
 
@@ -291,7 +258,7 @@ class TestCounterfactualBudget:
         assert "the search stopped at its time budget" in reported[1]
 
 
-RARE = _rules("rare", "fields.agreed == 987", "fields.implemented == 991")
+RARE = rule_file("rare", "fields.agreed == 987", "fields.implemented == 991")
 
 
 class TestPropertyBudget:
@@ -352,3 +319,46 @@ class TestPropertyBudget:
             data["properties"]["stopped"],
             data["properties"]["time_budget"],
         )
+
+
+class TestAimedReplay:
+    """Hypothesis may replay a case that passed before the witness was found; it then ends
+    found and hypothesis reports a FlakyFailure of the search's own ends (seen with
+    ``check core --seed 3`` on the case@2 rules): that is the search's end, not an error."""
+
+    def _search(self, monkeypatch: pytest.MonkeyPatch, error: Exception) -> bool:
+        from sistereval.check import properties
+        from sistereval.evaluation import resolve_backend
+
+        core = load_rules("core")
+        rule = next(r for r in core.rules if r.id == "letter-of-intent-only")
+        aimed = properties._Search(core, 5, None, False, resolve_backend(None))
+        aimed.budget(10**9, None)
+
+        def run(body: object, **_: object) -> None:
+            aimed.witnesses[rule.id] = properties.Witness(
+                rule=rule.id, origin="replayed", case_id="c", case=aimed.seeds[0][1]
+            )
+            raise error
+
+        monkeypatch.setattr(aimed, "run", run)
+        return aimed.aim(rule)
+
+    def test_a_flaky_replay_of_the_ends_is_the_end(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        from hypothesis.errors import FlakyFailure
+
+        from sistereval.check.properties import _Found, _Stopped
+
+        flaky = FlakyFailure("Inconsistent results from replaying a test case!", [_Found()])
+        assert self._search(monkeypatch, flaky)
+        both = FlakyFailure("Inconsistent results", [_Found(), _Stopped()])
+        assert self._search(monkeypatch, both)
+
+    def test_a_real_error_in_the_group_is_raised(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        from hypothesis.errors import FlakyFailure
+
+        from sistereval.check.properties import _Found
+
+        mixed = FlakyFailure("Inconsistent results", [_Found(), KeyError("x")])
+        with pytest.raises(FlakyFailure):
+            self._search(monkeypatch, mixed)

@@ -79,6 +79,7 @@ __all__ = [
     "cases",
     "partial_dates",
     "record_dates",
+    "register_type_strategies",
     "with_reference_date",
 ]
 
@@ -771,3 +772,16 @@ def case_permutations(case: Case) -> st.SearchStrategy[Case]:
     should not either; ``sistereval check`` tests that with this strategy.
     """
     return _permuted(case)
+
+
+def register_type_strategies() -> None:
+    """Make ``st.from_type(Case)`` and ``st.from_type(PartialDate)`` draw valid values.
+
+    Hypothesis calls this through the ``hypothesis`` entry point group
+    (pyproject.toml) in every project where sistereval is installed.
+    """
+    st.register_type_strategy(Case, cases())
+    st.register_type_strategy(PartialDate, partial_dates())
+
+
+_hypothesis_setup_hook = register_type_strategies
