@@ -281,3 +281,78 @@ class TestDisputedEnd:
             a.value: a.verdict for a in dispute.alternatives
         }
         assert dispute.verdict_depends
+
+
+class TestEvaluatorRecords:
+    """What an evaluator records (OECD DAC: effectiveness, impact, efficiency,
+    coherence; external shocks; evidence types) is held, measured and read by core."""
+
+    def evaluation(self) -> Any:
+        return evaluate(
+            case(
+                as_of=2021,
+                milestones=[{"type": "mou", "date": 2012, "sources": ["eval"]}],
+                fields=[{"name": "education", "status": "implemented", "sources": ["eval"]}],
+                objectives=[
+                    {"name": "exchange teachers", "attainment": "achieved", "indicator": "n"},
+                    {"name": "school twinning", "attainment": "achieved"},
+                    {"name": "joint curriculum", "attainment": "not_achieved"},
+                ],
+                outputs=[{"description": "teacher exchange", "date": 2015, "beneficiaries": 40}],
+                budget=[
+                    {
+                        "partner": "a",
+                        "earmarked": True,
+                        "amount": 1000,
+                        "currency": "EUR",
+                        "spent": 800,
+                        "co_funding": 500,
+                        "co_funders": ["EU"],
+                    },
+                ],
+                shocks=[{"kind": "pandemic", "description": "COVID-19", "date": 2020}],
+                programmes=[{"name": "Asia-Europe school network"}],
+                # known only as "at the end of their terms": undated
+                leadership_changes=[
+                    {"partner": "a", "office": "mayor", "reason": "end of term", "sources": ["s"]}
+                ],
+                sources=[
+                    {
+                        "id": "eval",
+                        "kind": "literature",
+                        "citation": "E",
+                        "evidence": "independent_evaluation",
+                    },
+                    {"id": "s", "kind": "news", "citation": "S", "evidence": "news_report"},
+                ],
+            )
+        )
+
+    def test_measured(self) -> None:
+        scalars = self.evaluation().trace.facts.scalars
+        assert (3, 2, 1, 1) == (
+            scalars["objectives.count"],
+            scalars["objectives.achieved"],
+            scalars["objectives.not_achieved"],
+            scalars["objectives.with_indicator"],
+        )
+        assert (1, 40, True) == (
+            scalars["outputs.count"],
+            scalars["outputs.beneficiaries"],
+            scalars["budget.co_funded"],
+        )
+        assert (1, True, 1) == (
+            scalars["shocks.count"],
+            scalars["shocks.during_partnership"],
+            scalars["programmes.count"],
+        )
+        assert 1 == scalars["evidence.independent_evaluations"]
+
+    def test_read_by_core(self) -> None:
+        fired = {f.rule for f in self.evaluation().findings}
+        assert {
+            "objectives-mostly-achieved",
+            "co-funded",
+            "linked-to-programmes",
+            "external-shock",
+        } <= fired
