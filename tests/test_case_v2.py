@@ -356,3 +356,27 @@ class TestEvaluatorRecords:
             "linked-to-programmes",
             "external-shock",
         } <= fired
+
+
+class TestLifecycleOrder:
+    def test_an_end_reported_over_a_range_ends_the_mou_of_its_first_year(self) -> None:
+        """Nothing ends before it is signed: ``ended: 2008/2017`` beside ``mou: 2008``
+        (the range sorts first by its first day) ends that MoU."""
+        milestones = [{"type": "mou", "date": 2008}, {"type": "ended", "date": "2008/2017"}]
+        assert facts(as_of=2017, milestones=milestones)["partnership.stage"] == "ended"
+
+    def test_an_end_certainly_before_the_agreement_stays_before_it(self) -> None:
+        milestones = [{"type": "ended", "date": 2001}, {"type": "mou", "date": 2008}]
+        assert facts(as_of=2017, milestones=milestones)["partnership.stage"] == "mou"
+
+    def test_an_end_known_only_as_a_range_is_not_known_early(self) -> None:
+        """``ended-early`` needs the most years the dates allow below five: an MoU of
+        2008 ended 2008/2017 may have run nine years."""
+        milestones = [{"type": "mou", "date": 2008}, {"type": "ended", "date": "2008/2017"}]
+        f = facts(as_of=2017, milestones=milestones)
+        assert (0, 108) == (f["partnership.months_active"], f["partnership.most_months_active"])
+        rules = {x.rule for x in evaluate(case(as_of=2017, milestones=milestones)).findings}
+        assert "ended-early" not in rules
+        early = [{"type": "mou", "date": 2008}, {"type": "ended", "date": "2009/2011"}]
+        rules = {x.rule for x in evaluate(case(as_of=2017, milestones=early)).findings}
+        assert "ended-early" in rules

@@ -60,6 +60,38 @@ _TIE_ORDER = {
 _DAYS_PER_YEAR = 365.2425
 
 
+_STOPS = frozenset({MilestoneType.ENDED, MilestoneType.LAPSED, MilestoneType.SUSPENDED})
+
+
+def _after_signing(events: list[Milestone]) -> list[Milestone]:
+    """``events`` (in date order) with each end, lapse or suspension that comes before
+    any agreement moved after the agreements whose dates it may follow.
+
+    Nothing ends before it is signed: an end reported as ``2008/2017`` beside an MoU
+    of ``2008`` sorts first by its first possible day, but it can only have ended that
+    MoU.  An event certainly before every agreement stays where it is.
+    """
+    out = list(events)
+    i = 0
+    while i < len(out):
+        m = out[i]
+        signed_before = any(e.type in AGREEMENT_MILESTONES for e in out[:i])
+        if m.type in _STOPS and not signed_before and m.date is not None:
+            end = m.date.end
+            later = [
+                j
+                for j in range(i + 1, len(out))
+                if out[j].type in AGREEMENT_MILESTONES
+                and out[j].date is not None
+                and out[j].date.start <= end  # type: ignore[union-attr]
+            ]
+            if later:
+                out.insert(later[-1], out.pop(i))
+                continue  # the event now at i is the next one
+        i += 1
+    return out
+
+
 def evaluation_date() -> PartialDate:
     """Today, or the day ``SOURCE_DATE_EPOCH`` names (for reproducible runs)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
@@ -266,9 +298,11 @@ class _Context:
     @cached_property
     def standing(self) -> Standing:
         """Walk the lifecycle milestones in date order to the reference date."""
-        events = sorted(
-            (m for m in self.records(*_TIE_ORDER) if m.date is not None),
-            key=lambda m: (date_key(m.date), _TIE_ORDER[m.type]),
+        events = _after_signing(
+            sorted(
+                (m for m in self.records(*_TIE_ORDER) if m.date is not None),
+                key=lambda m: (date_key(m.date), _TIE_ORDER[m.type]),
+            )
         )
         reference = self.as_of[0]
         state = "exploring"

@@ -73,7 +73,10 @@ def _record_drafts(ctx: _Context, scalars: Mapping[str, FactValue]) -> dict[str,
         if all(_overlap(a, b) for a, b in itertools.combinations(dates, 2)):
             continue
         fact = MILESTONE_FACTS[kind]
-        draft = drafts[fact] = _Draft(fact=fact, chosen=scalars[fact])
+        # An end a later agreement undid leaves partnership.end_date unknown: the records
+        # are still disputed, and the earliest is the one the lifecycle walk took.
+        chosen = scalars[fact] if scalars[fact] is not None else dates[0]
+        draft = drafts[fact] = _Draft(fact=fact, chosen=chosen)
         for date in dates:
             draft.add(date, _ids(m for m in records if m.date == date))
         shown = ", ".join(str(d) for d in dates)

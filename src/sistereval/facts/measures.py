@@ -37,6 +37,7 @@ from .values import (
     _latest,
     _months,
     _months_at_least,
+    _months_at_most,
 )
 
 __all__ = ["ANCHOR_KINDS", "STAGES"]
@@ -241,6 +242,43 @@ def _years_active(ctx: _Context) -> _Out:
     if not isinstance(months.value, int):
         return _Out(None)
     return _Out(round(months.value / 12, 2), months.sources)
+
+
+@_scalar(
+    "partnership.most_months_active",
+    _INT,
+    "The most months the dates allow from the agreement date to the end or lapse, or to the "
+    "reference date (`partnership.months_active` when every date is exact); null when a date "
+    "is unbounded that way.",
+    unit="months",
+    minimum=0,
+    range_note=_TIMELINE,
+)
+def _most_months_active(ctx: _Context) -> _Out:
+    signed, signed_ids = ctx.signing
+    stop, stop_ids = _stop(ctx)
+    months = _months_at_most(signed, stop)
+    if months is None:
+        return _Out(None)
+    return _Out(max(months, 0), tuple(sorted({*signed_ids, *stop_ids})))
+
+
+@_scalar(
+    "partnership.most_years_active",
+    _NUM,
+    "`partnership.most_months_active` divided by 12, rounded to two decimals.",
+    unit="years",
+    minimum=0,
+    range_note=_TIMELINE,
+)
+def _most_years_active(ctx: _Context) -> _Out:
+    months = _most_months_active(ctx)
+    if not isinstance(months.value, int):
+        return _Out(None)
+    return _Out(round(months.value / 12, 2), months.sources)
+
+
+_REGISTRY.relation("sum", ("partnership.months_active",), "partnership.most_months_active", "<=")
 
 
 @_scalar(

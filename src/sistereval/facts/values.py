@@ -31,6 +31,17 @@ def _months_at_least(start: When | None, stop: When | None) -> int | None:
     return _months(first, last)
 
 
+def _months_at_most(start: When | None, stop: When | None) -> int | None:
+    """The most whole months from ``start`` to ``stop`` their dates allow: from the
+    earliest ``start`` may be to the latest ``stop`` may be; ``None`` when either is
+    unknown or unbounded that way."""
+    first = _earliest(start)
+    last = _latest(stop)
+    if first is None or last is None:
+        return None
+    return _months(first, last)
+
+
 def _latest(date: When | None) -> PartialDate | None:
     """The latest date ``date`` may be, at its precision (itself for a partial date)."""
     if date is None or isinstance(date, PartialDate):
