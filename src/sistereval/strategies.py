@@ -658,6 +658,20 @@ _CHANGES: tuple[_Change, ...] = (
 CHANGE_KINDS: tuple[str, ...] = tuple(name for name, _, _ in _CHANGES)
 
 
+def _only_sectors(draw: st.DrawFn, case: Case, sectors: Sequence[Sector]) -> Case:
+    """Every activity with participants among ``sectors`` only (an undated activity
+    added when there is none): what a rule about who took part asks."""
+    pool = list(dict.fromkeys(sectors))
+
+    def chosen() -> tuple[Sector, ...]:
+        return tuple(draw(st.lists(st.sampled_from(pool), min_size=1, unique=True)))
+
+    activities = tuple(attrs.evolve(a, participants=chosen()) for a in case.activities)
+    if not activities:
+        activities = (Activity(kind=ActivityKind.VISIT, participants=chosen()),)
+    return _evolve(case, activities=activities)
+
+
 @st.composite
 def _variations(
     draw: st.DrawFn,
@@ -665,6 +679,7 @@ def _variations(
     max_changes: int,
     only: frozenset[str] | None,
     milestone_types: tuple[MilestoneType, ...],
+    sectors: tuple[Sector, ...] = (),
 ) -> Case:
     options: list[Callable[[st.DrawFn, Case], Case]] = []
     for _ in range(draw(st.integers(1, max_changes))):
@@ -680,6 +695,8 @@ def _variations(
             if later and (only is None or "later event" in only):
                 typed.append(functools.partial(_add_later_event, types=later))
             options.extend(typed * max(1, len(options) // len(typed)))
+        if sectors and (only is None or "participants" in only):
+            options.append(functools.partial(_only_sectors, sectors=sectors))
         if not options:
             break
         case = draw(st.sampled_from(options))(draw, case)
@@ -692,6 +709,7 @@ def case_variations(
     max_changes: int = 3,
     only: Iterable[str] | None = None,
     milestone_types: Iterable[MilestoneType | str] = (),
+    sectors: Iterable[Sector | str] = (),
 ) -> st.SearchStrategy[Case]:
     """Valid variations of ``case``, each made of 1..``max_changes`` changes.
 
@@ -717,6 +735,8 @@ def case_variations(
     about council approvals or action plans tries them often; those of them
     that move the stage (a renewal, suspension, resumption, lapse or end) are
     also added after every dated lifecycle milestone, as ``"later event"`` does.
+    ``sectors`` adds one more change: every activity's participants drawn from these
+    sectors only (an undated activity added when the case has none).
     """
     if max_changes < 1:
         raise InvalidArgument(f"max_changes must be at least 1, got {max_changes}")
@@ -733,7 +753,14 @@ def case_variations(
             f"unknown milestone type {wrong[0]!r}; the types are {', '.join(MilestoneType)}"
         )
     types = tuple(dict.fromkeys(MilestoneType(name) for name in names))
-    return _variations(case, max_changes, kinds, types)
+    sector_names = [str(x) for x in sectors]
+    unknown_sector = sorted(set(sector_names) - {str(x) for x in Sector})
+    if unknown_sector:
+        raise InvalidArgument(
+            f"unknown sector {unknown_sector[0]!r}; the sectors are {', '.join(Sector)}"
+        )
+    named = tuple(dict.fromkeys(Sector(name) for name in sector_names))
+    return _variations(case, max_changes, kinds, types, named)
 
 
 # --------------------------------------------------------------------------

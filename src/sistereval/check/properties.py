@@ -63,7 +63,7 @@ from ..facts import FACT_SCHEMA, derive
 from ..language import rule_set
 from ..language.declarations import read_test_file, test_file_for
 from ..messages import CHECK, texts
-from ..model import Case, MilestoneType
+from ..model import Case, MilestoneType, Sector
 from ..strategies import case_variations, cases
 from ..verdict import Evaluation
 from .monotone import EDITS
@@ -322,6 +322,19 @@ def _milestone_types(condition: ir.Expr) -> tuple[MilestoneType, ...]:
     return tuple(dict.fromkeys(known[name] for name in names if name in known))
 
 
+def _sectors(condition: ir.Expr) -> tuple[Sector, ...]:
+    """The sectors a condition about who took part names (``"government" in
+    sectors.participating``), for an aimed search to set the participants to them."""
+    names = [n for n in ir.walk(condition) if isinstance(n, ir.FactRef)]
+    if not any(n.name.startswith("sectors.") for n in names):
+        return ()
+    known = {str(x): x for x in Sector}
+    literals = [
+        str(n.value) for n in ir.walk(condition) if isinstance(n, ir.Literal) and n.value in known
+    ]
+    return tuple(dict.fromkeys(known[name] for name in literals))
+
+
 class _Found(Exception):
     """Ends an aimed search: the witness was found."""
 
@@ -570,6 +583,7 @@ class _Search:
         """
         condition = ir.to_nnf(rule.when)
         types = _milestone_types(condition)
+        sectors = _sectors(condition)
 
         def closeness(case: Case) -> tuple[float, bool]:
             facts = derive(case)
@@ -588,7 +602,7 @@ class _Search:
                 strategy,
                 st.sampled_from(starts[:POOL]).flatmap(
                     lambda start: case_variations(
-                        start[1], max_changes=6, milestone_types=types
+                        start[1], max_changes=6, milestone_types=types, sectors=sectors
                     ).map(lambda case: (f"a variation of {start[0]}", case))
                 ),
             )
