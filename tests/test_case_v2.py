@@ -380,3 +380,29 @@ class TestLifecycleOrder:
         early = [{"type": "mou", "date": 2008}, {"type": "ended", "date": "2009/2011"}]
         rules = {x.rule for x in evaluate(case(as_of=2017, milestones=early)).findings}
         assert "ended-early" in rules
+
+    def test_a_dormant_agreement_does_not_count_its_silent_years(self) -> None:
+        """``long-running`` needs ten years from the agreement to the last evidence of
+        activity: an MoU of 2000 with one visit in 2002, judged in 2020, is dormant, not
+        long-running."""
+        base = {"as_of": 2020, "milestones": [{"type": "mou", "date": 2000}]}
+        silent = evaluate(case(**base, activities=[{"kind": "visit", "date": 2002}]))
+        lived = evaluate(case(**base, activities=[{"kind": "visit", "date": 2015}]))
+        assert {"dormant"} <= {f.rule for f in silent.findings}
+        assert "long-running" not in {f.rule for f in silent.findings}
+        assert "long-running" in {f.rule for f in lived.findings}
+
+
+class TestLeadershipUnknown:
+    def test_an_activity_that_may_follow_the_change_leaves_it_unknown(self) -> None:
+        keys = {
+            "as_of": 2020,
+            "milestones": [{"type": "mou", "date": 2010}],
+            "leadership_changes": [{"partner": "a", "office": "mayor", "date": "2013-09"}],
+        }
+        maybe = facts(**keys, activities=[{"kind": "visit", "date": "2012/2015"}])
+        before = facts(**keys, activities=[{"kind": "visit", "date": 2011}])
+        after = facts(**keys, activities=[{"kind": "visit", "date": 2016}])
+        assert (None, False, True) == tuple(
+            f["leadership.activity_after_change"] for f in (maybe, before, after)
+        )

@@ -712,12 +712,16 @@ def _months_to_first_change(ctx: _Context) -> _Out:
     "leadership.activity_after_change",
     _BOOL,
     "An activity is recorded after the first leadership change during the partnership "
-    "(the partnership outlived its first leadership); null when there was no such change.",
+    "(the partnership outlived its first leadership); null when there was no such change, "
+    "or when none is certainly after it but an undated or approximate one may be.",
 )
 def _activity_after_change(ctx: _Context) -> _Out:
     if not ctx.changes_during:
         return _Out(None)
-    later = [a for a in ctx.activities if ctx.after_first_change(a)]
+    after = [ctx.after_first_change(a) for a in ctx.activities]
+    later = [a for a, is_after in zip(ctx.activities, after, strict=True) if is_after]
+    if not later and None in after:
+        return _Out(None)
     return _Out(bool(later), _ids([ctx.changes_during[0]], later))
 
 
