@@ -406,3 +406,12 @@ class TestLeadershipUnknown:
         assert (None, False, True) == tuple(
             f["leadership.activity_after_change"] for f in (maybe, before, after)
         )
+
+
+class TestPartnerOrder:
+    def test_partners_are_numbered_as_in_the_case_file(self) -> None:
+        """``partners[N]`` in explanations is the case file's N (what ``whatif --set
+        partners[N]`` edits), not a sorted order."""
+        c = case(partners=[PARTNERS[1], PARTNERS[0]])
+        codes = [p["code"] for p in derive(c).collections["partners"]]
+        assert ["b", "a"] == codes
