@@ -63,7 +63,7 @@ from ..facts import FACT_SCHEMA, derive
 from ..language import rule_set
 from ..language.declarations import read_test_file, test_file_for
 from ..messages import CHECK, texts
-from ..model import Case, MilestoneType, Sector
+from ..model import Activity, ActivityKind, Case, MilestoneType, Sector
 from ..strategies import case_variations, cases
 from ..verdict import Evaluation
 from .monotone import EDITS
@@ -333,6 +333,15 @@ def _sectors(condition: ir.Expr) -> tuple[Sector, ...]:
         str(n.value) for n in ir.walk(condition) if isinstance(n, ir.Literal) and n.value in known
     ]
     return tuple(dict.fromkeys(known[name] for name in literals))
+
+
+def _with_participants(case: Case, sectors: tuple[Sector, ...]) -> Case:
+    """``case`` with every activity's participants exactly ``sectors`` (an undated visit
+    added when it has no activity)."""
+    activities = tuple(attrs.evolve(a, participants=sectors) for a in case.activities)
+    if not activities:
+        activities = (Activity(kind=ActivityKind.VISIT, participants=sectors),)
+    return attrs.evolve(case, activities=activities)
 
 
 class _Found(Exception):
@@ -623,6 +632,20 @@ class _Search:
 
         if self.spent():
             return False
+        if sectors:
+            # First, without hypothesis: the closest cases with the participants the rule
+            # names (what a rule about who took part needs), each tried once.
+            for origin, start in starts[:POOL]:
+                tried = _with_participants(start, sectors)
+                self.cases += 1
+                self.work += len(self.ruleset.rules)
+                self.evaluate(
+                    f"{origin} with {', '.join(sectors)} only (aimed at {rule.id!r})",
+                    tried,
+                    counted=True,
+                )
+                if rule.id in self.witnesses or self.spent():
+                    return rule.id in self.witnesses
         try:
             self.run(body, shrink=False, scale=AIMED)
         except (_Found, _Stopped):
