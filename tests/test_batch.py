@@ -463,7 +463,8 @@ class TestCommand:
         with out.open(encoding="utf-8", newline="") as stream:
             rows = list(csv.DictReader(stream))
         assert 4 == len(rows)
-        assert "1 dari 5 bidang yang disepakati terlaksana, kurang dari sepertiga" in rows[0]["findings"]
+        message = "1 dari 5 bidang yang disepakati terlaksana, kurang dari sepertiga"
+        assert message in rows[0]["findings"]
 
     def test_missing_input(self, tmp_path: Path) -> None:
         status, stdout, stderr = call("batch", str(tmp_path / "nope"), "--out", "x.jsonl")
