@@ -8,6 +8,8 @@ measures of the evidence are in :mod:`.evidence`, the collections in :mod:`.item
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ..dates import When
 from ..model import (
     AGREEMENT_MILESTONES,
@@ -211,6 +213,24 @@ def _stop(ctx: _Context) -> tuple[When | None, tuple[str, ...]]:
     return date, ids
 
 
+def _active(ctx: _Context, count: Callable[[When | None, When | None], int | None]) -> _Out:
+    """Months from the agreement date to where durations stop, counted by ``count``
+    (the fewest or the most the dates allow)."""
+    signed, signed_ids = ctx.signing
+    stop, stop_ids = _stop(ctx)
+    months = count(signed, stop)
+    if months is None:
+        return _Out(None)
+    return _Out(max(months, 0), tuple(sorted({*signed_ids, *stop_ids})))
+
+
+def _in_years(months: _Out) -> _Out:
+    """A count of months in years, rounded to two decimals."""
+    if not isinstance(months.value, int):
+        return _Out(None)
+    return _Out(round(months.value / 12, 2), months.sources)
+
+
 @_scalar(
     "partnership.months_active",
     _INT,
@@ -221,12 +241,7 @@ def _stop(ctx: _Context) -> tuple[When | None, tuple[str, ...]]:
     range_note=_TIMELINE,
 )
 def _months_active(ctx: _Context) -> _Out:
-    signed, signed_ids = ctx.signing
-    stop, stop_ids = _stop(ctx)
-    months = _months_at_least(signed, stop)
-    if months is None:
-        return _Out(None)
-    return _Out(max(months, 0), tuple(sorted({*signed_ids, *stop_ids})))
+    return _active(ctx, _months_at_least)
 
 
 @_scalar(
@@ -238,10 +253,7 @@ def _months_active(ctx: _Context) -> _Out:
     range_note=_TIMELINE,
 )
 def _years_active(ctx: _Context) -> _Out:
-    months = _months_active(ctx)
-    if not isinstance(months.value, int):
-        return _Out(None)
-    return _Out(round(months.value / 12, 2), months.sources)
+    return _in_years(_months_active(ctx))
 
 
 @_scalar(
@@ -255,12 +267,7 @@ def _years_active(ctx: _Context) -> _Out:
     range_note=_TIMELINE,
 )
 def _most_months_active(ctx: _Context) -> _Out:
-    signed, signed_ids = ctx.signing
-    stop, stop_ids = _stop(ctx)
-    months = _months_at_most(signed, stop)
-    if months is None:
-        return _Out(None)
-    return _Out(max(months, 0), tuple(sorted({*signed_ids, *stop_ids})))
+    return _active(ctx, _months_at_most)
 
 
 @_scalar(
@@ -272,10 +279,7 @@ def _most_months_active(ctx: _Context) -> _Out:
     range_note=_TIMELINE,
 )
 def _most_years_active(ctx: _Context) -> _Out:
-    months = _most_months_active(ctx)
-    if not isinstance(months.value, int):
-        return _Out(None)
-    return _Out(round(months.value / 12, 2), months.sources)
+    return _in_years(_most_months_active(ctx))
 
 
 _REGISTRY.relation("sum", ("partnership.months_active",), "partnership.most_months_active", "<=")
