@@ -58,10 +58,13 @@ def variations(n: int, seed: int) -> list[Case]:
         base = rng.choice(bases)
         partners = [p.id for p in base.partners]
         source = [base.sources[0].id]
+        # Nothing after the reference date (validation refuses it): up to the year before a
+        # month- or day-precise as_of, up to a year-precise one's year.
+        last = 2022 if base.as_of is None else base.as_of.year - (base.as_of.month is not None)
         fields = tuple(attrs.evolve(f, status=rng.choice(list(FieldStatus))) for f in base.fields)
         activities = tuple(
             Activity(
-                date=PartialDate(rng.randint(1998, 2022), rng.choice((None, rng.randint(1, 12)))),
+                date=PartialDate(rng.randint(1998, last), rng.choice((None, rng.randint(1, 12)))),
                 kind=rng.choice(("visit", "exchange", "training", "project", "event")),
                 initiated_by=rng.choice((None, *partners)),
                 participants=rng.sample(list(Sector), rng.randint(0, 3)),
@@ -73,7 +76,7 @@ def variations(n: int, seed: int) -> list[Case]:
             LeadershipChange(
                 partner=rng.choice(partners),
                 office="mayor",
-                date=PartialDate(rng.randint(1998, 2022), rng.randint(1, 12)),
+                date=PartialDate(rng.randint(1998, last), rng.randint(1, 12)),
                 continuity=rng.choice((None, True, False)),
                 sources=source,
             )

@@ -45,6 +45,7 @@ import yaml
 from hypothesis import strategies as st
 
 from sistereval import dump_case, evaluate, explain, load_case
+from sistereval.batch import run_batch
 from sistereval.cli import run
 from sistereval.errors import SisterevalError
 from sistereval.evaluation import rule_set
@@ -636,7 +637,10 @@ def rule_inputs() -> st.SearchStrategy[FuzzInput]:
 
 
 def cli_inputs() -> st.SearchStrategy[FuzzInput]:
-    return st.one_of(case_inputs(), rule_inputs())
+    """Case and rule files, and one in five an attack of :mod:`fuzz_attacks`."""
+    from fuzz_attacks import attack_inputs
+
+    return st.one_of(case_inputs(), case_inputs(), rule_inputs(), rule_inputs(), attack_inputs())
 
 
 #: Plain data of every kind a parsed file (or a caller) can hand to ``load_case``.
@@ -703,7 +707,7 @@ class Workspace:
         self.outcomes: Counter[str] = Counter()
 
     def write(self, item: FuzzInput) -> Path:
-        folder = "rules" if item.kind == "rules" else "cases"
+        folder = "rules" if item.kind == "rules" else "cases"  # JSON Lines among the cases
         path = self.root / folder / f"input{item.suffix}"
         path.write_bytes(item.text.encode("utf-8", errors="surrogatepass"))
         return path
@@ -715,6 +719,8 @@ class Workspace:
         try:
             if item.kind == "case":
                 self._case(path)
+            elif item.kind == "jsonl":
+                run_batch(path, self.root / "out.jsonl", jobs=1)
             else:
                 self._rules(path)
             self.outcomes[f"{item.kind}: valid"] += 1
@@ -740,7 +746,10 @@ class Workspace:
     def argv(self, item: FuzzInput, command: int) -> list[str]:
         """A command line that reads ``item``, chosen by ``command``."""
         path = str(self.write(item))
-        if item.kind == "case":
+        if item.kind == "jsonl":
+            out = str(self.root / "out.jsonl")
+            argvs = (["batch", path, "--out", out, "--jobs", "1"],)
+        elif item.kind == "case":
             argvs = (
                 ["validate", path],
                 ["evaluate", path, "--format", "json"],

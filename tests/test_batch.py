@@ -200,13 +200,13 @@ class TestResume:
         run_batch(directory, out, jobs=1)
         rules = tmp_path / "rules.yaml"
         rules.write_text(
-            CORE.read_text(encoding="utf-8").replace('version: "1.0.0"', 'version: "1.0.1"'),
+            CORE.read_text(encoding="utf-8").replace('version: "2.0.0"', 'version: "2.0.1"'),
             encoding="utf-8",
         )
         assert rule_set(rules).sha256 != rule_set("core").sha256
         summary = run_batch(directory, out, rules=rules, jobs=1)
         assert (3, 0, 1) == (summary.evaluated, summary.skipped, summary.failed)
-        assert {"1.0.1"} == {r["ruleset"]["version"] for r in _records(out) if "ruleset" in r}
+        assert {"2.0.1"} == {r["ruleset"]["version"] for r in _records(out) if "ruleset" in r}
 
     def test_resumes_csv(self, directory: Path, tmp_path: Path) -> None:
         out = tmp_path / "out.csv"
@@ -388,7 +388,7 @@ class TestRegister:
         second = run_batch(register, out, jobs=1)
         error = _records(out)[-1]["error"]
         assert "bad-country" == error["code"]
-        assert (str(register), 5, 5) == tuple(
+        assert (str(register), 5, 6) == tuple(
             error["problems"][0][k] for k in ("file", "line", "column")
         )
         assert (3, 1, 0) == (first.evaluated, first.failed, first.skipped)
@@ -463,7 +463,8 @@ class TestCommand:
         with out.open(encoding="utf-8", newline="") as stream:
             rows = list(csv.DictReader(stream))
         assert 4 == len(rows)
-        assert "Hanya 1 dari 5 bidang" in rows[0]["findings"]
+        message = "1 dari 5 bidang yang disepakati terlaksana, kurang dari sepertiga"
+        assert message in rows[0]["findings"]
 
     def test_missing_input(self, tmp_path: Path) -> None:
         status, stdout, stderr = call("batch", str(tmp_path / "nope"), "--out", "x.jsonl")

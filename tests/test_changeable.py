@@ -109,7 +109,8 @@ class TestProblems:
             "10:14: bad-changeable-value: 'implemnted' is not an allowed value in"
             " changeable[1].values[0] (did you mean 'implemented'?)",
             "10:26: bad-changeable-value: 3 is not an allowed value in changeable[1].values[1]"
-            " (one of 'implemented', 'partial', 'planned', 'not_implemented', 'discontinued')",
+            " (one of 'implemented', 'partial', 'planned', 'not_implemented', 'discontinued',"
+            " 'unknown')",
             "10:38: bad-value: 'partial' appears twice in changeable[1].values[3]",
             "11:11: bad-case-path: fields[*] is a mapping, not a single value in"
             " changeable[2].path (add one of its keys: name, status, activities, sources)",

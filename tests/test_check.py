@@ -8,6 +8,7 @@ import json
 import re
 from pathlib import Path
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -18,6 +19,7 @@ from sistereval.check.static import MAX_ALTERNATIVES, MAX_CELLS, MAX_REGIONS
 from sistereval.check.verdicts import rule_location
 from sistereval.engine import reference
 from sistereval.errors import RuleError
+from sistereval.facts import FACT_SCHEMA
 from sistereval.language import format_expression, load_rules, parse_expression
 from sistereval.schema import CollectionDef, FactDef, FactSchema, FactType
 
@@ -305,9 +307,11 @@ verdicts:
 rules:
 """
 
-SIGNED = 'partnership.stage in ["mou", "active", "ended"]'
+SIGNED = 'partnership.stage not in ["exploring", "loi"]'
 STAGE_UNDECIDED = 'missing(partnership.stage) or partnership.stage in ["exploring", "loi"]'
 SERIOUS = 'count(findings, kind == "obstacle" and severity == "high")'
+#: The signed stages that are not carried out (neither active nor ended).
+UNCARRIED = 'partnership.stage in ["mou", "suspended", "lapsed"]'
 OBSTACLES = 'count(findings, kind == "obstacle")'
 STRENGTHS = 'count(findings, kind == "strength")'
 
@@ -346,7 +350,7 @@ class TestFixtures:
                 "gap",
                 "verdict-gap",
                 ("serious-obstacles", "one-serious-obstacle", "no-serious-obstacle"),
-                f'no verdict rule fires where partnership.stage == "mou" and {SERIOUS} == 0',
+                f"no verdict rule fires where {UNCARRIED} and {SERIOUS} == 0",
             ),
             (
                 "never-decisive",
@@ -374,7 +378,7 @@ class TestFixtures:
         gap = check_rules(FIXTURES / "gap.yaml").defects[0]
         overlap = check_rules(FIXTURES / "contradiction.yaml").defects[0]
         assert (
-            (f'partnership.stage == "mou" and {SERIOUS} == 0',),
+            (f"{UNCARRIED} and {SERIOUS} == 0",),
             ("fields.agreed == 3",),
         ) == (gap.regions, overlap.regions)
 
@@ -482,7 +486,7 @@ class TestGaps:
             ),
         )
         assert [
-            f'partnership.stage == "mou" and {SERIOUS} == 0',
+            f"{UNCARRIED} and {SERIOUS} == 0",
             f'partnership.stage not in ["exploring", "loi"] and {SERIOUS} == 0 '
             f"and {STRENGTHS} <= 2",
         ] == [regions[0] for _, _, _, regions in found(text, tmp_path)]
@@ -988,7 +992,7 @@ class TestDeclaredRanges:
     def test_a_part_above_its_total_is_dead(self, tmp_path: Path) -> None:
         relation = (
             "fields.implemented + fields.partial + fields.planned + fields.not_implemented "
-            "+ fields.discontinued == fields.agreed (declared in the fact schema)"
+            "+ fields.discontinued + fields.unknown == fields.agreed (declared in the fact schema)"
         )
         assert [
             (
@@ -1030,13 +1034,24 @@ class TestDeclaredRanges:
         ]
 
     def test_a_fact_with_no_declared_lower_bound_has_a_gap_below_zero(self, tmp_path: Path) -> None:
+        """Every numeric fact of the shipped schema declares a lower bound: a schema where
+        ``activities.months_since_last`` declares none leaves the values below zero open."""
         since = "activities.months_since_last"
         text = verdicts(
             f"  scale: [success]\n  undecided_when: missing({since})",
             ("any", f"{since} >= 0", "success"),
         )
+        unbounded = attrs.evolve(
+            FACT_SCHEMA,
+            scalars=tuple(
+                attrs.evolve(f, minimum=None, range_note="") if f.name == since else f
+                for f in FACT_SCHEMA.scalars
+            ),
+        )
+        rules = load_rules(write(tmp_path, text))
+        assert [] == [d.problem.message for d in check_rules(rules).defects]
         assert [f"no verdict rule fires where {since} <= -1"] == [
-            m for _, m, _, _ in found(text, tmp_path)
+            d.problem.message for d in check_rules(rules, schema=unbounded).defects
         ]
 
     def test_a_ratio_split_at_the_bounds_has_no_gap(self, tmp_path: Path) -> None:

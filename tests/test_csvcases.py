@@ -194,7 +194,7 @@ class TestColumns:
             "column": 11,
             "path": "fields[0].status",
             "suggestion": "expected one of: implemented, partial, planned, not_implemented, "
-            "discontinued",
+            "discontinued, unknown",
         } == problem.to_dict()
 
 

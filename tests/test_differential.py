@@ -9,7 +9,7 @@ import pytest
 from hypothesis import assume, given, note, settings
 from hypothesis import strategies as st
 
-from ir_strategies import SCHEMA, Facts, facts, rulesets
+from ir_strategies import SCHEMA, Facts, facts, rule, rulesets
 from sistereval import ir
 from sistereval.engine import Engine, reference
 from sistereval.errors import EvaluationError
@@ -61,3 +61,38 @@ class TestEngineAgreesWithReference:
             actual = engine.evaluate(case)
             assert expected.fired == actual.fired
             assert expected.matched_items == actual.matched_items
+
+
+class TestOverflowAgrees:
+    """Arithmetic that overflows is unknown in both evaluators, as a division by zero
+    is: ``x*1e308*1e308 == x*1e308*1e308`` is false, and so is its ``!=`` (issue 18)."""
+
+    X = ir.FactRef("fields.ratio")
+    BIG = ir.Literal(1e308)
+
+    def product(self) -> ir.Expr:
+        return ir.Arith("*", ir.Arith("*", self.X, self.BIG), self.BIG)
+
+    def conditions(self) -> list[ir.Expr]:
+        tiny = ir.Arith("/", ir.Literal(1.0), self.product())  # 1/inf: 0, but unknown
+        out: list[ir.Expr] = []
+        for op in ("==", "!=", "<", "<=", ">", ">="):
+            out += [ir.Compare(op, self.product(), self.product())]
+            out += [ir.Compare(op, self.product(), self.X), ir.Compare(op, tiny, ir.Literal(0))]
+        literal = ir.Arith("*", self.BIG, self.BIG)
+        for operand in (self.product(), tiny, literal):
+            out += [ir.Known(operand), ir.Known(operand, negated=True)]
+        return out
+
+    @pytest.mark.parametrize("value", [1.0, -2.0, 0.0, 1e-300, None])
+    def test_same_firing(self, engines: _Engines, value: float | None) -> None:
+        scalars = {fact.name: None for fact in SCHEMA.scalars}
+        case = Facts(scalars={**scalars, "fields.ratio": value}, collections={})
+        for n, condition in enumerate(self.conditions()):
+            ruleset = ir.RuleSet(id="t", version="1", title="t", rules=(rule("r", condition),))
+            expected = reference.evaluate(ruleset, case, SCHEMA).fired
+            assert expected == engines(ruleset).evaluate(case).fired, (n, condition)
+        same = ir.Compare("==", self.product(), self.product())
+        ruleset = ir.RuleSet(id="t", version="1", title="t", rules=(rule("r", same),))
+        holds = value == 0  # 0 * 1e308 * 1e308 is 0; any other value overflows
+        assert holds == ("r" in reference.evaluate(ruleset, case, SCHEMA).fired)

@@ -80,14 +80,20 @@ class TestExamples:
             "verdict-failure",
         } <= fired
         ratio = next(f for f in result.findings if f.rule == "few-fields-implemented")
-        assert "Only 1 of 5 agreed fields were implemented (20%); 0 in part." == ratio.message
+        assert (
+            "1 of 5 agreed fields were implemented, fewer than a third; 0 in part, "
+            "0 of unknown status."
+        ) == ratio.message
         disputed = {d["fact"] for d in result.disputes}
         assert {"distance.great_circle_km", "fields.agreed", "milestones.mou"} == disputed
 
     def test_messages_in_indonesian(self) -> None:
         result = evaluate(EXAMPLES / "bandung-namur.yaml", language="id")
         ratio = next(f for f in result.findings if f.rule == "few-fields-implemented")
-        assert ratio.message.startswith("Hanya 1 dari 5 bidang")
+        assert (
+            "1 dari 5 bidang yang disepakati terlaksana, kurang dari sepertiga; 0 sebagian, "
+            "0 tidak diketahui statusnya."
+        ) == ratio.message
 
 
 class TestVerdictEdges:
@@ -178,7 +184,9 @@ class TestDecisionRecord:
             "disputes",
             "sistereval",
         } <= set(record)
-        assert {"id", "sha256"} == set(record["case"])
+        assert {"id", "sha256", "reference_date"} == set(record["case"])
+        # the case's as_of, which every measure of time was measured to
+        assert {"date": "2022", "basis": "given", "sources": []} == record["case"]["reference_date"]
         assert {"id", "version", "sha256"} == set(record["ruleset"])
         finding_keys = {"rule", "kind", "factor", "severity", "message", "facts", "sources"}
         assert all(finding_keys <= set(f) for f in record["findings"])

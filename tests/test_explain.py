@@ -117,7 +117,10 @@ class TestChain:
 
     def test_facts_and_cited_sources(self, namur: Explanation) -> None:
         few = next(f for f in namur.fired if f.finding.rule == "few-fields-implemented")
-        assert 0.2 == few.finding.facts["fields.implementation_ratio"]
+        assert (5, 1) == (
+            few.finding.facts["fields.agreed"],
+            few.finding.facts["fields.implemented_at_most"],
+        )
         citations = {s.id: s.citation for s in few.sources}
         assert "bachtiar2024" in citations
         assert (citations["bachtiar2024"] or "").startswith("Bachtiar, K. A. M.")
@@ -132,7 +135,7 @@ class TestChain:
         text = render_explanation(namur)
         assert text.startswith("bandung-namur: verdict failure")
         assert "    - leadership-change-without-continuity [obstacle" in text
-        assert "facts: fields.agreed = 5, fields.implementation_ratio = 0.2" in text
+        assert "facts: fields.agreed = 5, fields.implemented_at_most = 1" in text
         assert "bachtiar2024 [M]: Bachtiar, K. A. M." in text
 
 
@@ -160,7 +163,7 @@ class TestBetterVerdict:
         better = text.split("  rules for a better verdict:\n")[1].split("  other rules")[0]
         assert "    - verdict-success [verdict → success] (1 of 3 clause(s) true)\n" in better
         assert '        count(findings, kind == "strength") >= 3: actual 0 → false\n' in better
-        assert "fields.implementation_ratio >= 0.67: actual 0.2 → false" in text
+        assert "fields.implemented * 3 >= fields.agreed * 2: actual 3 vs 10 → false" in text
 
 
 class TestDoneWhen:
@@ -177,8 +180,8 @@ class TestDoneWhen:
         )
         assert 'outgoing: "Ridwan Kamil", incoming: "Oded M. Danial"' in chain
         assert 'date: "2018-09-05"' in chain
-        assert "fields.implementation_ratio = 0.2" in chain
-        assert "Only 1 of 5 agreed fields were implemented (20%)" in chain
+        assert "fields.implemented_at_most = 1" in chain
+        assert "1 of 5 agreed fields were implemented, fewer than a third" in chain
         assert "    - no-earmarked-budget [obstacle, finance, high]" in chain
         assert "None of the partners earmarked a budget line for the partnership." in chain
 
@@ -291,10 +294,10 @@ class TestLanguage:
         text = render_explanation(result)
         assert text.startswith("bandung-namur: putusan gagal")
         assert "aturan untuk putusan yang lebih baik:" in text
-        assert "fields.implementation_ratio >= 0.67: nilai 0.2 → salah" in text
-        assert "tidak diketahui" in text
+        assert "fields.implemented * 3 >= fields.agreed * 2: nilai 3 lawan 10 → salah" in text
+        assert "reciprocity.mutual == true: nilai tidak diketahui → salah" in text
         assert "rules for a better verdict" not in text
-        assert "Pimpinan berganti selama kerja sama" in text
+        assert "Pergantian pimpinan selama kerja sama: 2 kali; setelah 1 di antaranya" in text
 
 
 class TestJson:

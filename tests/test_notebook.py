@@ -64,7 +64,7 @@ def namur() -> sistereval.Evaluation:
 class TestEvaluationDisplay:
     def test_repr_is_one_short_line(self, namur: sistereval.Evaluation) -> None:
         assert (
-            "<Evaluation 'bandung-namur': failure (confidence 0.64), core 1.0.0, 8 findings>"
+            "<Evaluation 'bandung-namur': failure (confidence 0.64), core 2.0.0, 8 findings>"
             == repr(namur)
         )
 
@@ -84,7 +84,7 @@ class TestEvaluationDisplay:
     def test_html_in_indonesian(self) -> None:
         fragment = sistereval.evaluate(NAMUR, language="id")._repr_html_()
         assert "<strong>gagal</strong>" in fragment
-        assert "Hanya 1 dari 5 bidang" in fragment
+        assert "1 dari 5 bidang yang disepakati terlaksana, kurang dari sepertiga" in fragment
         assert NOTEBOOK["id"]["explain_hint"] in fragment
 
     def test_markdown(self, namur: sistereval.Evaluation) -> None:

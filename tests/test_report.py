@@ -25,12 +25,13 @@ class TestRenderText:
         text = render_text(evaluate(NAMUR), source="namur.yaml")
         lines = text.splitlines()
         assert "namur.yaml: verdict failure (confidence 0.64)" == lines[0]
+        assert "  measured to 2022 (the case's as_of)" == lines[2]
         assert (
             "    - distance.great_circle_km: 11501.1 (-); 14312 (bachtiar2024) → used 11501.1"
             in lines
         )
         assert "      sources: bachtiar2024, notes-bn-h" in lines
-        assert "  rules that did not fire: 27 (why: sistereval explain CASE)" == lines[-1]
+        assert "  rules that did not fire: 34 (why: sistereval explain CASE)" == lines[-1]
 
     def test_indonesian_differs_in_language_not_content(self) -> None:
         en = render_text(evaluate(NAMUR))

@@ -18,14 +18,15 @@ EXAMPLES = ROOT / "examples"
 # core's messages: only the condition or ``then`` differs
 MESSAGES = """\
     because:
-      en: "Only {fields.implemented} of {fields.agreed} agreed fields were implemented \\
-        ({fields.implementation_ratio:.0%}); {fields.partial} in part."
-      id: "Hanya {fields.implemented} dari {fields.agreed} bidang yang disepakati terlaksana \\
-        ({fields.implementation_ratio:.0%}); {fields.partial} sebagian."
+      en: "{fields.implemented} of {fields.agreed} agreed fields were implemented, \\
+        fewer than a third; {fields.partial} in part, {fields.unknown} of unknown status."
+      id: "{fields.implemented} dari {fields.agreed} bidang yang disepakati terlaksana, \\
+        kurang dari sepertiga; {fields.partial} sebagian, {fields.unknown} tidak diketahui \\
+        statusnya."
     source: "A test of diff"
 """
 
-# A stricter threshold for "few fields" and no distance obstacle.
+# A stricter threshold for "few fields" (fewer than a tenth) and no distance obstacle.
 STRICTER = (
     """\
 format: sistereval/rules@1
@@ -38,7 +39,7 @@ rules:
   - id: few-fields-implemented
     override: true
     title: Few of the agreed fields were implemented
-    when: fields.agreed >= 3 and fields.implementation_ratio < 0.1
+    when: fields.agreed >= 3 and fields.implemented_at_most * 10 < fields.agreed
     then: {finding: obstacle, factor: long_term_vision, severity: high}
 """
     + MESSAGES
@@ -57,7 +58,7 @@ rules:
   - id: few-fields-implemented
     override: true
     title: Few of the agreed fields were implemented
-    when: fields.agreed >= 3 and fields.implementation_ratio < 0.34
+    when: fields.agreed >= 3 and fields.implemented_at_most * 3 < fields.agreed
     then: {finding: obstacle, factor: long_term_vision, severity: medium}
 """
     + MESSAGES
@@ -78,19 +79,21 @@ def run(*argv: str) -> tuple[int, str, str]:
 
 class TestDiffRuleSets:
     def test_stricter_threshold_and_disabled_rule(self, tmp_path: Path) -> None:
-        # By hand: Bandung–Namur implemented 1 of 5 fields (20%): "few" under
-        # core (< 34%), not under the stricter rule (< 10%); it is 11,501 km
+        # By hand: Bandung–Namur implemented 1 of 5 fields: "few" under core
+        # (1 × 3 < 5, fewer than a third), not under the stricter rule
+        # (1 × 10 >= 5, not fewer than a tenth); it is 11,501 km
         # with no earmarked budget, so distance-aggravates fired in core.  It
         # keeps three serious obstacles (ended early, leadership, budget): still
-        # a failure.  Bandung–Suwon (0%) and Surabaya–Kitakyushu (1 field)
+        # a failure.  Bandung–Suwon (0 of 6) and Surabaya–Kitakyushu (1 field)
         # fire the same rules under both.
         diff = diff_rule_sets("core", write(tmp_path, "s.yaml", STRICTER), [EXAMPLES])
         assert ["distance-aggravates"] == [c.id for c in diff.removed]
         assert [] == [c.id for c in diff.added]
         [changed] = diff.changed
         assert ("few-fields-implemented", ("when",)) == (changed.id, changed.fields)
-        assert "fields.agreed >= 3 and fields.implementation_ratio < 0.34" == changed.old["when"]
-        assert "fields.agreed >= 3 and fields.implementation_ratio < 0.1" == changed.new["when"]
+        old_when = "fields.agreed >= 3 and fields.implemented_at_most * 3 < fields.agreed"
+        new_when = "fields.agreed >= 3 and fields.implemented_at_most * 10 < fields.agreed"
+        assert (old_when, new_when) == (changed.old["when"], changed.new["when"])
         assert 2 == diff.unchanged
         [case] = diff.cases
         assert str(EXAMPLES / "bandung-namur.yaml") == case.case
@@ -148,7 +151,7 @@ class TestDiffRuleSets:
         ) == surabaya.causes
 
     def test_messages_only(self, tmp_path: Path) -> None:
-        text = STRICTER.replace("< 0.1", "< 0.34").replace("in part.", "partly.")
+        text = STRICTER.replace("* 10 <", "* 3 <").replace("in part,", "partly,")
         text = text.replace("disable: [distance-aggravates]\n", "")
         diff = diff_rule_sets("core", write(tmp_path, "t.yaml", text), [EXAMPLES])
         assert [("few-fields-implemented", ("because",))] == [(c.id, c.fields) for c in diff.rules]
@@ -182,10 +185,10 @@ class TestRenderDiff:
         diff = diff_rule_sets("core", write(tmp_path, "s.yaml", STRICTER), [EXAMPLES])
         namur = EXAMPLES / "bandung-namur.yaml"
         assert (
-            "rules: core 1.0.0 → stricter 0.1\n"
+            "rules: core 2.0.0 → stricter 0.1\n"
             "  changed: few-fields-implemented (when)\n"
-            "    - when: fields.agreed >= 3 and fields.implementation_ratio < 0.34\n"
-            "    + when: fields.agreed >= 3 and fields.implementation_ratio < 0.1\n"
+            "    - when: fields.agreed >= 3 and fields.implemented_at_most * 3 < fields.agreed\n"
+            "    + when: fields.agreed >= 3 and fields.implemented_at_most * 10 < fields.agreed\n"
             "  removed: distance-aggravates\n"
             f"{namur}: failure → failure\n"
             "  lost: few-fields-implemented, distance-aggravates\n"
@@ -222,7 +225,7 @@ class TestDiffCommand:
         code, out, err = run("diff", "core", core, "--cases", str(EXAMPLES), "--fail-on-change")
         assert (0, "") == (code, err)
         assert (
-            "rules: core 1.0.0 → core 1.0.0\n"
+            "rules: core 2.0.0 → core 2.0.0\n"
             "  no rule changed\n"
             "3 case(s): 0 changed (0 verdict(s)), 3 unchanged\n"
         ) == out

@@ -26,6 +26,7 @@ from sistereval.strategies import (
 )
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "cases"
+ROOT = Path(__file__).resolve().parent.parent
 
 LISTS = ("milestones", "fields", "activities", "leadership_changes", "budget", "institutions")
 LISTS += ("claims", "sources")
@@ -171,7 +172,24 @@ class TestCaseVariations:
                 ),
             ),
             ("add milestone", lambda a, b: len(b.milestones) > len(a.milestones)),
+            (
+                "later event",
+                # one event; a suspension or lapse half the time after a renewal
+                lambda a, b: (
+                    len(b.milestones) - len(a.milestones) in (1, 2)
+                    and b.milestones[-1].type
+                    in {"renewal", "suspended", "resumed", "lapsed", "ended"}
+                ),
+            ),
             ("remove milestone", lambda a, b: len(b.milestones) < len(a.milestones)),
+            (
+                "never carried out",
+                lambda a, b: (
+                    not b.activities
+                    and not b.outputs
+                    and all(f.status == "not_implemented" for f in b.fields)
+                ),
+            ),
             (
                 "sign agreement",
                 lambda a, b: b.milestones[-1].type == "mou" and b.as_of is not None,
@@ -264,3 +282,25 @@ class TestDocstring:
     def test_the_example_runs(self) -> None:
         expected = (0, 5)
         assert expected == tuple(doctest.testmod(strategies))
+
+
+class TestAimedAtSectors:
+    """``case_variations(sectors=...)``: what an aimed witness search for a rule about who
+    took part (core's ``government-only``) adds."""
+
+    @given(
+        case_variations(
+            load_case(ROOT / "examples" / "bandung-namur.yaml"),
+            max_changes=1,
+            only=["participants"],
+            sectors=["government"],
+        )
+    )
+    def test_participants_from_the_named_sectors_only(self, case: m.Case) -> None:
+        assert case.activities
+        assert all(set(a.participants) <= {m.Sector.GOVERNMENT} for a in case.activities)
+
+    def test_an_unknown_sector_is_refused(self) -> None:
+        namur = load_case(ROOT / "examples" / "bandung-namur.yaml")
+        with pytest.raises(InvalidArgument, match="unknown sector 'goverment'"):
+            case_variations(namur, sectors=["goverment"])

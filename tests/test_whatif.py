@@ -148,7 +148,7 @@ class TestApplyChanges:
         assert (
             "--set fields[0].status=done: bad-enum: 'done' is not an allowed value in "
             "fields[0].status (expected one of: implemented, partial, planned, "
-            "not_implemented, discontinued)"
+            "not_implemented, discontinued, unknown)"
         ) == str(info.value)
 
     def test_no_change(self, case: Case) -> None:

@@ -35,6 +35,7 @@ import attrs
 from . import ir
 from .batchprogress import Done, Progress, input_digest, progress_path, run_key, watch_parent
 from .cases import case_sha256, case_to_dict, load_case
+from .cases.lines import read_line
 from .cases.register import CsvRow, load_row, read_rows, read_workbook
 from .errors import CaseError, Location, Problem, SisterevalError, UsageError
 from .evaluation import Backend, evaluate, resolve_backend
@@ -381,10 +382,7 @@ def _load(source: _Input) -> Any:
     if source.path is not None:
         return load_case(Path(source.path), file=source.label)
     assert source.line is not None
-    try:
-        data = json.loads(source.line)
-    except json.JSONDecodeError as exc:
-        raise CaseError([_line_problem(source, "json-syntax", exc.msg, exc.colno)]) from None
+    data = read_line(source.line, file=source.label.rsplit(":", 1)[0], lineno=source.lineno)
     if not isinstance(data, dict):
         message = f"a line must hold one case mapping (a JSON object), not {type(data).__name__}"
         raise CaseError([_line_problem(source, "not-a-mapping", message, 1)])

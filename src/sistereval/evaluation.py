@@ -330,6 +330,11 @@ def _build(
         deciding=tuple(chain),
         language=language,
         version=__version__,
+        reference_date={
+            "date": facts.scalars["partnership.as_of"],
+            "basis": facts.scalars["partnership.as_of_basis"],
+            "sources": list(facts.sources.get("partnership.as_of", ())),
+        },
         trace=Trace(
             case=case, ruleset=ruleset, facts=facts, firing=firing, envs=envs, backend=backend
         ),

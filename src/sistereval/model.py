@@ -10,7 +10,6 @@ locations.
 
 from __future__ import annotations
 
-import datetime as dt
 import enum
 import re
 from typing import Any
@@ -19,39 +18,55 @@ import attrs
 from attrs import validators as v
 
 from .countries import COUNTRY_CODES
+from .dates import DateSpan, PartialDate, SpanKind, When, parse_when
 from .errors import CaseError, Location, Problem
 from .messages import did_you_mean
 
 __all__ = [
+    "AGREEMENT_MILESTONES",
+    "LIFECYCLE_MILESTONES",
     "Activity",
     "ActivityKind",
     "Assessment",
     "Assessments",
+    "Attainment",
     "BudgetLine",
     "Case",
     "CaseKind",
     "Claim",
     "CooperationField",
+    "DateSpan",
     "Distance",
     "DistanceMethod",
+    "EvidenceType",
     "FieldStatus",
     "Institution",
     "InstitutionKind",
     "LeadershipChange",
     "Milestone",
     "MilestoneType",
+    "Objective",
+    "Output",
     "PartialDate",
     "Partner",
     "Point",
+    "Programme",
     "Rating",
     "Reliability",
     "Sector",
+    "Shock",
+    "ShockKind",
     "Source",
     "SourceKind",
+    "SpanKind",
+    "When",
     "reference_problems",
 ]
 
-CASE_FORMAT = "sistereval/case@1"
+#: The format a case file is written in today.
+CASE_FORMAT = "sistereval/case@2"
+#: The earlier format, still read (``cases.upgrade`` maps it, ``docs/case-files.md``).
+CASE_FORMAT_V1 = "sistereval/case@1"
 
 
 class CaseKind(enum.StrEnum):
@@ -71,7 +86,30 @@ class MilestoneType(enum.StrEnum):
     RENEWAL = "renewal"
     VISIT = "visit"
     SUSPENDED = "suspended"
+    RESUMED = "resumed"
+    LAPSED = "lapsed"
     ENDED = "ended"
+
+
+#: Milestones that change the partnership's standing (``partnership.stage``):
+#: a record of one that happened needs a date, since their order decides the stage.
+LIFECYCLE_MILESTONES = frozenset(
+    {
+        MilestoneType.LOI,
+        MilestoneType.MOU,
+        MilestoneType.AGREEMENT,
+        MilestoneType.RENEWAL,
+        MilestoneType.SUSPENDED,
+        MilestoneType.RESUMED,
+        MilestoneType.LAPSED,
+        MilestoneType.ENDED,
+    }
+)
+
+#: Milestones that start or extend an agreement, so they may state its term.
+AGREEMENT_MILESTONES = frozenset(
+    {MilestoneType.MOU, MilestoneType.AGREEMENT, MilestoneType.RENEWAL}
+)
 
 
 #: Milestones that happen once in a partnership: two records of one of these
@@ -87,6 +125,7 @@ class FieldStatus(enum.StrEnum):
     PLANNED = "planned"
     NOT_IMPLEMENTED = "not_implemented"
     DISCONTINUED = "discontinued"
+    UNKNOWN = "unknown"
 
 
 class ActivityKind(enum.StrEnum):
@@ -127,6 +166,35 @@ class SourceKind(enum.StrEnum):
     OFFICIAL = "official"
 
 
+class EvidenceType(enum.StrEnum):
+    """What kind of evidence a source is, whatever its medium (``SourceKind``)."""
+
+    INDEPENDENT_EVALUATION = "independent_evaluation"
+    SELF_ASSESSMENT = "self_assessment"
+    ACADEMIC_STUDY = "academic_study"
+    OFFICIAL_RECORD = "official_record"
+    NEWS_REPORT = "news_report"
+    TESTIMONY = "testimony"
+    OTHER = "other"
+
+
+class Attainment(enum.StrEnum):
+    ACHIEVED = "achieved"
+    PARTLY = "partly"
+    NOT_ACHIEVED = "not_achieved"
+    UNKNOWN = "unknown"
+
+
+class ShockKind(enum.StrEnum):
+    PANDEMIC = "pandemic"
+    ECONOMIC = "economic"
+    POLITICAL = "political"
+    REGULATORY = "regulatory"
+    DISASTER = "disaster"
+    CONFLICT = "conflict"
+    OTHER = "other"
+
+
 class Reliability(enum.StrEnum):
     HIGH = "H"
     MEDIUM = "M"
@@ -149,110 +217,12 @@ def _all(*validators: Any) -> Any:
     return v.and_(*validators)
 
 
-_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-
-
-@attrs.frozen(order=False)
-class PartialDate:
-    """A date known to the year, the month or the day; never padded into a false day.
-
-    ``PartialDate.parse("2016-12")`` is December 2016, not 1 December.  Dates
-    sort by their earliest possible day, then by precision (a year before a
-    month of that year before a day of that month), which is a total order.
-    ``start`` and ``end`` give the first and last day the date may stand for.
-    """
-
-    year: int = attrs.field(validator=_all(v.instance_of(int), v.ge(1), v.le(9999)))
-    month: int | None = attrs.field(
-        default=None, validator=v.optional(_all(v.instance_of(int), v.ge(1), v.le(12)))
-    )
-    day: int | None = attrs.field(default=None, validator=v.optional(v.instance_of(int)))
-
-    def __attrs_post_init__(self) -> None:
-        if self.day is not None:
-            if self.month is None:
-                raise ValueError("a date with a day needs a month")
-            dt.date(self.year, self.month, self.day)  # raises ValueError for 2017-02-30
-
-    @classmethod
-    def parse(cls, value: object) -> PartialDate:
-        """Read ``2022``, ``"2022"``, ``"2016-12"``, ``"2017-10-10"`` or a ``datetime.date``."""
-        if isinstance(value, PartialDate):
-            return value
-        if isinstance(value, dt.datetime):
-            raise ValueError(f"{value.isoformat()!r} has a time of day; give a date only")
-        if isinstance(value, dt.date):
-            return cls(value.year, value.month, value.day)
-        if isinstance(value, bool):
-            raise ValueError(f"{value!r} is not a date")
-        if isinstance(value, int):
-            return cls(value)
-        if isinstance(value, str):
-            match = _DATE_RE.match(value.strip())
-            if match:
-                year, month, day = match.groups()
-                return cls(int(year), int(month) if month else None, int(day) if day else None)
-        raise ValueError(f"{value!r} is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD")
-
-    @property
-    def precision(self) -> str:
-        return "day" if self.day is not None else "month" if self.month is not None else "year"
-
-    @property
-    def start(self) -> dt.date:
-        return dt.date(self.year, self.month or 1, self.day or 1)
-
-    @property
-    def end(self) -> dt.date:
-        if self.day is not None:
-            return self.start
-        if self.month is not None:
-            nxt = dt.date(self.year + (self.month == 12), self.month % 12 + 1, 1)
-            return nxt - dt.timedelta(days=1)
-        return dt.date(self.year, 12, 31)
-
-    def sort_key(self) -> tuple[int, int, int, int]:
-        return (self.year, self.month or 0, self.day or 0, 0)
-
-    def __lt__(self, other: object) -> bool:
-        if not isinstance(other, PartialDate):
-            return NotImplemented
-        return self.sort_key() < other.sort_key()
-
-    def __le__(self, other: object) -> bool:
-        if not isinstance(other, PartialDate):
-            return NotImplemented
-        return self.sort_key() <= other.sort_key()
-
-    def __gt__(self, other: object) -> bool:
-        if not isinstance(other, PartialDate):
-            return NotImplemented
-        return self.sort_key() > other.sort_key()
-
-    def __ge__(self, other: object) -> bool:
-        if not isinstance(other, PartialDate):
-            return NotImplemented
-        return self.sort_key() >= other.sort_key()
-
-    def __str__(self) -> str:
-        text = f"{self.year:04d}"
-        if self.month is not None:
-            text += f"-{self.month:02d}"
-        if self.day is not None:
-            text += f"-{self.day:02d}"
-        return text
-
-    def to_json(self) -> str | int:
-        """The form a case file writes: an integer year, or an ISO string."""
-        return self.year if self.precision == "year" else str(self)
-
-
-def _to_date(value: Any) -> PartialDate:
-    return PartialDate.parse(value)
-
-
 def _to_optional_date(value: Any) -> PartialDate | None:
     return None if value is None else PartialDate.parse(value)
+
+
+def _to_optional_when(value: Any) -> When | None:
+    return None if value is None else parse_when(value)
 
 
 def _tuple(value: Any) -> tuple[Any, ...]:
@@ -311,9 +281,17 @@ class Partner:
 
 @attrs.frozen(kw_only=True)
 class Milestone:
+    """A dated document or event.  ``happened: false`` records a source's report
+    that it did *not* happen ("no central-government approval was obtained"),
+    which is not the same as nobody recording it."""
+
     type: MilestoneType = attrs.field(converter=MilestoneType)
-    date: PartialDate = attrs.field(converter=_to_date)
+    date: When | None = attrs.field(default=None, converter=_to_optional_when)
+    happened: bool = attrs.field(default=True, validator=v.instance_of(bool))
     party: str | None = None
+    term_years: float | None = attrs.field(
+        default=None, validator=v.optional(_all(_number, _finite, v.gt(0), v.le(100)))
+    )
     note: str | None = None
     sources: tuple[str, ...] = _sources_field()
 
@@ -332,8 +310,12 @@ class CooperationField:
 
 @attrs.frozen(kw_only=True)
 class Activity:
-    date: PartialDate = attrs.field(converter=_to_date)
+    """Something the partners did.  ``date`` may be approximate or unknown;
+    ``recurring`` says it happened repeatedly (within its date range, if given)."""
+
     kind: ActivityKind = attrs.field(converter=ActivityKind)
+    date: When | None = attrs.field(default=None, converter=_to_optional_when)
+    recurring: bool = attrs.field(default=False, validator=v.instance_of(bool))
     description: str | None = None
     field: str | None = None
     initiated_by: str | None = None
@@ -351,7 +333,7 @@ class LeadershipChange:
 
     partner: str = attrs.field(validator=v.instance_of(str))
     office: str = attrs.field(validator=_text)
-    date: PartialDate = attrs.field(converter=_to_date)
+    date: When | None = attrs.field(default=None, converter=_to_optional_when)
     outgoing: str | None = None
     incoming: str | None = None
     reason: str | None = None
@@ -362,7 +344,7 @@ class LeadershipChange:
 @attrs.frozen(kw_only=True)
 class BudgetLine:
     partner: str = attrs.field(validator=v.instance_of(str))
-    earmarked: bool = attrs.field(validator=v.instance_of(bool))
+    earmarked: bool | None = attrs.field(default=None, validator=v.optional(v.instance_of(bool)))
     year: int | None = attrs.field(
         default=None, validator=v.optional(_all(v.instance_of(int), v.ge(1), v.le(9999)))
     )
@@ -373,6 +355,15 @@ class BudgetLine:
         default=None, validator=v.optional(v.matches_re(_CURRENCY_RE))
     )
     adequate: bool | None = attrs.field(default=None, validator=v.optional(v.instance_of(bool)))
+    spent: float | None = attrs.field(
+        default=None, validator=v.optional(_all(_number, _finite, v.ge(0)))
+    )
+    co_funding: float | None = attrs.field(
+        default=None, validator=v.optional(_all(_number, _finite, v.ge(0)))
+    )
+    co_funders: tuple[str, ...] = attrs.field(
+        factory=tuple, converter=_tuple, validator=v.deep_iterable(_text)
+    )
     note: str | None = None
     sources: tuple[str, ...] = _sources_field()
 
@@ -414,6 +405,52 @@ class Assessments:
 
 
 @attrs.frozen(kw_only=True)
+class Objective:
+    """An objective the partners set, with its indicator and how far it was attained."""
+
+    name: str = attrs.field(validator=_text)
+    attainment: Attainment = attrs.field(converter=Attainment)
+    field: str | None = None
+    indicator: str | None = None
+    target: str | None = None
+    note: str | None = None
+    sources: tuple[str, ...] = _sources_field()
+
+
+@attrs.frozen(kw_only=True)
+class Output:
+    """Something the partnership produced (a facility, a programme, a product on sale)."""
+
+    description: str = attrs.field(validator=_text)
+    date: When | None = attrs.field(default=None, converter=_to_optional_when)
+    field: str | None = None
+    beneficiaries: int | None = attrs.field(
+        default=None, validator=v.optional(_all(v.instance_of(int), v.ge(0)))
+    )
+    sources: tuple[str, ...] = _sources_field()
+
+
+@attrs.frozen(kw_only=True)
+class Shock:
+    """An external event that bore on the partnership (a pandemic, a crisis, a ban)."""
+
+    kind: ShockKind = attrs.field(converter=ShockKind)
+    description: str = attrs.field(validator=_text)
+    date: When | None = attrs.field(default=None, converter=_to_optional_when)
+    partner: str | None = None
+    sources: tuple[str, ...] = _sources_field()
+
+
+@attrs.frozen(kw_only=True)
+class Programme:
+    """Another programme or network the partnership is linked to (coherence)."""
+
+    name: str = attrs.field(validator=_text)
+    description: str | None = None
+    sources: tuple[str, ...] = _sources_field()
+
+
+@attrs.frozen(kw_only=True)
 class Claim:
     """A source's claim about a derived fact that may disagree with the case.
 
@@ -430,9 +467,18 @@ class Claim:
 
 @attrs.frozen(kw_only=True)
 class Source:
+    """A piece of evidence.  ``kind`` is its medium; ``evidence`` what kind of
+    evidence it is (an independent evaluation, one partner's self-assessment,
+    news); ``published`` when it appeared; ``partner`` whose account it is."""
+
     id: str = attrs.field(validator=_id)
     kind: SourceKind = attrs.field(converter=SourceKind)
     citation: str = attrs.field(validator=_text)
+    evidence: EvidenceType | None = attrs.field(
+        default=None, converter=attrs.converters.optional(EvidenceType)
+    )
+    published: PartialDate | None = attrs.field(default=None, converter=_to_optional_date)
+    partner: str | None = None
     url: str | None = None
     accessed: PartialDate | None = attrs.field(default=None, converter=_to_optional_date)
     reliability: Reliability | None = attrs.field(
@@ -458,6 +504,10 @@ class Case:
     budget: tuple[BudgetLine, ...] = attrs.field(factory=tuple, converter=_tuple)
     distance: Distance | None = None
     institutions: tuple[Institution, ...] = attrs.field(factory=tuple, converter=_tuple)
+    objectives: tuple[Objective, ...] = attrs.field(factory=tuple, converter=_tuple)
+    outputs: tuple[Output, ...] = attrs.field(factory=tuple, converter=_tuple)
+    shocks: tuple[Shock, ...] = attrs.field(factory=tuple, converter=_tuple)
+    programmes: tuple[Programme, ...] = attrs.field(factory=tuple, converter=_tuple)
     assessments: Assessments = attrs.field(factory=Assessments)
     claims: tuple[Claim, ...] = attrs.field(factory=tuple, converter=_tuple)
     sources: tuple[Source, ...] = attrs.field(factory=tuple, converter=_tuple)
@@ -531,6 +581,10 @@ def reference_problems(case: Case) -> list[tuple[str, str, str, str | None]]:
         "leadership_changes",
         "budget",
         "institutions",
+        "objectives",
+        "outputs",
+        "shocks",
+        "programmes",
         "claims",
     ):
         check_sources(getattr(case, where), where)
@@ -578,5 +632,97 @@ def reference_problems(case: Case) -> list[tuple[str, str, str, str | None]]:
     for i, inst in enumerate(case.institutions):
         ref(
             inst.partner, partner_ids, f"institutions[{i}].partner", "unknown-partner", "partner id"
+        )
+    for where in ("objectives", "outputs"):
+        for i, item in enumerate(getattr(case, where)):
+            ref(item.field, field_names, f"{where}[{i}].field", "unknown-field", "field")
+    for i, shock in enumerate(case.shocks):
+        ref(shock.partner, partner_ids, f"shocks[{i}].partner", "unknown-partner", "partner id")
+    for i, src in enumerate(case.sources):
+        ref(src.partner, partner_ids, f"sources[{i}].partner", "unknown-partner", "partner id")
+    out.extend(_milestone_problems(case))
+    out.extend(timeline_problems(case))
+    return out
+
+
+def _milestone_problems(case: Case) -> list[tuple[str, str, str, str | None]]:
+    out: list[tuple[str, str, str, str | None]] = []
+    for i, m in enumerate(case.milestones):
+        if m.happened and m.date is None and m.type in LIFECYCLE_MILESTONES:
+            out.append(
+                (
+                    f"milestones[{i}].date",
+                    "missing-date",
+                    f"this {m.type} milestone needs a date: the order of such milestones decides "
+                    "the partnership's stage",
+                    "give the date as a source reports it, approximate if need be "
+                    "(circa 2010, 2010/2015, before 2019)",
+                )
+            )
+        if m.term_years is not None and m.type not in AGREEMENT_MILESTONES:
+            out.append(
+                (
+                    f"milestones[{i}].term_years",
+                    "invalid-value",
+                    f"only an MoU, an agreement or a renewal has a term, not a {m.type}",
+                    None,
+                )
+            )
+        if m.term_years is not None and not m.happened:
+            out.append(
+                (
+                    f"milestones[{i}].term_years",
+                    "invalid-value",
+                    "a milestone that did not happen has no term",
+                    None,
+                )
+            )
+    return out
+
+
+def _dated(case: Case) -> list[tuple[str, When]]:
+    """Every dated record of the case, with its path."""
+    out: list[tuple[str, When]] = []
+    for where in ("milestones", "activities", "leadership_changes", "outputs", "shocks"):
+        for i, item in enumerate(getattr(case, where)):
+            if item.date is not None and getattr(item, "happened", True):
+                out.append((f"{where}[{i}].date", item.date))
+    return out
+
+
+def timeline_problems(case: Case) -> list[tuple[str, str, str, str | None]]:
+    """Timelines that cannot be: records certainly after the reference date
+    (``as_of``), or a reference date certainly before the first agreement."""
+    out: list[tuple[str, str, str, str | None]] = []
+    as_of = case.as_of
+    if as_of is None:
+        return out
+    for path, date in _dated(case):
+        if date.start > as_of.end:
+            out.append(
+                (
+                    path,
+                    "after-as-of",
+                    f"{date} is after the reference date as_of {as_of}: a case describes the "
+                    "partnership up to its reference date",
+                    "move as_of to a later date, or correct this date",
+                )
+            )
+    signings = [
+        m.date
+        for m in case.milestones
+        if m.happened
+        and m.date is not None
+        and m.type in (MilestoneType.MOU, MilestoneType.AGREEMENT, MilestoneType.LOI)
+    ]
+    if signings and all(as_of.end < d.start for d in signings):
+        out.append(
+            (
+                "as_of",
+                "as-of-before-agreement",
+                f"the reference date {as_of} is before the first letter of intent or agreement "
+                f"({min(signings, key=lambda d: d.start)})",
+                "as_of is the date the case describes the partnership at; give a later date",
+            )
         )
     return out

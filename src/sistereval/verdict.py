@@ -185,6 +185,9 @@ class Evaluation:
     deciding: tuple[str, ...]
     language: Language
     version: str
+    #: The reference date the case was measured to: ``date`` (ISO text), ``basis``
+    #: (``given``, ``sources`` or ``evaluation_date``) and the ``sources`` behind it.
+    reference_date: Mapping[str, Any] = attrs.field(factory=dict)
     #: What the evaluation was made from (not part of the decision record).
     trace: Trace | None = attrs.field(default=None, eq=False, repr=False)
 
@@ -201,7 +204,11 @@ class Evaluation:
         return {
             "verdict": self.verdict,
             "confidence": self.confidence,
-            "case": {"id": self.case_id, "sha256": self.case_sha256},
+            "case": {
+                "id": self.case_id,
+                "sha256": self.case_sha256,
+                "reference_date": _jsonable(dict(self.reference_date)),
+            },
             "ruleset": {
                 "id": self.ruleset.id,
                 "version": self.ruleset.version,
@@ -224,7 +231,9 @@ class Evaluation:
 
     def to_record(self) -> dict[str, Any]:
         """The evaluation as one flat row: ``case_id``, ``verdict``, ``confidence``,
-        ``ruleset_id``, ``ruleset_version``, ``deciding`` and ``fired`` (rule ids
+        ``ruleset_id``, ``ruleset_version``, ``reference_date`` and ``reference_basis``
+        (the date durations were measured to, and where it comes from), ``deciding`` and
+        ``fired`` (rule ids
         joined by ``;``), ``findings`` (their number), ``disputes`` (their number),
         and a ``factors.NAME`` score per success factor and obstacle group.
         ``pandas.DataFrame([e.to_record() for e in evaluations])`` is a table of cases.
@@ -235,6 +244,8 @@ class Evaluation:
             "confidence": self.confidence,
             "ruleset_id": self.ruleset.id,
             "ruleset_version": self.ruleset.version,
+            "reference_date": _jsonable(self.reference_date.get("date")),
+            "reference_basis": self.reference_date.get("basis"),
             "deciding": ";".join(self.deciding),
             "fired": ";".join(f.rule for f in self.findings),
             "findings": len(self.findings),

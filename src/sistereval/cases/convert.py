@@ -18,6 +18,7 @@ import attrs
 import cattrs
 from cattrs.gen import make_dict_unstructure_fn, override
 
+from ..dates import DateSpan, When, parse_when
 from ..model import Case, PartialDate
 from .hints import is_date, is_enum, is_tuple, type_hints
 
@@ -50,6 +51,15 @@ def _make_converter() -> cattrs.Converter:
     converter = cattrs.Converter(detailed_validation=False)
     converter.register_structure_hook(PartialDate, lambda value, _: PartialDate.parse(value))
     converter.register_unstructure_hook(PartialDate, PartialDate.to_json)
+    converter.register_unstructure_hook(DateSpan, DateSpan.to_json)
+    converter.register_structure_hook(When, lambda value, _: parse_when(value))
+    converter.register_structure_hook(
+        When | None, lambda value, _: None if value is None else parse_when(value)
+    )
+    # "unknown" is what a missing value means (cases.validate accepted it).
+    converter.register_structure_hook(
+        bool | None, lambda value, _: None if value is None or value == "unknown" else value
+    )
     # The model's enums are str subclasses, which cattrs would pass through
     # as they are; a case file holds their plain values.
     for cls in _model_enums(Case):

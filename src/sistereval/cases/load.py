@@ -48,9 +48,10 @@ from ..errors import CaseError, DocumentError, LimitError, Location, Problem
 from ..messages import REACH
 from ..model import CASE_FORMAT, Case
 from .convert import CONVERTER
+from .upgrade import UpgradeResult, upgrade_data, upgrade_text
 from .validate import check_document
 
-__all__ = ["as_case", "load_case", "load_cases", "load_named_case"]
+__all__ = ["as_case", "load_case", "load_cases", "load_named_case", "upgrade_file"]
 
 #: The file extensions :func:`load_case` reads.
 _SUFFIXES = (".yaml", ".yml", ".json")
@@ -86,7 +87,7 @@ def load_case(
 def _structure(doc: Document) -> Case:
     check_document(doc)
     try:
-        return CONVERTER.structure(doc.data, Case)
+        return CONVERTER.structure(upgrade_data(doc.data), Case)
     except (ValueError, TypeError) as exc:  # pragma: no cover - the check above should catch it
         raise CaseError(
             [Problem(code="invalid-value", message=str(exc), location=Location(file=doc.file))]
@@ -151,6 +152,31 @@ def as_case(case: Case | str | os.PathLike[str] | Mapping[str, Any]) -> Case:
     """``case`` itself, or the case it names (a path, YAML/JSON text or a mapping,
     read by :func:`load_case`): what every public function accepts as a case."""
     return case if isinstance(case, Case) else load_case(case)
+
+
+def upgrade_file(path: os.PathLike[str] | str, *, file: str | None = None) -> UpgradeResult:
+    """The text of the case file ``path`` upgraded to ``case@2``, checked to be lossless.
+
+    Raises :class:`~sistereval.errors.CaseError` when the file is not a valid
+    case file, or when the upgraded text would not read back as the same case
+    (code ``lossy-upgrade``).
+    """
+    label = file or os.fspath(path)
+    before = load_case(FilePath(path), file=label)
+    text = read_file(FilePath(path), file=label)
+    result = upgrade_text(text, read_document(text, file=label).data, file=label)
+    if result.changed and load_case(result.text, file=label) != before:
+        raise CaseError(
+            [
+                Problem(
+                    code="lossy-upgrade",
+                    message="the upgraded file would not read back as the same case",
+                    location=Location(file=label),
+                    suggestion="upgrade it by hand: change the format line and add as_of",
+                )
+            ]
+        )
+    return result
 
 
 # --------------------------------------------------------------------------

@@ -18,6 +18,7 @@ data.  Used by :mod:`sistereval.explanation.whatif` (``--set``), by the rule-fil
 from __future__ import annotations
 
 import functools
+import json
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -201,8 +202,9 @@ def _types(node: Mapping[str, Any]) -> tuple[str, ...]:
 def value_problem(node: Mapping[str, Any], value: object) -> tuple[str, str | None] | None:
     """``(message, suggestion)`` when ``value`` cannot stand at ``node``, else None."""
     if "enum" in node:
-        allowed = [str(v) for v in node["enum"]]
-        if not isinstance(value, str) or value not in allowed:
+        options = [v for v in node["enum"] if v is not None]
+        if not any(type(value) is type(v) and value == v for v in options):
+            allowed = [v if isinstance(v, str) else json.dumps(v) for v in options]
             near = closest(str(value), allowed) if isinstance(value, str) else None
             hint = f"did you mean {near!r}?" if near else one_of(allowed)
             return f"{quoted(value)} is not an allowed value", hint

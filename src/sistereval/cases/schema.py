@@ -13,7 +13,8 @@ from typing import Any
 import attrs
 
 from ..countries import COUNTRY_CODES
-from ..model import CASE_FORMAT, Case, PartialDate, _country
+from ..dates import DateSpan
+from ..model import CASE_FORMAT, CASE_FORMAT_V1, Case, PartialDate, _country
 from .hints import (
     MATCHES_RE,
     MIN_LEN,
@@ -74,10 +75,40 @@ def _partial_date_schema() -> dict[str, Any]:
     }
 
 
+_DAY = r"[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?"
+
+
+def _when_schema() -> dict[str, Any]:
+    return {
+        "description": (
+            "A record's date: YYYY, YYYY-MM or YYYY-MM-DD, or an approximate date: "
+            "'circa 2010' (also 'c. 2010', 'ca. 2010', '2010~'), a range '2010/2015', "
+            "'before 2019', 'after 2010'."
+        ),
+        "anyOf": [
+            {"$ref": "#/$defs/PartialDate"},
+            {
+                "type": "string",
+                "pattern": (
+                    rf"^((circa|c\.|ca\.|before|after)"
+                    rf" +{_DAY}|{_DAY}~|{_DAY}/{_DAY})$"
+                ),
+            },
+        ],
+    }
+
+
 def _type_schema(hint: Any, validator: Any, defs: dict[str, Any]) -> dict[str, Any]:
     args = union_args(hint)
     if args is not None:
         options = tuple(a for a in args if a is not NONE_TYPE)
+        if set(options) == {PartialDate, DateSpan}:
+            defs.setdefault("PartialDate", _partial_date_schema())
+            defs.setdefault("When", _when_schema())
+            when = {"$ref": "#/$defs/When"}
+            return {"anyOf": [when, {"type": "null"}]} if NONE_TYPE in args else when
+        if options == (bool,) and NONE_TYPE in args:
+            return {"enum": [True, False, "unknown", None]}
         if len(options) > 1:
             types_ = [_JSON_TYPES[o] for o in options if not (o is int and float in options)]
             schema: dict[str, Any] = {"type": types_}
@@ -130,7 +161,10 @@ def case_schema() -> dict[str, Any]:
     """
     defs: dict[str, Any] = {}
     root = _class_schema(Case, defs)
-    root["properties"]["format"] = {"const": CASE_FORMAT}
+    root["properties"]["format"] = {
+        "enum": [CASE_FORMAT, CASE_FORMAT_V1],
+        "description": f"{CASE_FORMAT}; {CASE_FORMAT_V1} files still load (`sistereval upgrade`).",
+    }
     root["required"] = ["format", *root["required"]]
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",

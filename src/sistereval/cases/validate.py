@@ -24,11 +24,20 @@ from typing import Any, cast
 import attrs
 
 from ..countries import COUNTRY_CODES
+from ..dates import DateSpan, parse_when
 from ..documents import Document, Path, format_path
 from ..errors import CaseError, Location, Problem
 from ..facts import claim_problems
 from ..messages import closest
-from ..model import CASE_FORMAT, Case, PartialDate, _country, _finite, reference_problems
+from ..model import (
+    CASE_FORMAT,
+    CASE_FORMAT_V1,
+    Case,
+    PartialDate,
+    _country,
+    _finite,
+    reference_problems,
+)
 from ..schema import number_too_large
 from .hints import (
     DEEP_ITERABLE,
@@ -49,6 +58,12 @@ from .hints import (
 __all__ = ["check_document", "parse_path"]
 
 _DATE_SHAPE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_WHEN_FORMS = (
+    "write YYYY, YYYY-MM or YYYY-MM-DD, or an approximate date: circa 2010, 2010/2015, "
+    "before 2019, after 2010"
+)
+#: The value a case file writes for a fact nobody knows.
+UNKNOWN = "unknown"
 _PATH_PART = re.compile(r"\.?([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]")
 
 
@@ -206,6 +221,10 @@ class _Checker:
             if value is None and NONE_TYPE in args:
                 return None
             options = tuple(a for a in args if a is not NONE_TYPE)
+            if set(options) == {PartialDate, DateSpan}:
+                return self.check_when(value, path)
+            if options == (bool,) and value == UNKNOWN and NONE_TYPE in args:
+                return None  # "unknown" is what a missing value means
             if len(options) == 1:
                 return self.check(options[0], value, path, attribute, validator)
             return self.check_scalar(options, value, path, attribute, validator)
@@ -332,6 +351,28 @@ class _Checker:
             self.add("bad-date", message, path, suggestion=suggestion)
             return None
 
+    def check_when(self, value: Any, path: Path) -> Any:
+        """A record's date: a partial date, or a span (circa, range, before, after)."""
+        if not isinstance(value, int | str | dt.date) or isinstance(value, bool):
+            self.add(
+                "wrong-type",
+                f"expected a date, got {_describe(value)}",
+                path,
+                suggestion=_WHEN_FORMS,
+            )
+            return None
+        try:
+            return parse_when(value)
+        except (ValueError, TypeError) as exc:
+            if isinstance(value, str) and ("/" in value or not _DATE_SHAPE.match(value.strip())):
+                shown = value if len(value) <= 40 else value[:39] + "…"
+                detail = str(exc) if "range" in str(exc) else f"{shown!r} is not a date"
+                self.add("bad-date", detail, path, suggestion=_WHEN_FORMS)
+                return None
+            message, suggestion = _date_problem(value)
+            self.add("bad-date", message, path, suggestion=suggestion)
+            return None
+
     def check_enum(self, cls: type[enum.Enum], value: Any, path: Path) -> Any:
         allowed = [str(member.value) for member in cls]
         if isinstance(value, str) and value in allowed:
@@ -412,7 +453,7 @@ def check_document(doc: Document) -> None:
             (),
             suggestion=f"add the line 'format: {CASE_FORMAT}'",
         )
-    elif data["format"] != CASE_FORMAT:
+    elif data["format"] not in (CASE_FORMAT, CASE_FORMAT_V1):
         # A file of another format or version: its keys mean something else.
         given = data["format"]
         shown = repr(given) if isinstance(given, str) else _describe(given)
@@ -420,7 +461,7 @@ def check_document(doc: Document) -> None:
             "bad-format",
             f"unsupported format {shown}",
             ("format",),
-            suggestion=f"expected {CASE_FORMAT!r}",
+            suggestion=f"expected {CASE_FORMAT!r}, or the earlier {CASE_FORMAT_V1!r}",
         )
         raise CaseError(checker.problems)
     case = checker.check_mapping(Case, data, ())

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 
 import attrs
 
+from ..dates import PartialDate
 from ..facts import ANCHOR_KINDS, derive
 from ..model import (
     Activity,
@@ -106,22 +107,36 @@ def _drop_anchor(case: Case) -> Iterator[tuple[str, Case]]:
             yield f"institutions[{i}]: removed", attrs.evolve(case, institutions=kept)
 
 
+def _reference_date(case: Case) -> PartialDate | None:
+    """The date ``case`` is judged at (``partnership.as_of``): an added record dated
+    then is the latest one and never after the reference date."""
+    day = derive(case).scalars.get("partnership.as_of")
+    return day if isinstance(day, PartialDate) else None
+
+
 def _add_renewal(case: Case) -> Iterator[tuple[str, Case]]:
-    """A renewal on the latest date the case records for the partnership (its reference
-    date, or its last milestone): a renewal on a date no renewal has yet."""
-    dates = [m.date for m in case.milestones]
-    when = case.as_of or (max(dates) if dates else None)
-    renewed = {m.date for m in case.milestones if m.type is MilestoneType.RENEWAL}
-    if when is None or when in renewed:
-        return
-    sources = case.sources[0].id if case.sources else None
-    renewal = Milestone(
-        type=MilestoneType.RENEWAL, date=when, sources=(sources,) if sources else ()
-    )
-    yield (
-        f"milestones: added a renewal on {when}",
-        attrs.evolve(case, milestones=(*case.milestones, renewal)),
-    )
+    day = _reference_date(case)
+    if day is not None:
+        renewal = Milestone(type=MilestoneType.RENEWAL, date=day)
+        text = f"milestones: added a renewal dated {day}"
+        yield text, attrs.evolve(case, milestones=(*case.milestones, renewal))
+
+
+_ACTIVITY = ActivityKind.VISIT
+
+
+def _add_activity(case: Case) -> Iterator[tuple[str, Case]]:
+    day = _reference_date(case)
+    if day is not None:
+        activity = Activity(kind=_ACTIVITY, date=day)
+        text = f"activities: added a {_ACTIVITY} dated {day}"
+        yield text, attrs.evolve(case, activities=(*case.activities, activity))
+
+
+def _drop_activity(case: Case) -> Iterator[tuple[str, Case]]:
+    for i in range(len(case.activities)):
+        kept = case.activities[:i] + case.activities[i + 1 :]
+        yield f"activities[{i}]: removed", attrs.evolve(case, activities=kept)
 
 
 def _drop_renewal(case: Case) -> Iterator[tuple[str, Case]]:
@@ -129,29 +144,6 @@ def _drop_renewal(case: Case) -> Iterator[tuple[str, Case]]:
         if milestone.type is MilestoneType.RENEWAL:
             kept = case.milestones[:i] + case.milestones[i + 1 :]
             yield f"milestones[{i}]: removed", attrs.evolve(case, milestones=kept)
-
-
-def _activity_after_change(case: Case) -> Iterator[tuple[str, Case]]:
-    """A visit on the case's reference date (or its latest record), after its leadership
-    changes (it may also be the first activity after the agreement: the stage moves from
-    ``mou`` to ``active``)."""
-    dates = [m.date for m in case.milestones] + [a.date for a in case.activities]
-    dates += [change.date for change in case.leadership_changes]
-    when = case.as_of or (max(dates) if dates else None)
-    if when is None or not case.leadership_changes:
-        return
-    sources = case.sources[0].id if case.sources else None
-    visit = Activity(date=when, kind=ActivityKind.VISIT, sources=(sources,) if sources else ())
-    yield (
-        f"activities: added a visit on {when}",
-        attrs.evolve(case, activities=(*case.activities, visit)),
-    )
-
-
-def _drop_activity(case: Case) -> Iterator[tuple[str, Case]]:
-    for i in range(len(case.activities)):
-        kept = case.activities[:i] + case.activities[i + 1 :]
-        yield f"activities[{i}]: removed", attrs.evolve(case, activities=kept)
 
 
 def _text(value: object) -> str:
@@ -183,9 +175,12 @@ EDITS: dict[tuple[str, str], tuple[Edit, ...]] = {
     ("institutions.anchors", "down"): (_drop_anchor,),
     ("institutions.anchor_sides", "up"): (_add_anchor,),
     ("institutions.anchor_sides", "down"): (_drop_anchor,),
+    # A renewal, or an activity, at the reference date: the latest record, so it
+    # may also move the stage (a lapsed or ended agreement renewed, an MoU
+    # carried out for the first time).
     ("partnership.renewals", "up"): (_add_renewal,),
     ("partnership.renewals", "down"): (_drop_renewal,),
-    ("leadership.activity_after_change", "up"): (_activity_after_change,),
+    ("leadership.activity_after_change", "up"): (_add_activity,),
     ("leadership.activity_after_change", "down"): (_drop_activity,),
 }
 

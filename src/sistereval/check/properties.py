@@ -42,6 +42,7 @@ import importlib.resources
 import os
 import re
 import threading
+import time
 from collections.abc import Callable, Collection, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -61,7 +62,8 @@ from ..evaluation import Backend, evaluate, resolve_backend, stratum_env
 from ..facts import FACT_SCHEMA, derive
 from ..language import rule_set
 from ..language.declarations import read_test_file, test_file_for
-from ..model import Case
+from ..messages import CHECK, texts
+from ..model import Activity, ActivityKind, Case, MilestoneType, Sector
 from ..strategies import case_variations, cases
 from ..verdict import Evaluation
 from .edits import Coverage, search_edits
@@ -83,6 +85,12 @@ __all__ = [
 #: so that ``check`` finds the same cases inside a test suite (whatever its hypothesis
 #: profile) as on the command line.
 DEFAULT_EXAMPLES = 100
+#: The aimed witness searches stop once they evaluated this many times ``examples`` rules
+#: in all: each case they try costs the rules of the rule set (how near each comes to
+#: holding is measured), so a large rule set gets fewer cases.  A count, not a time: the
+#: same rule set gives the same result on any machine, loaded or not (``check core``, 35
+#: rules, needs 1,925 of the default 30,000; a rule set of 1,000 rules stops after 30 cases).
+BUDGET = 300
 
 
 @attrs.frozen(kw_only=True)
@@ -135,6 +143,18 @@ class PropertyReport:
     witnesses: tuple[Witness, ...]
     unchecked: tuple[str, ...] = ()
     exhaustive: tuple[Coverage, ...] = ()
+    #: The budget that stopped the witness searches (``work``, or ``time`` when a time
+    #: budget was given), if any, and the rules then left without a witness nor a
+    #: complete search (never reported as ``no-witness``).
+    stopped: str | None = None
+    unsearched: tuple[str, ...] = ()
+    max_work: int = BUDGET * DEFAULT_EXAMPLES
+    time_limit: float | None = None
+
+    @property
+    def complete(self) -> bool:
+        """Whether every search ran to its end (no budget stopped one)."""
+        return self.stopped is None
 
     @property
     def problems(self) -> tuple[Problem, ...]:
@@ -156,7 +176,18 @@ class PropertyReport:
         text += " fired in a witness"
         text += "".join(f"; exhaustive: {item.describe()}" for item in self.exhaustive)
         text += "".join(f"; not checked: {item}" for item in self.unchecked)
+        if self.stopped is not None:
+            text += "; " + self.stopped_text()
         return text
+
+    def stopped_text(self, language: str = "en") -> str:
+        """What stopped the searches, in ``language`` (:data:`sistereval.messages.CHECK`)."""
+        t = texts(CHECK, language)
+        if self.stopped == "time":
+            budget = t["time_budget"].format(seconds=f"{self.time_limit:g}")
+        else:
+            budget = t["work_budget"].format(bound=self.max_work)
+        return t["stopped"].format(budget=budget, n=len(self.unsearched))
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -168,6 +199,11 @@ class PropertyReport:
             "witnesses": [witness.to_dict() for witness in self.witnesses],
             "unchecked": list(self.unchecked),
             "exhaustive": [item.to_dict() for item in self.exhaustive],
+            "complete": self.complete,
+            "stopped": self.stopped,
+            "max_work": self.max_work,
+            "time_budget": self.time_limit,
+            "unsearched": list(self.unsearched),
         }
 
 
@@ -180,6 +216,9 @@ def check_properties(
     dead: Collection[str] = (),
     shrink: bool = True,
     backend: Backend | None = None,
+    max_work: int | None = None,
+    time_limit: float | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> PropertyReport:
     """Test the properties of a rule set (see the module docstring).
 
@@ -190,12 +229,22 @@ def check_properties(
     Without ``shrink`` a failing case is reported as found, which is quicker.
     ``backend`` evaluates the cases (as for :func:`~sistereval.evaluation.evaluate`);
     the ``backends`` property compares it with the other backend, and is left
-    unchecked where durable_rules cannot be loaded.
+    unchecked where durable_rules cannot be loaded.  The aimed witness searches (one
+    per rule no case fired) stop once they evaluated ``max_work`` rules in all (each
+    case tried costs the rule set's rules; default: :data:`BUDGET` times
+    ``examples``), or, only when ``time_limit`` is
+    given, after that many seconds: the rules left are
+    ``unsearched`` (not reported ``no-witness``) and ``stopped`` says which budget
+    stopped them (``docs/checking.md``).  ``progress``, when given, is called with
+    the number of cases generated so far (every 50).
     """
     ruleset = rule_set(rules)
     count = DEFAULT_EXAMPLES if examples is None else examples
     if count < 1:
         raise UsageError(f"examples must be at least 1, got {count}")
+    budget = BUDGET * count if max_work is None else max_work
+    if budget < 1 or (time_limit is not None and not time_limit > 0):
+        raise UsageError("the budgets of the property searches must be above 0")
     directory = None if save_to is None else _directory(save_to)
     search = _Search(ruleset, count, seed, shrink, resolve_backend(backend))
     edits = search_edits(
@@ -209,9 +258,16 @@ def check_properties(
     # as the exhaustive search found them
     probed = {defect.key for defect in search.probed}
     search.probed.extend(defect for defect in edits.defects if defect.key not in probed)
+    search.progress = progress
     defects = search.properties()
+    search.budget(budget, None if time_limit is None else time.monotonic() + time_limit)
     missing = [r for r in ruleset.rules if r.id not in search.witnesses and r.id not in dead]
-    unfound = [rule for rule in missing if not search.aim(rule)]
+    unfound, unsearched = [], []
+    for rule in missing:
+        if search.stopped is None and not search.aim(rule) and search.stopped is None:
+            unfound.append(rule)
+        elif rule.id not in search.witnesses:
+            unsearched.append(rule.id)  # its search stopped at the budget, or never began
     defects.extend(search.no_witness(rule) for rule in unfound)
     findings = [_finding(ruleset, defect, directory) for defect in defects]
     findings.sort(key=lambda f: (f.problem.location.sort_key(), f.problem.code))
@@ -223,6 +279,10 @@ def check_properties(
         witnesses=tuple(search.witnesses[r.id] for r in ruleset.rules if r.id in search.witnesses),
         unchecked=search.unchecked,
         exhaustive=edits.coverage,
+        stopped=search.stopped,
+        unsearched=tuple(unsearched),
+        max_work=budget,
+        time_limit=time_limit,
     )
 
 
@@ -251,8 +311,74 @@ POOL = 4
 AIMED = 2
 
 
+def _milestone_types(condition: ir.Expr) -> tuple[MilestoneType, ...]:
+    """The milestone types a condition names, for an aimed search to add them:
+    compared with a milestone's ``type`` in a quantifier (``any(milestones,
+    type == "council_approval")``), or named by a fact (``milestones.has_action_plan``,
+    ``partnership.lapsed``, ``partnership.renewals``)."""
+    names: list[str] = []
+
+    def names_type(node: ir.Expr) -> bool:
+        return isinstance(node, ir.ItemRef) and (node.collection, node.name) == (
+            "milestones",
+            "type",
+        )
+
+    for node in ir.walk(condition):
+        if isinstance(node, ir.Compare) and node.op in ("==", "!="):
+            for a, b in ((node.left, node.right), (node.right, node.left)):
+                if names_type(a) and isinstance(b, ir.Literal) and isinstance(b.value, str):
+                    names.append(b.value)
+        elif isinstance(node, ir.In) and names_type(node.needle):
+            if isinstance(node.haystack, ir.ListLiteral):
+                names.extend(str(item.value) for item in node.haystack.items)
+        elif isinstance(node, ir.FactRef) and node.name.startswith(("milestones.", "partnership.")):
+            name = node.name.partition(".")[2].removeprefix("has_")
+            names.extend((name, name.removesuffix("s")))
+    known = {str(t): t for t in MilestoneType}
+    return tuple(dict.fromkeys(known[name] for name in names if name in known))
+
+
+def _sectors(condition: ir.Expr) -> tuple[Sector, ...]:
+    """The sectors a condition about who took part names (``"government" in
+    sectors.participating``), for an aimed search to set the participants to them."""
+    names = [n for n in ir.walk(condition) if isinstance(n, ir.FactRef)]
+    if not any(n.name.startswith("sectors.") for n in names):
+        return ()
+    known = {str(x): x for x in Sector}
+    literals = [
+        str(n.value) for n in ir.walk(condition) if isinstance(n, ir.Literal) and n.value in known
+    ]
+    return tuple(dict.fromkeys(known[name] for name in literals))
+
+
+def _with_participants(case: Case, sectors: tuple[Sector, ...]) -> Case:
+    """``case`` with every activity's participants exactly ``sectors`` (an undated visit
+    added when it has no activity)."""
+    activities = tuple(attrs.evolve(a, participants=sectors) for a in case.activities)
+    if not activities:
+        activities = (Activity(kind=ActivityKind.VISIT, participants=sectors),)
+    return attrs.evolve(case, activities=activities)
+
+
 class _Found(Exception):
     """Ends an aimed search: the witness was found."""
+
+
+class _Stopped(Exception):
+    """Ends an aimed search: a budget was spent."""
+
+
+def _ended(error: BaseException) -> bool:
+    """Whether ``error`` only says that an aimed search ended (found or stopped).
+
+    Hypothesis may replay a case that ran before the witness was found, and
+    then it ends found where it first passed: it reports that as a
+    ``FlakyFailure`` grouping only the ends, which is the search's end too.
+    """
+    if isinstance(error, BaseExceptionGroup):
+        return all(_ended(inner) for inner in error.exceptions)
+    return isinstance(error, _Found | _Stopped)
 
 
 def _seeds(ruleset: ir.RuleSet) -> list[tuple[str, Case]]:
@@ -297,6 +423,11 @@ class _Search:
         self.examples = examples
         self.seed = seed
         self.cases = 0
+        self.progress: Callable[[int], None] | None = None
+        self.max_work: int | None = None  # the budget of the aimed searches, once they begin
+        self.work = 0  # the rules they evaluated
+        self.deadline: float | None = None
+        self.stopped: str | None = None
         self.witnesses: dict[str, Witness] = {}
         seeds = _seeds(ruleset)
         core = rule_set("core")
@@ -351,6 +482,7 @@ class _Search:
     def evaluate(self, origin: str, case: Case, *, counted: bool = False) -> Evaluation:
         """Evaluate ``case``, record the witnesses it gives (and count it, unless ``counted``)."""
         self.cases += not counted
+        self.tick()
         try:
             result = evaluate(case, self.ruleset, backend=self.backend)
         except SisterevalError as exc:
@@ -365,6 +497,23 @@ class _Search:
             ) from None
         self.witness(origin, case, result)
         return result
+
+    def tick(self) -> None:
+        """Show the progress every 50 cases."""
+        if self.progress is not None and self.cases % 50 == 0 and self.cases:
+            self.progress(self.cases)
+
+    def budget(self, max_work: int, deadline: float | None) -> None:
+        """Bound the aimed searches that follow: :meth:`spent` tells when to stop."""
+        self.max_work, self.deadline = max_work, deadline
+
+    def spent(self) -> bool:
+        """Whether a budget is spent (and which, in ``stopped``); it stays spent."""
+        if self.stopped is None and self.max_work is not None and self.work >= self.max_work:
+            self.stopped = "work"
+        elif self.stopped is None and self.deadline is not None:
+            self.stopped = "time" if time.monotonic() > self.deadline else None
+        return self.stopped is not None
 
     def witness(self, origin: str, case: Case, result: Evaluation) -> None:
         """Record ``case`` as the witness of the rules it is the first to fire."""
@@ -459,6 +608,8 @@ class _Search:
         towards closer cases.
         """
         condition = ir.to_nnf(rule.when)
+        types = _milestone_types(condition)
+        sectors = _sectors(condition)
 
         def closeness(case: Case) -> tuple[float, bool]:
             facts = derive(case)
@@ -476,15 +627,19 @@ class _Search:
             strategy = st.one_of(
                 strategy,
                 st.sampled_from(starts[:POOL]).flatmap(
-                    lambda start: case_variations(start[1], max_changes=6).map(
-                        lambda case: (f"a variation of {start[0]}", case)
-                    )
+                    lambda start: case_variations(
+                        start[1], max_changes=6, milestone_types=types, sectors=sectors
+                    ).map(lambda case: (f"a variation of {start[0]}", case))
                 ),
             )
 
         def body(data: st.DataObject) -> None:
             origin, case = data.draw(strategy, label="case")
+            if self.spent():
+                raise _Stopped  # ends the search (and its replay) before another case
             self.cases += 1
+            self.work += len(self.ruleset.rules)
+            self.tick()
             score, new = closeness(case)
             if new:
                 self.evaluate(f"{origin} (aimed at {rule.id!r})", case, counted=True)
@@ -492,12 +647,28 @@ class _Search:
                 raise _Found  # ends the search (and ends its replay the same way)
             target(score)
 
+        if self.spent():
+            return False
+        if sectors:
+            # First, without hypothesis: the closest cases with the participants the rule
+            # names (what a rule about who took part needs), each tried once.
+            for origin, start in starts[:POOL]:
+                tried = _with_participants(start, sectors)
+                self.cases += 1
+                self.work += len(self.ruleset.rules)
+                self.evaluate(
+                    f"{origin} with {', '.join(sectors)} only (aimed at {rule.id!r})",
+                    tried,
+                    counted=True,
+                )
+                if rule.id in self.witnesses or self.spent():
+                    return rule.id in self.witnesses
         try:
             self.run(body, shrink=False, scale=AIMED)
-        except _Found:
+        except (_Found, _Stopped):
             pass
         except Exception as exc:
-            if _defect(exc) is None:
+            if not _ended(exc) and _defect(exc) is None:
                 raise
         return rule.id in self.witnesses
 
@@ -656,6 +827,8 @@ def with_properties(
     seed: int | None = None,
     save_to: str | os.PathLike[str] | None = None,
     backend: Backend | None = None,
+    time_limit: float | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> WithProperties:
     """``report`` (of :func:`~sistereval.check.static.check_rules`) with the problems of
     the property checks added; arguments as for :func:`check_properties`.  The rules
@@ -667,7 +840,14 @@ def with_properties(
         for rule in defect.rules
     ]
     found = check_properties(
-        report.ruleset, examples=examples, seed=seed, save_to=save_to, dead=dead, backend=backend
+        report.ruleset,
+        examples=examples,
+        seed=seed,
+        save_to=save_to,
+        dead=dead,
+        backend=backend,
+        time_limit=time_limit,
+        progress=progress,
     )
     return _combined(report, found)
 
@@ -679,7 +859,14 @@ class WithProperties(CheckReport):
     properties: PropertyReport
 
     def to_dict(self) -> dict[str, Any]:
-        return {**super().to_dict(), "properties": self.properties.to_dict()}
+        # "complete": false when a budget stopped the property searches ("ok" is then no
+        # more than "no defect found so far")
+        data = super().to_dict()
+        return {
+            **data,
+            "complete": self.properties.complete,
+            "properties": self.properties.to_dict(),
+        }
 
 
 def _combined(report: CheckReport, found: PropertyReport) -> WithProperties:

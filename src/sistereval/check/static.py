@@ -41,7 +41,7 @@ from typing import Any
 import attrs
 
 from .. import ir
-from ..errors import Problem
+from ..errors import EvaluationError, Location, Problem
 from ..language import format_expression, missing_translations
 from ..schema import FactSchema, FactType
 from .prove import Proofs, missing_solver
@@ -129,6 +129,7 @@ def check_rules(
             )
             defects.append(Defect(problem=problem, rules=(rule.id,)))
     defects.extend(_unconsumed(ruleset))
+    defects.extend(_uncompiled(ruleset, types.schema))
     verdicts, notes = check_verdicts(ruleset, types)
     defects.extend(verdicts)
     proofs = None
@@ -155,6 +156,29 @@ def check_rules(
         warnings=tuple(missing_translations(ruleset)),
         proofs=proofs,
     )
+
+
+# --------------------------------------------------------------------------
+# what the engine cannot compile
+
+
+def _uncompiled(ruleset: ir.RuleSet, schema: FactSchema) -> Iterable[Defect]:
+    """An ``engine-limit`` defect when the durable compiler refuses the rule set (the
+    limits loading predicts leave only a fact type's properties to run out): ``check``
+    never says ok for a rule set every evaluation would fail on."""
+    from ..engine.compile import compile_ruleset
+
+    try:
+        compile_ruleset(ruleset, schema)
+    except EvaluationError as error:
+        rule = next((r for r in ruleset.rules if r.id == error.rule), None)
+        problem = Problem(
+            code="engine-limit",
+            message=f"the engine cannot compile the rule set: {error}",
+            location=Location(file=ruleset.file) if rule is None else rule_location(rule),
+            suggestion="split the rule set or the rule",
+        )
+        yield Defect(problem=problem, rules=() if rule is None else (rule.id,))
 
 
 # --------------------------------------------------------------------------

@@ -13,8 +13,9 @@ from typing import IO
 import hypothesis.configuration
 import platformdirs
 
-from ..check import DEFAULT_EXAMPLES, check_rules, with_properties
+from ..check import DEFAULT_EXAMPLES, WithProperties, check_rules, with_properties
 from ..errors import SisterevalError
+from ..messages import CHECK, CLI, texts
 from .common import (
     FAILED,
     INVALID,
@@ -22,6 +23,8 @@ from .common import (
     Commands,
     add_backend_option,
     add_format_option,
+    add_time_budget_option,
+    progress_line,
     read_rules,
 )
 
@@ -57,13 +60,16 @@ def _check(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
         try:
             report = check_rules(read_rules(args, name))
             if not args.no_properties:
-                with hypothesis_storage():
+                text = texts(CLI, getattr(args, "lang", "en"))["progress_check"]
+                with hypothesis_storage(), progress_line(stderr, text) as progress:
                     report = with_properties(
                         report,
                         examples=args.examples,
                         seed=args.seed,
                         save_to=args.save_counterexamples,
                         backend=args.backend,
+                        time_limit=args.time_budget,
+                        progress=progress,
                     )
                 if args.format == "text":
                     stdout.write(f"{name}: {report.properties.summary()}\n")
@@ -80,7 +86,10 @@ def _check(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
         stdout.writelines(f"warning: {warning}\n" for warning in report.warnings)
         if report.proofs is not None:
             stdout.writelines(f"{name}: {line}\n" for line in report.proofs.summary())
-        if report.ok:
+        stopped = isinstance(report, WithProperties) and not report.properties.complete
+        if report.ok and stopped:
+            stdout.write(f"{name}: {texts(CHECK, 'en')['incomplete']}\n")
+        elif report.ok:
             stdout.write(f"{name}: ok\n")
         else:
             stdout.writelines(f"{problem}\n" for problem in report.problems)
@@ -132,6 +141,7 @@ def _add_property_options(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="run the static checks only",
     )
+    add_time_budget_option(parser, "the aimed witness searches")
 
 
 def _positive(text: str) -> int:

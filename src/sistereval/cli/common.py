@@ -5,9 +5,10 @@ from standard input (``-``)."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Final, TypeAlias
 
@@ -17,6 +18,7 @@ from ..errors import UsageError
 from ..language import load_rules
 from ..messages import CLI, LANGUAGES, texts
 from ..model import Case
+from ..safety import progress_wanted, raw_stream
 
 __all__ = [
     "BROKEN_PIPE",
@@ -34,10 +36,13 @@ __all__ = [
     "add_format_option",
     "add_lang_option",
     "add_rules_option",
+    "add_time_budget_option",
     "missing_inputs",
     "positive",
+    "progress_line",
     "read_case",
     "read_rules",
+    "seconds",
     "stdin_twice",
 ]
 
@@ -111,6 +116,31 @@ def add_format_option(
     parser.add_argument("--format", choices=("text", "json"), default="text", help=help)
 
 
+def add_time_budget_option(parser: argparse.ArgumentParser, what: str) -> None:
+    """``--time-budget SECONDS``: a wall-clock bound on ``what`` (default: none; the
+    counted budgets alone, which give the same result on any machine)."""
+    parser.add_argument(
+        "--time-budget",
+        type=seconds,
+        default=None,
+        metavar="SECONDS",
+        help=f"also stop {what} after SECONDS (the result then says it stopped at the time "
+        "budget; default: no time budget, only the counted ones, whose results do not "
+        "depend on the machine)",
+    )
+
+
+def seconds(text: str) -> float:
+    """An argparse type: a number of seconds above 0."""
+    try:
+        number = float(text)
+    except ValueError:
+        number = 0.0
+    if not 0 < number < 1e9:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds above 0, got {text!r}")
+    return number
+
+
 def positive(text: str) -> int:
     """An argparse type: a whole number of at least 1."""
     try:
@@ -174,3 +204,28 @@ def missing_inputs(args: argparse.Namespace) -> list[str]:
         for name in _inputs(args)
         if name != STDIN and not _BARE_NAME.fullmatch(name) and not os.path.lexists(name)
     ]
+
+
+@contextlib.contextmanager
+def progress_line(stream: IO[str], text: str) -> Iterator[Callable[[int], None] | None]:
+    """A function that shows ``text`` (with ``{n}``) on one line of ``stream`` when it is a
+    terminal (:func:`~sistereval.safety.progress_wanted`), else None; the line is
+    cleared at the end."""
+    if not progress_wanted(stream):
+        yield None
+        return
+    raw = raw_stream(stream)
+    shown = False
+
+    def show(n: int) -> None:
+        nonlocal shown
+        raw.write("\r\x1b[K" + text.format(n=n))
+        raw.flush()
+        shown = True
+
+    try:
+        yield show
+    finally:
+        if shown:
+            raw.write("\r\x1b[K")
+            raw.flush()

@@ -8,7 +8,9 @@ from typing import IO
 
 from ..errors import SisterevalError
 from ..explanation import DEFAULT_MAX_CHANGES, explain, render_explanation
+from ..explanation.counterfactual import Budget
 from ..language import rule_set
+from ..messages import CLI, texts
 from .common import (
     INVALID,
     OK,
@@ -18,7 +20,9 @@ from .common import (
     add_format_option,
     add_lang_option,
     add_rules_option,
+    add_time_budget_option,
     positive,
+    progress_line,
     read_case,
     read_rules,
 )
@@ -52,6 +56,7 @@ def declare(commands: Commands) -> None:
         help=f"with --counterfactual: at most N changes in a set (default: {DEFAULT_MAX_CHANGES})",
     )
     add_format_option(parser)
+    add_time_budget_option(parser, "the counterfactual search")
     add_backend_option(parser)
     parser.set_defaults(handler=_explain_command)
 
@@ -63,15 +68,18 @@ def _explain_command(args: argparse.Namespace, stdout: IO[str], stderr: IO[str])
     try:
         rules = rule_set(read_rules(args, args.rules))
         case = read_case(args, args.case)
-        result = explain(
-            case,
-            rules,
-            rule=args.rule,
-            language=args.lang,
-            counterfactual=args.counterfactual,
-            max_changes=args.max_changes or DEFAULT_MAX_CHANGES,
-            backend=args.backend,
-        )
+        text = texts(CLI, args.lang)["progress_search"]
+        with progress_line(stderr, text) as progress:
+            result = explain(
+                case,
+                rules,
+                rule=args.rule,
+                language=args.lang,
+                counterfactual=args.counterfactual,
+                max_changes=args.max_changes or DEFAULT_MAX_CHANGES,
+                backend=args.backend,
+                budget=Budget(progress=progress, time_limit=args.time_budget),
+            )
     except SisterevalError as exc:
         stderr.write(f"{exc}\n")
         return INVALID

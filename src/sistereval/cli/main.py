@@ -47,6 +47,7 @@ __all__ = ["COMMANDS", "main", "run"]
 #: Every command, in the order help lists them, and the module of this folder declaring it.
 COMMANDS: Mapping[str, str] = {
     "validate": "validate",
+    "upgrade": "upgrade",
     "evaluate": "evaluate",
     "explain": "explain",
     "whatif": "whatif",

@@ -7,7 +7,9 @@ import argparse
 from typing import IO
 
 from ..errors import SisterevalError
+from ..explanation.counterfactual import Budget
 from ..language import rule_set
+from ..messages import CLI, texts
 from ..outfile import atomic_write, check_output
 from ..report import make_report, render_html, render_markdown, render_terminal
 from ..safety import colour_wanted, terminal_text, write_coloured
@@ -20,6 +22,8 @@ from .common import (
     add_case_argument,
     add_lang_option,
     add_rules_option,
+    add_time_budget_option,
+    progress_line,
     read_case,
     read_rules,
 )
@@ -64,6 +68,7 @@ def declare(commands: Commands) -> None:
         action="store_true",
         help="skip the counterfactual search (the section then says none was computed)",
     )
+    add_time_budget_option(parser, "the counterfactual search")
     add_backend_option(parser)
     parser.set_defaults(handler=_report_command)
 
@@ -77,14 +82,16 @@ def _report_command(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) 
             check_output(args.out, [name for name in (args.case, args.rules) if name != STDIN])
         rules = rule_set(read_rules(args, args.rules))
         case = read_case(args, args.case)
-        report = make_report(
-            case,
-            rules,
-            language=args.lang,
-            max_changes=args.max_changes,
-            search=not args.no_counterfactual,
-            backend=args.backend,
-        )
+        with progress_line(stderr, texts(CLI, args.lang)["progress_search"]) as progress:
+            report = make_report(
+                case,
+                rules,
+                language=args.lang,
+                max_changes=args.max_changes,
+                search=not args.no_counterfactual,
+                backend=args.backend,
+                budget=Budget(progress=progress, time_limit=args.time_budget),
+            )
     except SisterevalError as exc:
         stderr.write(f"{exc}\n")
         return INVALID

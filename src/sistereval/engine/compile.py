@@ -45,6 +45,7 @@ it is :mod:`~sistereval.engine.records`; running it,
 from __future__ import annotations
 
 import enum
+import math
 import operator
 from collections.abc import Sequence
 from typing import Any, Final, NamedTuple
@@ -290,9 +291,10 @@ def _level(date: PartialDate) -> int:
 
 def _fold_arith(op: str, left: object, right: object) -> object:
     a, b = float(left), float(right)  # type: ignore[arg-type]
-    if op == "/":
-        return _UNKNOWN if b == 0 else a / b
-    return a + b if op == "+" else a - b if op == "-" else a * b
+    if op == "/" and b == 0:
+        return _UNKNOWN
+    value = a / b if op == "/" else a + b if op == "+" else a - b if op == "-" else a * b
+    return value if math.isfinite(value) else _UNKNOWN  # an overflow is unknown
 
 
 def compile_ruleset(ruleset: ir.RuleSet, schema: FactSchema) -> Compiled:
@@ -349,21 +351,21 @@ class _Compiler:
             for left in out:
                 for right in part:
                     product[tuple(dict.fromkeys(left + right))] = None
-            out = self.limit(list(product))
+                    if len(product) > MAX_RULE_ALTERNATIVES:  # never built past the limit
+                        raise _too_many()
+            out = list(product)
         return out
 
     def disj(self, *parts: Dnf) -> Dnf:
-        out = list(dict.fromkeys(conj for part in parts for conj in part))
-        return [()] if () in out else self.limit(out)
-
-    @staticmethod
-    def limit(dnf: Dnf) -> Dnf:
-        if len(dnf) > MAX_RULE_ALTERNATIVES:
-            raise EvaluationError(
-                f"the condition expands to more than {MAX_RULE_ALTERNATIVES} alternatives "
-                "(each 'or', date comparison and list literal multiplies them); split the rule"
-            )
-        return dnf
+        if any(() in part for part in parts):
+            return [()]
+        out: dict[Conj, None] = {}
+        for part in parts:
+            for conj in part:
+                out[conj] = None
+                if len(out) > MAX_RULE_ALTERNATIVES:
+                    raise _too_many()
+        return list(out)
 
     # -- conditions (in negation normal form)
 
@@ -383,25 +385,54 @@ class _Compiler:
         if isinstance(expr, ir.Known):
             if isinstance(expr.operand, (ir.FactRef, ir.ItemRef)):
                 return self.presence(expr.operand, expr.negated)
-            return self.cond(self.known(expr.operand, expr.negated))
+            return self.known(expr.operand, expr.negated)
         if isinstance(expr, ir.Quantifier) and expr.kind != "count":
             count = Slot(SlotKind.COUNT, self.quantifier(expr))
             test = {"$gt": {count.prop: 0.0}} if expr.kind == "any" else {count.prop: 0.0}
             return [(self.test(test, count),)]
         raise EvaluationError(f"{type(expr).__name__} is not a condition in negation normal form")
 
-    def known(self, expr: ir.Expr, negated: bool) -> ir.Expr:
-        """``known(expr)`` (``missing(expr)`` when negated) as conditions on its parts."""
+    def known(self, expr: ir.Expr, negated: bool) -> Dnf:
+        """``known(expr)`` (``missing(expr)`` when negated) as conditions on its parts:
+        arithmetic is known when its operands are, its divisors are not zero and no
+        step of it overflows (a result that is not a finite number is unknown)."""
         if isinstance(expr, (ir.FactRef, ir.ItemRef)):
-            return ir.Known(expr, negated)
+            return self.presence(expr, negated)
         if isinstance(expr, ir.Arith):
             parts = [self.known(expr.left, negated), self.known(expr.right, negated)]
             if expr.op == "/":
-                parts.append(ir.Compare("==" if negated else "!=", expr.right, ir.Literal(0)))
-            return ir.Or(tuple(parts)) if negated else ir.And(tuple(parts))
+                zero = ir.Compare("==" if negated else "!=", expr.right, ir.Literal(0))
+                parts.append(self.cond(zero))
+            term = self.term(expr)
+            if term.is_literal:
+                finite = term.literal is not _UNKNOWN
+                parts.append(_FALSE if finite == negated else _TRUE)
+            elif negated:  # some step of it is not a finite number
+                parts += [[(self.finite(step, negated=True),)] for step in self.steps(expr)]
+            else:
+                parts.append([term.guards])
+            return self.disj(*parts) if negated else self.conj(*parts)
         if isinstance(expr, ir.Quantifier):
             self.quantifier(expr)  # a count is always known; its items still matter
-        return ir.Literal(not negated)  # literals, flags and counts are known
+        return _FALSE if negated else _TRUE  # literals, flags and counts are known
+
+    def steps(self, expr: ir.Arith) -> list[_Term]:
+        """The terms of every step of ``expr`` that reads a value (not only literals)."""
+        out = []
+        for node in ir.walk(expr):
+            if isinstance(node, ir.Arith):
+                term = self.term(node)
+                if not term.is_literal:
+                    out.append(term)
+        return out
+
+    def finite(self, term: _Term, *, negated: bool = False) -> str:
+        """The test that ``term`` is a finite number (``term * 0 == 0``: infinities and
+        NaN times 0 are NaN), or, ``negated``, that it is not."""
+        times_zero = dumps({"$mul": {"$l": Raw(term.json), "$r": Raw("0.0")}})
+        core = {"$neq": {ZERO.prop: Raw(times_zero)}} if negated else {ZERO.prop: Raw(times_zero)}
+        self.prop_slot[ZERO.prop] = ZERO
+        return self.test(core, ZERO, *self.slots_for(term))
 
     def presence(self, expr: ir.FactRef | ir.ItemRef, negated: bool) -> Dnf:
         slot, vtype = self.ref(expr)
@@ -480,7 +511,8 @@ class _Compiler:
             else:
                 guards += (self.nonzero(right),)
         json = dumps({_AOP[expr.op]: {"$l": Raw(left.json), "$r": Raw(right.json)}})
-        return _Term(ir.ValueType.NUMBER, json=json, refs=left.refs | right.refs, guards=guards)
+        term = _Term(ir.ValueType.NUMBER, json=json, refs=left.refs | right.refs)
+        return attrs.evolve(term, guards=(*guards, self.finite(term)))
 
     def nonzero(self, term: _Term) -> str:
         if term.prop is not None:
@@ -731,6 +763,13 @@ class _Compiler:
             slots=frozenset(slots),
             collections=self.collections,
         )
+
+
+def _too_many() -> EvaluationError:
+    return EvaluationError(
+        f"the condition expands to more than {MAX_RULE_ALTERNATIVES} alternatives "
+        "(each 'or', date comparison and list literal multiplies them); split the rule"
+    )
 
 
 def _pattern(tag: str, conjs: tuple[Conj, ...]) -> str:

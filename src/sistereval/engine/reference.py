@@ -30,6 +30,7 @@ Semantics, beyond the summary in :mod:`sistereval.ir`:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Final
@@ -160,14 +161,18 @@ def _arith(op: str, left: Value | Unknown, right: Value | Unknown) -> float | Un
         raise EvaluationError(f"arithmetic on non-numbers: {left!r} {op} {right!r}")
     a, b = float(left), float(right)  # type: ignore[arg-type]
     if op == "+":
-        return a + b
-    if op == "-":
-        return a - b
-    if op == "*":
-        return a * b
-    if op == "/":
-        return UNKNOWN if b == 0 else a / b
-    raise EvaluationError(f"unknown arithmetic operator {op!r}")
+        value = a + b
+    elif op == "-":
+        value = a - b
+    elif op == "*":
+        value = a * b
+    elif op == "/":
+        if b == 0:
+            return UNKNOWN
+        value = a / b
+    else:
+        raise EvaluationError(f"unknown arithmetic operator {op!r}")
+    return value if math.isfinite(value) else UNKNOWN  # an overflow is unknown
 
 
 def _date_key(date: PartialDate, level: int) -> tuple[int, ...]:

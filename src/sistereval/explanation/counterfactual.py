@@ -23,7 +23,14 @@ The search:
    before it).
 3. **Bounded.** At most ``max_candidates`` sets are evaluated; ``searched``
    counts them and ``complete`` says whether every set up to ``max_changes``
-   changes was evaluated (false when the bound stopped the search).
+   changes was evaluated (false when a budget stopped the search).  A second
+   budget bounds a large case: ``max_work``, the records of the case
+   evaluated in all (each set evaluated costs the case's records and one, each
+   set passed over one; a count, so the same case gives the same result on any
+   machine: a case of 3,000 records stops after 165 sets).  Only when
+   ``time_limit`` is given does a wall clock also stop the search, after that
+   many seconds.  ``stopped`` says which budget stopped the search
+   (``candidates``, ``work`` or ``time``; None when complete).
 4. **Fast, then verified.** Sets are evaluated on the engine from the derived
    facts alone (:func:`sistereval.evaluation.quick_verdict`); each solution is then
    applied with :func:`sistereval.explanation.apply_changes` (validated like a case
@@ -42,7 +49,8 @@ from __future__ import annotations
 
 import itertools
 import os
-from collections.abc import Mapping, Sequence
+import time
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -61,8 +69,11 @@ from ..verdict import NOT_ASSESSABLE, Evaluation
 from .whatif import apply_changes
 
 __all__ = [
+    "DEFAULT_BUDGET",
     "DEFAULT_MAX_CANDIDATES",
     "DEFAULT_MAX_CHANGES",
+    "DEFAULT_MAX_WORK",
+    "Budget",
     "Change",
     "Counterfactual",
     "Solution",
@@ -73,6 +84,23 @@ __all__ = [
 
 DEFAULT_MAX_CHANGES = 3
 DEFAULT_MAX_CANDIDATES = 5000
+#: The records of the case evaluated in all, at most (see the module docstring).
+DEFAULT_MAX_WORK = 500_000
+
+
+@attrs.frozen(kw_only=True)
+class Budget:
+    """The budgets of a search (see the module docstring; no time budget unless
+    ``time_limit`` is given), and a function called with the number of sets
+    evaluated so far (every 25), for a progress display."""
+
+    max_candidates: int = DEFAULT_MAX_CANDIDATES
+    max_work: int = DEFAULT_MAX_WORK
+    time_limit: float | None = None
+    progress: Callable[[int], None] | None = attrs.field(default=None, eq=False)
+
+
+DEFAULT_BUDGET = Budget()
 
 
 # --------------------------------------------------------------------------
@@ -134,6 +162,9 @@ class Counterfactual:
     options: int
     solutions: tuple[Solution, ...]
     language: str = "en"
+    stopped: str | None = None  # the budget that stopped the search: candidates, work, time
+    max_work: int = DEFAULT_MAX_WORK
+    time_limit: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -142,8 +173,11 @@ class Counterfactual:
             "target": self.target,
             "searched": self.searched,
             "complete": self.complete,
+            "stopped": self.stopped,
             "max_changes": self.max_changes,
             "max_candidates": self.max_candidates,
+            "max_work": self.max_work,
+            "time_budget": self.time_limit,
             "options": self.options,
             "solutions": [s.to_dict() for s in self.solutions],
         }
@@ -300,6 +334,9 @@ def counterfactuals(
     language: str = "en",
     evaluation: Evaluation | None = None,
     backend: Backend | None = None,
+    max_work: int = DEFAULT_MAX_WORK,
+    time_limit: float | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> Counterfactual:
     """Search for the smallest sets of changes that move ``case``'s verdict one step up.
 
@@ -310,9 +347,15 @@ def counterfactuals(
     given, is the evaluation of this case with these rules, whose verdict is the
     starting point (the case is not evaluated again) and whose backend the search
     uses; ``backend`` as for :func:`~sistereval.evaluation.evaluate` otherwise.
+    ``max_work`` and ``time_limit`` are the budgets of the module docstring;
+    ``progress``, when given, is called with the number of sets evaluated so far
+    (every 25 sets).
     """
-    if max_changes < 1 or max_candidates < 1:
-        raise UsageError("--max-changes and the candidate bound must be at least 1")
+    if max_changes < 1 or max_candidates < 1 or max_work < 1:
+        raise UsageError("--max-changes and the search's budgets must be at least 1")
+    if time_limit is not None and not time_limit > 0:
+        raise UsageError("the time budget of the search must be above 0 seconds")
+    deadline = None if time_limit is None else time.monotonic() + time_limit
     the_case = as_case(case)
     ruleset = rule_set(rules)
     trace = traced(evaluation, the_case, ruleset)
@@ -328,18 +371,23 @@ def counterfactuals(
     if before != NOT_ASSESSABLE and rank.get(before, 0) > 0:
         target = ruleset.scale[rank[before] - 1]
     options = candidate_changes(the_case, ruleset) if target is not None else ()
+    cost = _records(the_case)
     found: list[tuple[int, ...]] = []
-    searched = 0
-    complete = True
+    searched = work = 0
+    stopped: str | None = None
     for size in range(1, max_changes + 1) if target is not None else ():
         for combo in itertools.combinations(range(len(options)), size):
+            work += 1
             paths = {options[i].path for i in combo}
             if len(paths) < size or any(set(s) <= set(combo) for s in found):
                 continue
-            if searched >= max_candidates:
-                complete = False
+            stopped = _over(searched, max_candidates, work + cost, max_work, deadline)
+            if stopped is not None:
                 break
             searched += 1
+            work += cost
+            if progress is not None and searched % 25 == 0:
+                progress(searched)
             try:
                 changed = _changed(the_case, [options[i] for i in combo])
             except SisterevalError:
@@ -347,7 +395,7 @@ def counterfactuals(
             verdict = quick_verdict(ruleset, derive(changed), backend)
             if verdict != NOT_ASSESSABLE and rank[verdict] <= rank[str(target)]:
                 found.append(combo)
-        if not complete:
+        if stopped is not None:
             break
     solutions = []
     for combo in found:
@@ -361,13 +409,35 @@ def counterfactuals(
         verdict_before=before,
         target=target,
         searched=searched,
-        complete=complete,
+        complete=stopped is None,
         max_changes=max_changes,
         max_candidates=max_candidates,
         options=len(options),
         solutions=tuple(solutions),
         language=language,
+        stopped=stopped,
+        max_work=max_work,
+        time_limit=time_limit,
     )
+
+
+def _records(case: Case) -> int:
+    """What evaluating ``case`` costs in the work budget: its records, and one."""
+    data = case_to_dict(case)
+    return 1 + sum(len(value) for value in data.values() if isinstance(value, list))
+
+
+def _over(
+    searched: int, candidates: int, work: int, max_work: int, deadline: float | None
+) -> str | None:
+    """The budget one more evaluation would pass, if any."""
+    if searched >= candidates:
+        return "candidates"
+    if work > max_work:
+        return "work"
+    if deadline is not None and time.monotonic() > deadline:
+        return "time"
+    return None
 
 
 # --------------------------------------------------------------------------
@@ -389,7 +459,14 @@ def render_counterfactual(
     searched = t["searched"].format(
         searched=result.searched, max=result.max_changes, options=result.options
     )
-    status = t["complete"] if result.complete else t["bounded"].format(bound=result.max_candidates)
+    if result.complete:
+        status = t["complete"]
+    elif result.stopped == "time":
+        status = t["stopped_time"].format(seconds=f"{result.time_limit:g}")
+    elif result.stopped == "work":
+        status = t["stopped_work"].format(bound=result.max_work)
+    else:
+        status = t["bounded"].format(bound=result.max_candidates)
     lines.append(f"{indent}  {searched}; {status}")
     if not result.solutions:
         lines.append(f"{indent}  {t['none_found'].format(max=result.max_changes, target=target)}")

@@ -128,8 +128,37 @@ def _verdict(
         return "records", quick_verdict(ruleset, changed, backend)
     if evaluation is not None and _same(value, facts.scalars.get(dispute.fact)):
         return "fact", evaluation.verdict  # the facts as they are: the evaluation's verdict
-    scalars = {**facts.scalars, dispute.fact: value}
+    scalars = {**facts.scalars, **_standing(facts, dispute.fact, value), dispute.fact: value}
     return "fact", quick_verdict(ruleset, attrs.evolve(facts, scalars=scalars), backend)
+
+
+#: The lifecycle facts one stage implies (``partnership.stage`` names the state).
+_STATE_FLAGS = {
+    "partnership.ended": "ended",
+    "partnership.lapsed": "lapsed",
+    "partnership.suspended": "suspended",
+}
+
+
+def _standing(facts: Facts, fact: str, value: ir.FactValue) -> dict[str, ir.FactValue]:
+    """The lifecycle facts that follow from ``fact`` taking ``value``: a claimed stage
+    sets the ended, lapsed and suspended flags; a claimed flag sets the stage (true:
+    that state; false, where the stage was that state: in force, ``active`` when it was
+    carried out, else ``mou``).  Other facts imply nothing here."""
+    if fact == "partnership.stage" and isinstance(value, str):
+        return {flag: value == state for flag, state in _STATE_FLAGS.items()}
+    state = _STATE_FLAGS.get(fact)
+    if state is None or not isinstance(value, bool):
+        return {}
+    if value:
+        return {
+            "partnership.stage": state,
+            **{flag: flag == fact for flag in _STATE_FLAGS},
+        }
+    if facts.scalars.get("partnership.stage") != state:
+        return {}
+    carried = facts.scalars.get("partnership.carried_out") is True
+    return {"partnership.stage": "active" if carried else "mou"}
 
 
 def dispute_verdicts(

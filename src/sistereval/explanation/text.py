@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 
-from ..messages import EXPLAIN, LABELS, finding_tag, texts
+from ..messages import EXPLAIN, LABELS, finding_tag, reference_lines, texts
 from .counterfactual import render_counterfactual
 from .disputes import render_disputes
 from .why import Clause, Explanation, Miss, SourceRef, json_value, top_level
@@ -83,6 +83,8 @@ def render_explanation(explanation: Explanation, *, case_file: str = "CASE") -> 
         f"  {labels['rules']} {explanation.ruleset.id} {explanation.ruleset.version}"
         + (f" · {t['rule']} {explanation.rule}" if explanation.rule else ""),
     ]
+    if explanation.evaluation is not None:
+        lines.extend(reference_lines(explanation.evaluation.reference_date, labels))
     chain = [f for f in explanation.fired if f.in_chain]
     outside = [f for f in explanation.fired if not f.in_chain]
     cited: dict[str, SourceRef] = {}
@@ -119,7 +121,10 @@ def render_explanation(explanation: Explanation, *, case_file: str = "CASE") -> 
             lines.append(f"    {source.id}{mark}: {source.citation or '?'}")
     better = explanation.better
     others = [m for m in explanation.misses if not m.better_verdict]
-    for title, misses in ((t["better"], better), (t["others"], others)):
+    # No verdict yet (not assessable): a verdict rule would give one, not a better one.
+    undecided = explanation.verdict not in explanation.scale
+    heading = t["any_verdict"] if undecided else t["better"]
+    for title, misses in ((heading, better), (t["others"], others)):
         if not misses and explanation.rule:
             continue
         lines.append(f"  {title}:")

@@ -51,7 +51,9 @@ from ..messages import Language, did_you_mean
 from ..model import Case, PartialDate
 from ..verdict import NOT_ASSESSABLE, Evaluation, Finding, RuleSetRef, decide
 from .counterfactual import (
+    DEFAULT_BUDGET,
     DEFAULT_MAX_CHANGES,
+    Budget,
     Counterfactual,
     counterfactuals,
     render_counterfactual,
@@ -421,6 +423,7 @@ def explain(
     backend: Backend | None = None,
     counterfactual: bool = False,
     max_changes: int = DEFAULT_MAX_CHANGES,
+    budget: Budget = DEFAULT_BUDGET,
 ) -> Explanation:
     """Explain the evaluation of ``case`` with ``rules`` (arguments as for
     :func:`~sistereval.evaluation.evaluate`).
@@ -428,7 +431,8 @@ def explain(
     ``rule`` restricts the explanation to one rule, fired or not; an id the
     rule set does not have raises :class:`~sistereval.errors.UsageError` with
     a did-you-mean suggestion.  ``counterfactual`` adds the search for the
-    smallest sets of up to ``max_changes`` changes that give a better verdict.
+    smallest sets of up to ``max_changes`` changes that give a better verdict,
+    within ``budget`` (:class:`~sistereval.explanation.counterfactual.Budget`).
 
     ``case`` may also be an :class:`~sistereval.verdict.Evaluation`: then it is
     explained as it is (:func:`explain_evaluation`), and ``rules``, ``language`` and
@@ -440,13 +444,17 @@ def explain(
         if case.trace is not None:
             _check_rule(rule, case.trace.ruleset)
         return explain_evaluation(
-            case, rule=rule, counterfactual=counterfactual, max_changes=max_changes
+            case, rule=rule, counterfactual=counterfactual, max_changes=max_changes, budget=budget
         )
     ruleset = rule_set(rules)
     _check_rule(rule, ruleset)
     evaluation = evaluate(as_case(case), ruleset, language=language, backend=backend)
     return explain_evaluation(
-        evaluation, rule=rule, counterfactual=counterfactual, max_changes=max_changes
+        evaluation,
+        rule=rule,
+        counterfactual=counterfactual,
+        max_changes=max_changes,
+        budget=budget,
     )
 
 
@@ -464,6 +472,7 @@ def explain_evaluation(
     rule: str | None = None,
     counterfactual: bool = False,
     max_changes: int = DEFAULT_MAX_CHANGES,
+    budget: Budget = DEFAULT_BUDGET,
 ) -> Explanation:
     """Explain an evaluation :func:`~sistereval.evaluation.evaluate` made, in its
     language, from what it kept (:attr:`~sistereval.verdict.Evaluation.trace`): the
@@ -478,7 +487,10 @@ def explain_evaluation(
     by_id = {f.rule: f for f in evaluation.findings}
     _, deciding = decide(ruleset, trace.firing.fired)
 
+    # The deciding chain, then the findings that fired without deciding (a risk, a
+    # strength outweighed), in the evaluation's order.
     steps = list(evaluation.deciding)
+    steps += [f.rule for f in evaluation.findings if f.rule not in evaluation.deciding]
     if rule is not None:
         steps = [rule] if rule in by_id else []
     fired_rules = []
@@ -533,7 +545,15 @@ def explain_evaluation(
         rule=rule,
         disputes=dispute_verdicts(trace.case, ruleset, evaluation=evaluation),
         counterfactual=counterfactuals(
-            trace.case, ruleset, max_changes=max_changes, language=language, evaluation=evaluation
+            trace.case,
+            ruleset,
+            max_changes=max_changes,
+            language=language,
+            evaluation=evaluation,
+            max_candidates=budget.max_candidates,
+            max_work=budget.max_work,
+            time_limit=budget.time_limit,
+            progress=budget.progress,
         )
         if counterfactual
         else None,

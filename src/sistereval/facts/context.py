@@ -9,8 +9,10 @@ computed once per case.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import itertools
+import os
 from collections.abc import Iterable, Sequence
 from functools import cached_property
 from typing import Protocol, TypeVar
@@ -18,12 +20,15 @@ from typing import Protocol, TypeVar
 import attrs
 from geographiclib.geodesic import Geodesic
 
+from ..dates import When, date_key
 from ..model import (
+    AGREEMENT_MILESTONES,
     SINGLE_MILESTONES,
     Activity,
     BudgetLine,
     Case,
     CooperationField,
+    FieldStatus,
     Institution,
     LeadershipChange,
     Milestone,
@@ -32,9 +37,89 @@ from ..model import (
     Source,
 )
 from .results import Dispute
-from .values import _after, _before, _overlap, _value_key
+from .values import _after, _before, _latest, _overlap, _value_key
 
-__all__ = ["DISTANCE_TOLERANCE"]
+__all__ = ["DISTANCE_TOLERANCE", "STAGES", "evaluation_date"]
+
+#: The values of ``partnership.stage``, from the earliest stage to the last.
+STAGES = ("exploring", "loi", "mou", "active", "suspended", "lapsed", "ended")
+
+#: How lifecycle milestones of the same date are ordered: a renewal or a
+#: resumption recorded in the same period as a lapse or suspension follows it.
+_TIE_ORDER = {
+    MilestoneType.LOI: 0,
+    MilestoneType.MOU: 1,
+    MilestoneType.AGREEMENT: 2,
+    MilestoneType.SUSPENDED: 3,
+    MilestoneType.LAPSED: 4,
+    MilestoneType.ENDED: 5,
+    MilestoneType.RESUMED: 6,
+    MilestoneType.RENEWAL: 7,
+}
+
+_DAYS_PER_YEAR = 365.2425
+
+
+_STOPS = frozenset({MilestoneType.ENDED, MilestoneType.LAPSED, MilestoneType.SUSPENDED})
+
+
+def _after_signing(events: list[Milestone]) -> list[Milestone]:
+    """``events`` (in date order) with each end, lapse or suspension that comes before
+    any agreement moved after the agreements whose dates it may follow.
+
+    Nothing ends before it is signed: an end reported as ``2008/2017`` beside an MoU
+    of ``2008`` sorts first by its first possible day, but it can only have ended that
+    MoU.  An event certainly before every agreement stays where it is.
+    """
+    out = list(events)
+    i = 0
+    while i < len(out):
+        m = out[i]
+        signed_before = any(e.type in AGREEMENT_MILESTONES for e in out[:i])
+        if m.type in _STOPS and not signed_before and m.date is not None:
+            end = m.date.end
+            later = [
+                j
+                for j in range(i + 1, len(out))
+                if out[j].type in AGREEMENT_MILESTONES
+                and out[j].date is not None
+                and out[j].date.start <= end  # type: ignore[union-attr]
+            ]
+            if later:
+                out.insert(later[-1], out.pop(i))
+                continue  # the event now at i is the next one
+        i += 1
+    return out
+
+
+def evaluation_date() -> PartialDate:
+    """Today, or the day ``SOURCE_DATE_EPOCH`` names (for reproducible runs)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        day = dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
+    else:
+        day = dt.date.today()
+    return PartialDate.of_day(day)
+
+
+@attrs.frozen
+class Standing:
+    """The partnership's standing at the reference date, from its lifecycle milestones.
+
+    ``state`` is ``exploring``, ``loi``, ``signed``, ``suspended``, ``lapsed``
+    or ``ended``; ``since`` the milestone that put it there (for ``lapsed`` by
+    a term that ran out, the agreement whose term it was) and ``since_date``
+    the date it began.  ``lapses`` counts lapses, recorded or by term;
+    ``expires`` is the end of the term of the agreement in force, if known.
+    """
+
+    state: str
+    since: tuple[Milestone, ...]
+    since_date: When | None
+    lapses: int
+    expires: PartialDate | None
+    sources: tuple[str, ...]
+
 
 #: A recorded distance that differs from the great-circle distance by more
 #: than this fraction of it is a dispute.
@@ -83,7 +168,7 @@ class _Context:
     def __init__(self, case: Case) -> None:
         self.case = case
         self.disputes: tuple[Dispute, ...] = ()
-        self._dates: dict[MilestoneType, tuple[PartialDate | None, tuple[str, ...]]] = {}
+        self._dates: dict[MilestoneType, tuple[When | None, tuple[str, ...]]] = {}
 
     # -- sorted records ----------------------------------------------------
 
@@ -114,9 +199,14 @@ class _Context:
     # -- milestone dates ---------------------------------------------------
 
     def records(self, *kinds: MilestoneType) -> tuple[Milestone, ...]:
-        return tuple(m for m in self.milestones if m.type in kinds)
+        """The milestones of these kinds that happened (not those a source denies)."""
+        return tuple(m for m in self.milestones if m.type in kinds and m.happened)
 
-    def milestone_date(self, kind: MilestoneType) -> tuple[PartialDate | None, tuple[str, ...]]:
+    def denied(self, *kinds: MilestoneType) -> tuple[Milestone, ...]:
+        """Records of a source reporting that a milestone of these kinds did not happen."""
+        return tuple(m for m in self.milestones if m.type in kinds and not m.happened)
+
+    def milestone_date(self, kind: MilestoneType) -> tuple[When | None, tuple[str, ...]]:
         """The date of a milestone type and the sources of the records giving it.
 
         Several records of a once-only milestone whose dates cannot be the same
@@ -128,11 +218,11 @@ class _Context:
             self._dates[kind] = self._milestone_date(kind)
         return self._dates[kind]
 
-    def _milestone_date(self, kind: MilestoneType) -> tuple[PartialDate | None, tuple[str, ...]]:
-        records = self.records(kind)
+    def _milestone_date(self, kind: MilestoneType) -> tuple[When | None, tuple[str, ...]]:
+        records = [m for m in self.records(kind) if m.date is not None]
         if not records:
             return None, ()
-        dates = sorted({m.date for m in records})
+        dates = sorted({m.date for m in records if m.date is not None}, key=date_key)
         agreeing = all(_overlap(a, b) for a, b in itertools.combinations(dates, 2))
         if kind in SINGLE_MILESTONES and agreeing:
             chosen = min(dates, key=lambda d: (d.end - d.start).days)  # the most precise
@@ -141,7 +231,7 @@ class _Context:
         return chosen, _ids(m for m in records if m.date == chosen)
 
     @cached_property
-    def signing(self) -> tuple[PartialDate | None, tuple[str, ...]]:
+    def signing(self) -> tuple[When | None, tuple[str, ...]]:
         candidates = [
             (date, ids)
             for date, ids in (
@@ -152,53 +242,169 @@ class _Context:
         ]
         if not candidates:
             return None, ()
-        return min(candidates, key=lambda c: (c[0].sort_key(), c[1]))
+        return min(candidates, key=lambda c: (date_key(c[0]), c[1]))
 
     @property
-    def signed(self) -> PartialDate | None:
+    def signed(self) -> When | None:
         return self.signing[0]
 
     @property
-    def end(self) -> PartialDate | None:
-        return self.milestone_date(MilestoneType.ENDED)[0]
+    def end(self) -> When | None:
+        """When the partnership ended, if it stands ended at the reference date."""
+        standing = self.standing
+        return standing.since_date if standing.state == "ended" else None
 
     @cached_property
-    def as_of(self) -> tuple[PartialDate | None, str, tuple[str, ...]]:
-        """The reference date, its basis and the sources behind it."""
+    def as_of(self) -> tuple[PartialDate, str, tuple[str, ...]]:
+        """The reference date, its basis and the sources behind it.
+
+        The case's ``as_of`` (``given``); else the latest date a source was
+        published or accessed, or the latest date the case records if later
+        (``sources``); else the date of the evaluation (``evaluation_date``).
+        """
         if self.case.as_of is not None:
             return self.case.as_of, "given", ()
-        end, end_ids = self.milestone_date(MilestoneType.ENDED)
-        if end is not None:
-            return end, "ended", end_ids
+        source_dates = [
+            (date, (s.id,))
+            for s in self.case.sources
+            for date in (s.published, s.accessed)
+            if date is not None
+        ]
+        if not source_dates:
+            return evaluation_date(), "evaluation_date", ()
         dated: list[tuple[PartialDate, tuple[str, ...]]] = [
-            *((m.date, m.sources) for m in self.milestones),
-            *((a.date, a.sources) for a in self.activities),
-            *((c.date, c.sources) for c in self.changes),
+            *source_dates,
+            *((d, r.sources) for r, d in self.dated_records if d is not None),
             *((PartialDate(b.year), b.sources) for b in self.budget if b.year is not None),
         ]
-        if not dated:
-            return None, "none", ()
         latest = max(date for date, _ in dated)
         ids = sorted({sid for date, srcs in dated if date == latest for sid in srcs})
-        return latest, "latest_record", tuple(ids)
+        return latest, "sources", tuple(ids)
+
+    @cached_property
+    def dated_records(self) -> tuple[tuple[_Sourced, PartialDate | None], ...]:
+        """Each dated record that happened with the latest date it may have."""
+        records: list[tuple[_Sourced, When | None]] = [
+            *((m, m.date) for m in self.milestones if m.happened),
+            *((a, a.date) for a in self.activities),
+            *((c, c.date) for c in self.changes),
+            *((o, o.date) for o in self.case.outputs),
+            *((x, x.date) for x in self.case.shocks),
+        ]
+        return tuple((r, _latest(d)) for r, d in records if d is not None)
+
+    # -- lifecycle ---------------------------------------------------------
+
+    @cached_property
+    def standing(self) -> Standing:
+        """Walk the lifecycle milestones in date order to the reference date."""
+        events = _after_signing(
+            sorted(
+                (m for m in self.records(*_TIE_ORDER) if m.date is not None),
+                key=lambda m: (date_key(m.date), _TIE_ORDER[m.type]),
+            )
+        )
+        reference = self.as_of[0]
+        state = "exploring"
+        since: tuple[Milestone, ...] = ()
+        since_date: When | None = None
+        lapses = 0
+        expires: PartialDate | None = None
+        term_of: Milestone | None = None
+        for m in events:
+            assert m.date is not None
+            if expires is not None and state == "signed" and expires.end < m.date.start:
+                state, since, since_date = "lapsed", (term_of,) if term_of else (), expires
+                lapses += 1
+                expires = None
+            kind = m.type
+            if kind is MilestoneType.LOI:
+                if state == "exploring":
+                    state, since, since_date = "loi", (m,), m.date
+            elif kind in AGREEMENT_MILESTONES:
+                if state != "signed" or kind is MilestoneType.RENEWAL or m.term_years:
+                    expires, term_of = _expiry(m), m
+                if state != "signed":
+                    state, since, since_date = "signed", (m,), m.date
+            elif kind is MilestoneType.SUSPENDED:
+                if state == "signed":
+                    state, since, since_date = "suspended", (m,), m.date
+            elif kind is MilestoneType.RESUMED:
+                if state in ("suspended", "lapsed"):
+                    state, since, since_date = "signed", (m,), m.date
+            elif kind is MilestoneType.LAPSED:
+                if state in ("signed", "suspended"):
+                    state, since, since_date = "lapsed", (m,), m.date
+                    lapses += 1
+                    expires = None
+            elif kind is MilestoneType.ENDED:
+                if state != "ended":  # another record of the same end (a dispute): the earliest
+                    state, since, since_date = "ended", (m,), m.date
+                expires = None
+        if (
+            expires is not None
+            and state in ("signed", "suspended")
+            and expires.end < reference.start
+        ):
+            state, since, since_date = "lapsed", (term_of,) if term_of else (), expires
+            lapses += 1
+        ids = _ids(since)
+        return Standing(state, since, since_date, lapses, expires, ids)
+
+    @cached_property
+    def carried_out(self) -> bool | None:
+        """Evidence the agreement was carried out: a field implemented (in full or
+        in part), an activity after the agreement date or undated, or an output.
+        Not carried out only when the case records fields and none of them may
+        have been (no field of unknown status) and nothing else shows it; unknown
+        when the case records neither fields, activities nor outputs, or only
+        fields of unknown status."""
+        if self.working_fields or self.activity_evidence or self.case.outputs:
+            return True
+        known = [f for f in self.fields if f.status is not FieldStatus.UNKNOWN]
+        if self.activities or (known and len(known) == len(self.fields)):
+            return False
+        return None
+
+    @cached_property
+    def working_fields(self) -> tuple[CooperationField, ...]:
+        return tuple(
+            f for f in self.fields if f.status in (FieldStatus.IMPLEMENTED, FieldStatus.PARTIAL)
+        )
+
+    @cached_property
+    def activity_evidence(self) -> tuple[Activity, ...]:
+        """Activities that show the agreement carried out: after it, or undated."""
+        return tuple(a for a in self.activities if a.date is None or _after(a.date, self.signed))
 
     # -- leadership --------------------------------------------------------
 
     def during(self, change: LeadershipChange) -> bool | None:
-        if self.signed is None:
+        """The change came after the agreement and before the partnership ended;
+        ``None`` when that is not known (no agreement date, or no date of the change)."""
+        if self.signed is None or change.date is None:
             return None
-        if not _after(change.date, self.signed):
-            return False
-        return self.end is None or bool(_before(change.date, self.end))
+        after = _after(change.date, self.signed)
+        if not after:
+            return None if _before(change.date, self.signed) is False else False
+        end = self.end
+        if end is None:
+            return True
+        before = _before(change.date, end)
+        return True if before else None if _after(change.date, end) is False else False
 
     @cached_property
     def changes_during(self) -> tuple[LeadershipChange, ...]:
         return tuple(c for c in self.changes if self.during(c))
 
     def after_first_change(self, activity: Activity) -> bool | None:
-        if not self.changes_during:
+        if not self.changes_during or activity.date is None:
             return None
-        return _after(activity.date, self.changes_during[0].date)
+        first = self.changes_during[0].date
+        assert first is not None
+        if _after(activity.date, first):
+            return True
+        return False if _before(activity.date, first) else None
 
     # -- distance ----------------------------------------------------------
 
@@ -243,6 +449,10 @@ class _Context:
             *case.leadership_changes,
             *case.budget,
             *case.institutions,
+            *case.objectives,
+            *case.outputs,
+            *case.shocks,
+            *case.programmes,
             *case.claims,
             *([case.distance] if case.distance is not None else []),
             *(a for a in assessed if a is not None),
@@ -252,3 +462,17 @@ class _Context:
     def cited(self) -> tuple[Source, ...]:
         ids = set(_ids(self.sourced_records))
         return tuple(sorted((s for s in self.case.sources if s.id in ids), key=lambda s: s.id))
+
+
+def _expiry(milestone: Milestone) -> PartialDate | None:
+    """When the term of an agreement ends: its last possible date plus the term."""
+    if milestone.term_years is None or milestone.date is None:
+        return None
+    last = milestone.date.end
+    if last == dt.date.max:
+        return None
+    days = round(milestone.term_years * _DAYS_PER_YEAR)
+    try:
+        return PartialDate.of_day(last + dt.timedelta(days=days))
+    except OverflowError:
+        return None

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 
 import attrs
 
-from ..model import SINGLE_MILESTONES, MilestoneType
+from ..model import SINGLE_MILESTONES, MilestoneType, PartialDate
 from .claims import _claim_value
 from .context import DISTANCE_TOLERANCE, _Context, _ids
 from .results import Alternative, Dispute, FactValue, _json
@@ -68,11 +68,15 @@ def _record_drafts(ctx: _Context, scalars: Mapping[str, FactValue]) -> dict[str,
     drafts: dict[str, _Draft] = {}
     for kind in sorted(SINGLE_MILESTONES, key=str):
         records = ctx.records(kind)
-        dates = sorted({m.date for m in records})
+        # approximate dates do not dispute an exact one: they are too vague to
+        dates = sorted({m.date for m in records if isinstance(m.date, PartialDate)})
         if all(_overlap(a, b) for a, b in itertools.combinations(dates, 2)):
             continue
         fact = MILESTONE_FACTS[kind]
-        draft = drafts[fact] = _Draft(fact=fact, chosen=scalars[fact])
+        # An end a later agreement undid leaves partnership.end_date unknown: the records
+        # are still disputed, and the earliest is the one the lifecycle walk took.
+        chosen = scalars[fact] if scalars[fact] is not None else dates[0]
+        draft = drafts[fact] = _Draft(fact=fact, chosen=chosen)
         for date in dates:
             draft.add(date, _ids(m for m in records if m.date == date))
         shown = ", ".join(str(d) for d in dates)

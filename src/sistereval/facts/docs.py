@@ -21,13 +21,16 @@ CONVENTIONS = """\
   `mou` or `agreement` milestone. "During the partnership" means after that
   date and, when the partnership ended, before the `ended` milestone.
 - **The reference date** (`partnership.as_of`), the point that durations such
-  as `activities.months_since_last` are measured to, is the case's `as_of` if
-  it gives one; else the end date if the partnership ended; else the latest
-  date recorded anywhere in the case (milestones, activities, leadership
-  changes, budget years; the dates on which sources were accessed are not
-  partnership events and are not used). `partnership.as_of_basis` says which.
-  The reference date does not filter records: an event recorded after `as_of`
-  still counts, and a duration to the reference date may then be negative.
+  as `partnership.months_active` and `partnership.months_since_last_evidence`
+  are measured to, is the case's `as_of` if it gives one (`given`); else the
+  latest date a source was published or accessed, or the latest date the case
+  records if that is later (`sources`); else the day of the evaluation
+  (`evaluation_date`, `SOURCE_DATE_EPOCH` when set). `partnership.as_of_basis`
+  says which, and `evaluate`, `explain` and `report` print the date and its
+  basis ("measured to 2022 (the case's as_of)"). Validation refuses a record
+  dated after `as_of` and an `as_of` before the first agreement, so durations
+  are never negative. Durations of an ended or lapsed partnership stop at its
+  end or lapse.
 - **Partial dates** keep their precision (`2022`, `2016-12`, `2017-10-10`) and
   no day is ever invented. Month counts are whole calendar months between the
   months in which the two dates start: a date known only to the year counts

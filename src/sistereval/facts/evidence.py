@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..model import Rating, Reliability, SourceKind
+from ..model import Attainment, EvidenceType, FieldStatus, Rating, Reliability, SourceKind
 from .context import _Context, _ids
-from .registry import _ENUM, _INT, _LIST, _Out, _Registry
+from .registry import _BOOL, _ENUM, _INT, _LIST, _NUM, _Out, _Registry
 from .results import Dispute
 from .values import _enum_values, _in_enum_order
 
@@ -95,10 +95,74 @@ def _evidence_kinds(ctx: _Context) -> _Out:
 
 
 @_scalar(
+    "evidence.types",
+    _LIST,
+    "The evidence types of the cited sources that state one (`evidence:`).",
+    values=_enum_values(EvidenceType),
+)
+def _evidence_types(ctx: _Context) -> _Out:
+    typed = [s for s in ctx.cited if s.evidence is not None]
+    types = _in_enum_order((str(s.evidence) for s in typed), EvidenceType)
+    return _Out(types, tuple(s.id for s in typed))
+
+
+@_scalar(
+    "evidence.independent_evaluations",
+    _INT,
+    "The number of cited sources that are independent evaluations.",
+    minimum=0,
+)
+def _independent(ctx: _Context) -> _Out:
+    found = [s.id for s in ctx.cited if s.evidence is EvidenceType.INDEPENDENT_EVALUATION]
+    return _Out(len(found), tuple(found))
+
+
+@_scalar(
+    "evidence.self_assessment_only",
+    _BOOL,
+    "Every cited source whose evidence type is stated is a partner's self-assessment; null "
+    "when no cited source states its type.",
+)
+def _self_only(ctx: _Context) -> _Out:
+    typed = [s for s in ctx.cited if s.evidence is not None]
+    if not typed:
+        return _Out(None)
+    only = all(s.evidence is EvidenceType.SELF_ASSESSMENT for s in typed)
+    return _Out(only, tuple(s.id for s in typed))
+
+
+@_scalar(
+    "evidence.unknown_share",
+    _NUM,
+    "The share of the case's checkable facts that are unknown: fields whose status is unknown, "
+    "activities without a date, leadership changes without a date or without continuity, "
+    "budget lines without earmarking or adequacy, objectives whose attainment is unknown, over "
+    "all of these; null when there is none.",
+    minimum=0,
+    maximum=1,
+)
+def _unknown_share(ctx: _Context) -> _Out:
+    case = ctx.case
+    checks: list[bool] = [
+        *(f.status is FieldStatus.UNKNOWN for f in case.fields),
+        *(a.date is None for a in case.activities),
+        *(c.date is None for c in case.leadership_changes),
+        *(c.continuity is None for c in case.leadership_changes),
+        *(b.earmarked is None for b in case.budget),
+        *(b.adequate is None for b in case.budget),
+        *(o.attainment is Attainment.UNKNOWN for o in case.objectives),
+    ]
+    if not checks:
+        return _Out(None)
+    return _Out(round(sum(checks) / len(checks), 4))
+
+
+@_scalar(
     "evidence.unsourced_records",
     _INT,
     "The number of records (milestones, fields, activities, leadership changes, budget lines, "
-    "institutions, claims, the distance, assessments) that cite no source.",
+    "institutions, objectives, outputs, shocks, programmes, claims, the distance, assessments) "
+    "that cite no source.",
     minimum=0,
 )
 def _unsourced(ctx: _Context) -> _Out:

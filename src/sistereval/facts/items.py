@@ -6,12 +6,49 @@ behind it, registered with the definitions of the items' attributes.
 
 from __future__ import annotations
 
+from ..dates import When
 from ..model import ActivityKind, FieldStatus, InstitutionKind, MilestoneType, Sector
 from .context import _Context, _ids
 from .measures import _ANCHOR_TEXT, ANCHOR_KINDS
 from .registry import _BOOL, _DATE, _ENUM, _INT, _LIST, _NUM, _STR, _attr, _Item, _Registry
 from .results import FactValue
-from .values import _after, _enum_values, _in_enum_order, _months
+from .values import (
+    _after,
+    _earliest,
+    _enum_values,
+    _exact,
+    _in_enum_order,
+    _latest,
+    _months_at_least,
+)
+
+
+def _dates(date: When | None) -> dict[str, FactValue]:
+    """A record's date as item attributes: ``date`` when it is a partial date,
+    ``earliest`` and ``latest`` always (unknown when unbounded or undated)."""
+    return {"date": _exact(date), "earliest": _earliest(date), "latest": _latest(date)}
+
+
+_DATE_ATTRS = (
+    _attr(
+        "date",
+        _DATE,
+        "The date, with its precision; unknown when the date is approximate or not recorded "
+        "(then see `earliest` and `latest`).",
+    ),
+    _attr(
+        "earliest",
+        _DATE,
+        "The earliest date the record may have (`circa 2010`: 2009; `after 2010`: 2011); "
+        "the date itself when exact; unknown when undated or unbounded.",
+    ),
+    _attr(
+        "latest",
+        _DATE,
+        "The latest date the record may have (`circa 2010`: 2011; `before 2019`: 2018); "
+        "the date itself when exact; unknown when undated or unbounded.",
+    ),
+)
 
 _REGISTRY = _Registry()
 _collection = _REGISTRY.collection
@@ -19,7 +56,8 @@ _collection = _REGISTRY.collection
 
 @_collection(
     "partners",
-    "The partners. A partner's id is the attribute `code`; other items refer to partners by it.",
+    "The partners, in the order of the case file. A partner's id is the attribute `code`; other "
+    "items refer to partners by it.",
     _attr("code", _STR, "The partner's id in the case file."),
     _attr("name", _STR, "The partner's name."),
     _attr("country", _STR, "ISO 3166-1 alpha-2 country code."),
@@ -40,22 +78,45 @@ def _partner_items(ctx: _Context) -> list[_Item]:
             },
             (),
         )
-        for p in sorted(ctx.case.partners, key=lambda p: p.id)
+        for p in ctx.case.partners
     ]
 
 
 @_collection(
     "milestones",
     "Dated documents and events, each record as the case gives it (disputed dates appear once "
-    "per record).",
+    "per record), records of milestones a source reports did not happen included "
+    "(`happened` false).",
     _attr("type", _ENUM, "The kind of milestone.", values=_enum_values(MilestoneType)),
-    _attr("date", _DATE, "The date, with its precision."),
+    *_DATE_ATTRS,
+    _attr(
+        "happened",
+        _BOOL,
+        "True for a milestone that happened; false for a source's report that it did not.",
+    ),
     _attr("party", _STR, "The partner code of the party the milestone belongs to, when recorded."),
+    _attr("party_country", _STR, "The country code of that party, when recorded."),
+    _attr("party_name", _STR, "The name of that party, when recorded."),
+    _attr(
+        "term_years", _NUM, "The term of an MoU, agreement or renewal, when recorded.", unit="years"
+    ),
 )
 def _milestone_items(ctx: _Context) -> list[_Item]:
-    return [
-        ({"type": str(m.type), "date": m.date, "party": m.party}, _ids([m])) for m in ctx.milestones
-    ]
+    partners = {p.id: p for p in ctx.case.partners}
+    out: list[_Item] = []
+    for m in ctx.milestones:
+        party = partners.get(m.party) if m.party is not None else None
+        item: dict[str, FactValue] = {
+            "type": str(m.type),
+            **_dates(m.date),
+            "happened": m.happened,
+            "party": m.party,
+            "party_country": party.country if party else None,
+            "party_name": party.name if party else None,
+            "term_years": m.term_years,
+        }
+        out.append((item, _ids([m])))
+    return out
 
 
 @_collection(
@@ -91,8 +152,9 @@ def _field_items(ctx: _Context) -> list[_Item]:
 
 @_collection(
     "activities",
-    "Recorded activities, sorted by date.",
-    _attr("date", _DATE, "The date, with its precision."),
+    "Recorded activities, sorted by date (undated ones first).",
+    *_DATE_ATTRS,
+    _attr("recurring", _BOOL, "The activity was held repeatedly (within its dates, if given)."),
     _attr("kind", _ENUM, "The kind of activity.", values=_enum_values(ActivityKind)),
     _attr("field", _STR, "The name of the field of cooperation, when recorded."),
     _attr("description", _STR, "What happened, when recorded."),
@@ -101,7 +163,8 @@ def _field_items(ctx: _Context) -> list[_Item]:
     _attr(
         "after_agreement",
         _BOOL,
-        "The activity is after the agreement date; null when there is no agreement date.",
+        "The activity is certainly after the agreement date (false when its date may be the "
+        "same or earlier); null when there is no agreement date or the activity is undated.",
     ),
     _attr(
         "after_leadership_change",
@@ -114,13 +177,14 @@ def _activity_items(ctx: _Context) -> list[_Item]:
     out: list[_Item] = []
     for a in ctx.activities:
         item: dict[str, FactValue] = {
-            "date": a.date,
+            **_dates(a.date),
+            "recurring": a.recurring,
             "kind": str(a.kind),
             "field": a.field,
             "description": a.description,
             "initiated_by": a.initiated_by,
             "participants": _in_enum_order((str(p) for p in a.participants), Sector),
-            "after_agreement": _after(a.date, ctx.signed),
+            "after_agreement": _relative(a.date, ctx.signed),
             "after_leadership_change": ctx.after_first_change(a),
         }
         out.append((item, _ids([a])))
@@ -132,14 +196,14 @@ def _activity_items(ctx: _Context) -> list[_Item]:
     "Changes of office holder on either side, sorted by date.",
     _attr("partner", _STR, "The partner code of the side whose office changed hands."),
     _attr("office", _STR, "The office, such as `mayor`."),
-    _attr("date", _DATE, "The date of the change."),
+    *_DATE_ATTRS,
     _attr("outgoing", _STR, "The outgoing office holder, when recorded."),
     _attr("incoming", _STR, "The incoming office holder, when recorded."),
     _attr(
         "during_partnership",
         _BOOL,
         "After the agreement date and, when the partnership ended, before the end date; null "
-        "when there is no agreement date.",
+        "when there is no agreement date, the change is undated, or its date overlaps them.",
     ),
     _attr(
         "continuity",
@@ -150,8 +214,8 @@ def _activity_items(ctx: _Context) -> list[_Item]:
     _attr(
         "months_after_agreement",
         _INT,
-        "Months from the agreement date to the change (negative before it); null when there is "
-        "no agreement date.",
+        "Months from the agreement date to the change (negative before it; with approximate "
+        "dates the fewest they allow); null when either date is unknown.",
         unit="months",
     ),
 )
@@ -162,12 +226,12 @@ def _change_items(ctx: _Context) -> list[_Item]:
         item: dict[str, FactValue] = {
             "partner": c.partner,
             "office": c.office,
-            "date": c.date,
+            **_dates(c.date),
             "outgoing": c.outgoing,
             "incoming": c.incoming,
             "during_partnership": ctx.during(c),
             "continuity": c.continuity,
-            "months_after_agreement": None if signed is None else _months(signed, c.date),
+            "months_after_agreement": _months_at_least(signed, c.date),
         }
         out.append((item, _ids([c])))
     return out
@@ -180,13 +244,20 @@ def _change_items(ctx: _Context) -> list[_Item]:
     _attr("year", _INT, "The budget year, when recorded."),
     _attr("amount", _NUM, "The amount, when recorded (in `currency`)."),
     _attr("currency", _STR, "ISO 4217 currency code, when recorded."),
-    _attr("earmarked", _BOOL, "The line is earmarked for this partnership.", changeable=True),
+    _attr(
+        "earmarked",
+        _BOOL,
+        "The line is earmarked for this partnership; null when not known.",
+        changeable=True,
+    ),
     _attr(
         "adequate",
         _BOOL,
         "The line was judged adequate; null when nobody judged it.",
         changeable=True,
     ),
+    _attr("spent", _NUM, "The amount spent, when recorded (in `currency`)."),
+    _attr("co_funding", _NUM, "Funds from outside the partners, when recorded (in `currency`)."),
 )
 def _budget_items(ctx: _Context) -> list[_Item]:
     return [
@@ -198,6 +269,8 @@ def _budget_items(ctx: _Context) -> list[_Item]:
                 "currency": b.currency,
                 "earmarked": b.earmarked,
                 "adequate": b.adequate,
+                "spent": b.spent,
+                "co_funding": b.co_funding,
             },
             _ids([b]),
         )
@@ -226,3 +299,8 @@ def _institution_items(ctx: _Context) -> list[_Item]:
         )
         for i in ctx.institutions
     ]
+
+
+def _relative(date: When | None, reference: When | None) -> bool | None:
+    """Certainly after ``reference``; unknown when either date is."""
+    return None if date is None else _after(date, reference)

@@ -10,13 +10,17 @@ import types
 from collections.abc import Mapping
 
 from ..schema import FactDef, FactSchema
-from . import evidence, items, measures
+from . import evidence, items, measures, outcomes
 from .registry import _Collection, _Scalar
 
 __all__ = ["FACT_SCHEMA"]
 
 #: Every measure, in the schema's order.
-_SCALARS: tuple[_Scalar, ...] = (*measures._REGISTRY.scalars, *evidence._REGISTRY.scalars)
+_SCALARS: tuple[_Scalar, ...] = (
+    *measures._REGISTRY.scalars,
+    *outcomes._REGISTRY.scalars,
+    *evidence._REGISTRY.scalars,
+)
 
 #: Every collection, in the schema's order.
 _COLLECTIONS: tuple[_Collection, ...] = tuple(items._REGISTRY.collections)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
+from ..dates import DateSpan, When, date_key
 from ..model import PartialDate
 from .results import FactValue
 
@@ -19,17 +20,57 @@ def _months(start: PartialDate, stop: PartialDate) -> int:
     return (stop.year - start.year) * 12 + (stop.month or 1) - (start.month or 1)
 
 
-def _after(a: PartialDate, b: PartialDate | None) -> bool | None:
+def _months_at_least(start: When | None, stop: When | None) -> int | None:
+    """The fewest whole months from ``start`` to ``stop`` their dates allow:
+    from the latest ``start`` may be to the earliest ``stop`` may be; ``None``
+    when either is unknown or unbounded that way."""
+    first = _latest(start)
+    last = _earliest(stop)
+    if first is None or last is None:
+        return None
+    return _months(first, last)
+
+
+def _months_at_most(start: When | None, stop: When | None) -> int | None:
+    """The most whole months from ``start`` to ``stop`` their dates allow: from the
+    earliest ``start`` may be to the latest ``stop`` may be; ``None`` when either is
+    unknown or unbounded that way."""
+    first = _earliest(start)
+    last = _latest(stop)
+    if first is None or last is None:
+        return None
+    return _months(first, last)
+
+
+def _latest(date: When | None) -> PartialDate | None:
+    """The latest date ``date`` may be, at its precision (itself for a partial date)."""
+    if date is None or isinstance(date, PartialDate):
+        return date
+    return date.latest
+
+
+def _earliest(date: When | None) -> PartialDate | None:
+    if date is None or isinstance(date, PartialDate):
+        return date
+    return date.earliest
+
+
+def _exact(date: When | None) -> PartialDate | None:
+    """The date as a fact value: a partial date, or unknown for a span."""
+    return date if isinstance(date, PartialDate) else None
+
+
+def _after(a: When, b: When | None) -> bool | None:
     """``a`` is certainly after ``b``; ``None`` when ``b`` is unknown."""
     return None if b is None else a.start > b.end
 
 
-def _before(a: PartialDate, b: PartialDate | None) -> bool | None:
+def _before(a: When, b: When | None) -> bool | None:
     """``a`` is certainly before ``b``; ``None`` when ``b`` is unknown."""
     return None if b is None else a.end < b.start
 
 
-def _overlap(a: PartialDate, b: PartialDate) -> bool:
+def _overlap(a: When, b: When) -> bool:
     """The two dates may be the same day (one contains the other)."""
     return a.start <= b.end and b.start <= a.end
 
@@ -64,8 +105,8 @@ def _value_key(value: FactValue) -> tuple[object, ...]:
         return (2, float(value))
     if isinstance(value, str):
         return (3, value)
-    if isinstance(value, PartialDate):
-        return (4, value.sort_key())
+    if isinstance(value, PartialDate | DateSpan):
+        return (4, date_key(value))
     return (5, value)
 
 

@@ -15,6 +15,8 @@ import attrs
 
 from .. import ir
 from ..errors import DocumentError, LimitError, Problem, RuleError
+from ..schema import FactSchema
+from .limits import compile_limits
 from .printer import format_expression
 from .resolve import Resolved
 from .rulefile import FORMAT
@@ -37,11 +39,17 @@ _DOCUMENT_CODES = frozenset(
 )
 
 
-def finish(resolved: Resolved) -> ir.RuleSet:
-    """The rule set, or the most specific :class:`RuleError` carrying every problem."""
+def finish(resolved: Resolved, schema: FactSchema | None = None) -> ir.RuleSet:
+    """The rule set, or the most specific :class:`RuleError` carrying every problem.
+
+    With ``schema``, the compiler's limits are predicted too
+    (:func:`~sistereval.language.limits.compile_limits`).
+    """
     rules = [entry.rule for entry in resolved.entries if entry.rule is not None]
     ordered, cycles = assign_strata(rules)
     problems = [*resolved.problems, *cycles, *engine_limits(ordered)]
+    if schema is not None and not problems:
+        problems = compile_limits(ordered, schema)
     if problems:
         raise _error(problems)
     rule_set = ir.RuleSet(

@@ -68,7 +68,7 @@ def load_rules(
     schema = FACT_SCHEMA if schema is None else schema
     folders = _search_path(search_path)
     ref = find_source(source, folders, file=file)
-    return finish(resolve(ref, schema=schema, search_path=folders))
+    return finish(resolve(ref, schema=schema, search_path=folders), schema)
 
 
 _rule_sets: dict[str, ir.RuleSet] = {}

@@ -38,9 +38,20 @@ from .shape import At
 from .tables import read_table
 from .typecheck import Context, check_condition
 
-__all__ = ["Entry", "Ref", "Resolved", "find_source", "is_text", "resolve", "shipped_names"]
+__all__ = [
+    "MAX_EXTENDS_DEPTH",
+    "Entry",
+    "Ref",
+    "Resolved",
+    "find_source",
+    "is_text",
+    "resolve",
+    "shipped_names",
+]
 
 _NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")
+#: The most rule files one ``extends`` chain may hold, the rule file itself included.
+MAX_EXTENDS_DEPTH = 32
 _RULE_SUFFIXES = (".yaml", ".yml", ".json")
 _DEFAULT_LANGUAGES = LANGUAGES  # a rule set that names none speaks the library's
 _DEFAULT_SCALE = ("success", "partial", "failure")
@@ -224,7 +235,14 @@ class _Loader:
     def combine(self, ref: Ref, chain: tuple[Ref, ...], doc: Document, text: str) -> Resolved:
         raw = read_rule_file(doc, text, self.schema)
         parent, problem = None, None
-        if raw.extends is not None:
+        if raw.extends is not None and len(chain) + 1 >= MAX_EXTENDS_DEPTH:
+            problem = Problem(
+                code="extends-depth",
+                message=f"more than {MAX_EXTENDS_DEPTH} rule files extend one another",
+                location=raw.extends.loc,
+                suggestion="extend a rule set nearer the base, or merge some of the files",
+            )
+        elif raw.extends is not None:
             parent, problem = self.parent(raw.extends, ref, (*chain, ref))
         if raw.tables:
             raw = self.with_tables(raw, ref, parent)

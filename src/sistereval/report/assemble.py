@@ -16,6 +16,7 @@ from .. import ir
 from ..cases import as_case
 from ..evaluation import Backend
 from ..explanation import DEFAULT_MAX_CHANGES, explain
+from ..explanation.counterfactual import DEFAULT_BUDGET, Budget
 from ..language import rule_set
 from ..messages import Language
 from ..model import Case
@@ -32,12 +33,14 @@ def make_report(
     max_changes: int = DEFAULT_MAX_CHANGES,
     search: bool = True,
     backend: Backend | None = None,
+    budget: Budget = DEFAULT_BUDGET,
 ) -> Report:
     """The report of ``case`` with ``rules`` (arguments as for
-    :func:`~sistereval.evaluation.evaluate`), with the verdict under each
-    alternative of every disputed fact and, unless ``search`` is false, the
-    smallest sets of up to ``max_changes`` changes that give a better verdict
-    (:func:`~sistereval.explanation.counterfactuals`); the case is evaluated once.."""
+        :func:`~sistereval.evaluation.evaluate`), with the verdict under each
+        alternative of every disputed fact and, unless ``search`` is false, the
+        smallest sets of up to ``max_changes`` changes that give a better verdict
+        (:func:`~sistereval.explanation.counterfactuals`, within ``budget``: a
+    :class:`~sistereval.explanation.counterfactual.Budget`); the case is evaluated once."""
     explanation = explain(
         as_case(case),
         rule_set(rules),
@@ -45,6 +48,7 @@ def make_report(
         counterfactual=search,
         max_changes=max_changes,
         backend=backend,
+        budget=budget,
     )
     found = explanation.counterfactual
     return report_of(

@@ -124,6 +124,7 @@ def _summary(report: Report, t: Mapping[str, str]) -> list[str]:
         (t["case"], f"{_code(report.case_id)} ({_e(name(t, 'case', report.kind))})"),
         (t["partners"], _e(", ".join(report.partners))),
         (t["rule_set"], f"{_code(report.ruleset_id)} {_e(report.ruleset_version)}"),
+        *([(t["measured_to"], _e(report.reference_date))] if report.reference_date else []),
     ]
     rows = [f"<dt>{_e(label)}</dt><dd>{value}</dd>" for label, value in items]
     return ['<dl class="summary">', *rows, "</dl>"]

@@ -69,6 +69,11 @@ def _summary(report: Report, t: Mapping[str, str]) -> list[str]:
         f"- **{t['case']}:** {_code(report.case_id)} ({_md(name(t, 'case', report.kind))})",
         f"- **{t['partners']}:** " + ", ".join(_md(p) for p in report.partners),
         f"- **{t['rule_set']}:** {_code(report.ruleset_id)} {_md(report.ruleset_version)}",
+        *(
+            [f"- **{t['measured_to']}:** {_md(report.reference_date)}"]
+            if report.reference_date
+            else []
+        ),
         "",
     ]
 

@@ -21,11 +21,12 @@ import attrs
 
 from .. import ir
 from ..cases import as_case
+from ..dates import When, date_key
 from ..errors import UsageError
 from ..explanation import Explanation, explain
 from ..language import rule_set
-from ..messages import Language, office_name
-from ..model import Case, PartialDate
+from ..messages import LABELS, Language, office_name, reference_text, texts
+from ..model import Case
 from ..safety import plain_text
 
 __all__ = [
@@ -61,7 +62,7 @@ class Event:
     """A milestone (``kind`` ``milestone``, ``type`` its type) or a leadership change
     (``kind`` ``leadership``, ``type`` the office), at the precision of its date."""
 
-    date: PartialDate
+    date: When
     kind: str
     type: str
     party: str | None  # a partner's name
@@ -121,6 +122,7 @@ class Counterfactuals:
     searched: int
     complete: bool  # False: the search stopped at its bound
     solutions: tuple[Solution, ...]
+    stopped: str | None = None  # the budget that stopped it: candidates, work or time
 
 
 @attrs.frozen(kw_only=True)
@@ -159,6 +161,8 @@ class Report:
     ruleset_id: str
     ruleset_version: str
     ruleset_title: str
+    #: The date durations were measured to and its basis, as text ("" when unknown).
+    reference_date: str
     verdict: str
     confidence: float
     deciding: tuple[str, ...]
@@ -259,6 +263,7 @@ def report_of(
         ruleset_id=ruleset.id,
         ruleset_version=ruleset.version,
         ruleset_title=ruleset.title,
+        reference_date=reference_text(evaluation.reference_date, texts(LABELS, language)),
         verdict=evaluation.verdict,
         confidence=evaluation.confidence,
         deciding=evaluation.deciding,
@@ -298,8 +303,9 @@ def showable(value: T) -> T:
 
 
 def timeline(case: Case, language: str = "en") -> tuple[Event, ...]:
-    """The case's milestones and leadership changes, oldest first (file order on a tie);
-    offices named in ``language``."""
+    """The case's dated milestones and leadership changes, oldest first (file order on a
+    tie); offices named in ``language``.  Undated records and milestones a source
+    reports did not happen are left out (the case's tables list them)."""
     names = {p.id: p.name for p in case.partners}
     events = [
         Event(
@@ -311,8 +317,11 @@ def timeline(case: Case, language: str = "en") -> tuple[Event, ...]:
             sources=m.sources,
         )
         for m in case.milestones
+        if m.date is not None and m.happened
     ]
     for change in case.leadership_changes:
+        if change.date is None:
+            continue
         who = " → ".join(x for x in (change.outgoing, change.incoming) if x)
         reason = _one_line(change.reason or "")
         events.append(
@@ -325,7 +334,7 @@ def timeline(case: Case, language: str = "en") -> tuple[Event, ...]:
                 sources=change.sources,
             )
         )
-    return tuple(sorted(events, key=lambda e: e.date.sort_key()))
+    return tuple(sorted(events, key=lambda e: date_key(e.date)))
 
 
 def _one_line(text: str) -> str:
@@ -359,6 +368,7 @@ def _counterfactuals(data: Mapping[str, Any], language: str) -> Counterfactuals:
         target=None if data.get("target") is None else str(data["target"]),
         searched=int(data.get("searched", 0)),
         complete=bool(data.get("complete", True)),
+        stopped=None if data.get("stopped") is None else str(data.get("stopped")),
         solutions=solutions,
     )
 

@@ -7,7 +7,7 @@ reading.  The full report is :func:`sistereval.report.make_report`.
 
 from __future__ import annotations
 
-from ..messages import LABELS, finding_tag, format_value
+from ..messages import LABELS, finding_tag, format_value, reference_lines
 from ..verdict import Evaluation
 
 __all__ = ["render_text"]
@@ -23,6 +23,7 @@ def render_text(evaluation: Evaluation, *, source: str | None = None) -> str:
         f"({t['confidence']} {evaluation.confidence:.2f})",
         f"  {t['case']} {evaluation.case_id} · {t['rules']} {evaluation.ruleset.id} "
         f"{evaluation.ruleset.version}",
+        *reference_lines(evaluation.reference_date, t),
         f"  {t['deciding']}: {', '.join(evaluation.deciding) or t['none']}",
         f"  {t['findings']}:",
     ]

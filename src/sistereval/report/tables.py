@@ -130,7 +130,9 @@ def counterfactual_sentences(found: Counterfactuals, t: Mapping[str, str]) -> li
         return [t["no_target"].format(verdict=verdict_name(t, found.verdict_before))]
     target = verdict_name(t, found.target)
     searched = t["searched"].format(n=found.searched, target=target)
-    sentences = [searched if found.complete else f"{searched} ({t['search_bounded']})"]
+    stopped = {"work": "search_work", "time": "search_time"}.get(found.stopped or "")
+    bound = t[stopped or "search_bounded"]
+    sentences = [searched if found.complete else f"{searched} ({bound})"]
     if not found.solutions:
         sentences.append(t["no_solution"].format(target=target))
     return sentences

@@ -106,6 +106,8 @@ def _summary(report: Report, t: Mapping[str, str]) -> list[RenderableType]:
     grid.add_row(t["case"], f"{report.case_id} ({name(t, 'case', report.kind)})")
     grid.add_row(t["partners"], ", ".join(report.partners))
     grid.add_row(t["rule_set"], f"{report.ruleset_id} {report.ruleset_version}")
+    if report.reference_date:
+        grid.add_row(t["measured_to"], report.reference_date)
     return [_heading(t["summary"]), grid]
 
 

@@ -36,6 +36,17 @@ def event_label(event: Event, t: Mapping[str, str]) -> str:
     return f"{label} ({event.party})" if event.party else label
 
 
+def _bounds(event: Event) -> tuple[dt.date, dt.date]:
+    """The days an event's bar covers: an open bound (``before 2019``) is drawn
+    at the bound it has."""
+    start, end = event.date.start, event.date.end
+    if start == dt.date.min:
+        start = end
+    if end == dt.date.max:
+        end = start
+    return start, end
+
+
 def _lanes(spans: Sequence[tuple[float, float]]) -> list[int]:
     """The lane of each span: the lowest whose last span ends before it starts."""
     ends: list[float] = []
@@ -54,8 +65,9 @@ def timeline_chart(events: Sequence[Event], t: Mapping[str, str]) -> str:
     """The SVG timeline of ``events`` (numbered from 1 in the given order); "" when none."""
     if not events:
         return ""
-    first = min(e.date.start for e in events).year
-    last = max(e.date.end for e in events).year
+    bounds = [_bounds(e) for e in events]
+    first = min(start for start, _ in bounds).year
+    last = max(end for _, end in bounds).year
     origin = dt.date(first, 1, 1)
     days = (dt.date(last + 1, 1, 1) - origin).days
 
@@ -63,9 +75,9 @@ def timeline_chart(events: Sequence[Event], t: Mapping[str, str]) -> str:
         return _LEFT + (day - origin).days / days * _PLOT
 
     spans = []
-    for number, event in enumerate(events, 1):
-        start = x(event.date.start)
-        end = max(x(event.date.end + dt.timedelta(days=1)), start + 4)
+    for number, (event, (first_day, last_day)) in enumerate(zip(events, bounds, strict=True), 1):
+        start = x(first_day)
+        end = max(x(last_day + dt.timedelta(days=1)), start + 4)
         if event.date.precision == "day":
             start, end = start - 5, start + 5
         spans.append((start, end, end + 3 + _CHAR * len(str(number))))
