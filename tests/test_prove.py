@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import io
 import json
+import signal
 from pathlib import Path
 
 import pytest
 
 from sistereval import cli
-from sistereval.check import static
+from sistereval.check import prove, static
 from sistereval.check.static import check_rules
 
 pytest.importorskip("z3")
@@ -73,6 +74,33 @@ class TestProofs:
         assert any(line.startswith("core: undecided: ") for line in out.splitlines())
         proofs = json.loads(data)["proofs"]
         assert {"proved", "undecided"} <= {d["outcome"] for d in proofs["decisions"]}
+
+
+class TestResourceLimit:
+    def test_a_question_over_the_limit_is_undecided_never_a_proof(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """The limit counts the solver's steps (the same answer on a loaded machine);
+        a question it stops is undecided, and says so."""
+        monkeypatch.setattr(prove, "RESOURCE_LIMIT", 1)
+
+        report = check_rules(ARITHMETIC)
+        assert report.proofs is not None
+
+        outcomes = {d.outcome for d in report.proofs.decisions}
+        gave_up = [d for d in report.proofs.decisions if d.detail.startswith("the solver gave up")]
+        assert ({"undecided"}, True) == (outcomes, bool(gave_up))
+        assert report.proofs.defects == ()
+
+
+class TestCtrlC:
+    def test_z3_leaves_ctrl_c_to_the_command(self) -> None:
+        """z3 caught SIGINT while it solved, so Ctrl-C on ``check`` was lost (the
+        command ran on; test_conventions' Ctrl-C test timed out 4 times in 21)."""
+        z3 = prove._z3()
+
+        assert "false" == z3.get_param("ctrl_c")
+        assert signal.SIGINT not in signal.pthread_sigmask(signal.SIG_BLOCK, set())
 
 
 class TestWithoutTheSolver:

@@ -27,6 +27,8 @@ from __future__ import annotations
 
 import importlib.util
 import itertools
+import signal
+import threading
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -38,7 +40,11 @@ from ..language import format_expression
 from ..schema import FactSchema, FactType
 from .verdicts import Defect, rule_location
 
-__all__ = ["Decision", "Proofs", "missing_solver", "prove"]
+__all__ = ["RESOURCE_LIMIT", "Decision", "Proofs", "missing_solver", "prove"]
+
+#: The z3 resource limit of one question (``rlimit``: a count of the solver's steps,
+#: the same on every machine); a question that needs more is undecided.
+RESOURCE_LIMIT = 50_000_000
 
 
 def missing_solver() -> str | None:
@@ -91,9 +97,34 @@ class _Opaque(Exception):
     """A term the translation cannot make exact."""
 
 
+def _z3() -> Any:
+    """The z3 module, loaded with Ctrl-C held back, and told never to catch Ctrl-C.
+
+    z3 catches SIGINT while it solves (the question then ends ``unknown``, and
+    the command would run on), and a Ctrl-C during its import leaves a half-made
+    context whose finaliser prints a traceback at exit.  So the import runs with
+    SIGINT blocked (a Ctrl-C is delivered just after it), and z3's own handler is
+    off: a Ctrl-C while it solves interrupts the command when the question ends.
+    """
+    blocked = threading.current_thread() is threading.main_thread() and hasattr(
+        signal, "pthread_sigmask"
+    )
+    if blocked:
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        import z3
+
+        z3.set_param("ctrl_c", False)
+        z3.main_ctx()
+    finally:
+        if blocked:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    return z3
+
+
 class _Translation:
     def __init__(self, schema: FactSchema) -> None:
-        import z3
+        z3 = _z3()
 
         self.z3 = z3
         self.schema = schema
@@ -307,7 +338,11 @@ class _Prover:
             translated = self.t.condition(ir.to_nnf(formula), reasons)
             parts.append(z3.Not(translated) if negate else translated)
         solver = z3.Solver()
-        solver.set("timeout", 5000)
+        # a resource limit, not a time: the same answer on a loaded machine (the
+        # largest question of core and indonesia takes about 1.1 million); the time
+        # limit only guards against a solver that stops counting
+        solver.set("rlimit", RESOURCE_LIMIT)
+        solver.set("timeout", 60_000)
         relations = self.t.relations()  # may add facts, and their ranges, to the side
         solver.add(*self.t.side, *relations, *self.t.order(), *parts)
         result = solver.check()
@@ -315,8 +350,11 @@ class _Prover:
             return Decision(question=question, outcome="proved"), None
         if result == z3.sat and not reasons:
             return Decision(question=question, outcome="counterexample"), solver.model()
-        why = "; ".join(dict.fromkeys(reasons)) or "the solver gave up"
-        return Decision(question=question, outcome="undecided", detail=f"abstracted {why}"), None
+        if not reasons:
+            detail = f"the solver gave up ({solver.reason_unknown()})"
+        else:
+            detail = "abstracted " + "; ".join(dict.fromkeys(reasons))
+        return Decision(question=question, outcome="undecided", detail=detail), None
 
 
 def _model_text(model: Any) -> str:
