@@ -369,6 +369,18 @@ class TestLifecycleOrder:
         milestones = [{"type": "ended", "date": 2001}, {"type": "mou", "date": 2008}]
         assert facts(as_of=2017, milestones=milestones)["partnership.stage"] == "mou"
 
+    def test_two_stops_moved_past_the_agreement_keep_their_order(self) -> None:
+        """A lapse and an end both reported over ``2008/2017`` beside an MoU of June 2008
+        (both sort first by their first day) both follow the MoU in their own order, a
+        lapse then an end, as the same two events dated after the MoU do."""
+        mou = {"type": "mou", "date": "2008-06-01"}
+
+        def lapses(date: str) -> object:
+            stops = [{"type": t, "date": date} for t in ("lapsed", "ended")]
+            return facts(as_of=2017, milestones=[mou, *stops])["partnership.lapses"]
+
+        assert (1, 1) == (lapses("2008/2017"), lapses("2012"))
+
     def test_an_end_known_only_as_a_range_is_not_known_early(self) -> None:
         """``ended-early`` needs the most years the dates allow below five: an MoU of
         2008 ended 2008/2017 may have run nine years."""

@@ -293,6 +293,35 @@ class TestReadRegularFile:
         assert "refused\n" == done.stdout
 
 
+class TestNamesTooLongForTheSystem:
+    """A name longer than the system looks up (the fuzz run of issue 18 found an
+    ``extends`` of 3,000 characters ending in an internal error) is an unknown name."""
+
+    NAME = "a" * 3000
+
+    def test_an_extends_is_an_unknown_shipped_rule_set(self, tmp_path: Path) -> None:
+        (found,) = problems(extending(tmp_path, self.NAME))
+
+        assert "mine.yaml:5:10: unknown-extends: no shipped rule set is named" in found
+
+    def test_a_relative_path_is_a_file_that_is_not_there(self, tmp_path: Path) -> None:
+        (found,) = problems(extending(tmp_path, f"{self.NAME}.yaml"))
+
+        assert (True, False) == ("mine.yaml:5:10: " in found, "internal error" in found)
+
+    @pytest.mark.parametrize("command", ["evaluate", "test", "check"])
+    def test_commands_name_it_an_unknown_rule_set(self, command: str) -> None:
+        case = str(SRC / "sistereval" / "examples" / "bandung-namur.yaml")
+        argv = {
+            "evaluate": ["evaluate", case, "--rules", self.NAME],
+            "test": ["test", self.NAME],
+            "check": ["check", self.NAME, "--no-properties"],
+        }[command]
+        code, _, err = call(*argv)
+
+        assert (2, True) == (code, "unknown-rule-set: no shipped rule set is named" in err)
+
+
 class TestShippedRuleSetsStillWork:
     def test_core(self) -> None:
         status, _, err = call("test", "core")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import os
+import pathlib
 import re
 import stat
 from collections.abc import Iterator
@@ -31,6 +32,8 @@ __all__ = [
     "NotRegularFileError",
     "Path",
     "format_path",
+    "is_dir",
+    "is_file",
     "read_document",
     "read_file",
     "read_regular_bytes",
@@ -66,6 +69,23 @@ class Limits:
     max_string: int = 100_000
     #: Items of one list: the records of a case collection, the rules of a rule file.
     max_items: int = 1_000
+
+
+def is_file(target: Traversable | str) -> bool:
+    """Whether ``target`` is a file; ``False`` for a name the system cannot even look up
+    (too long, a NUL in it), which :meth:`pathlib.Path.is_file` raises for."""
+    try:
+        return (target if not isinstance(target, str) else pathlib.Path(target)).is_file()
+    except (OSError, ValueError):
+        return False
+
+
+def is_dir(target: Traversable | str) -> bool:
+    """Whether ``target`` is a folder; ``False`` where :func:`is_file` is."""
+    try:
+        return (target if not isinstance(target, str) else pathlib.Path(target)).is_dir()
+    except (OSError, ValueError):
+        return False
 
 
 def format_path(path: Path) -> str:

@@ -658,18 +658,24 @@ _CHANGES: tuple[_Change, ...] = (
 CHANGE_KINDS: tuple[str, ...] = tuple(name for name, _, _ in _CHANGES)
 
 
+def with_participants(case: Case, participants: Callable[[], tuple[Sector, ...]]) -> Case:
+    """``case`` with each activity's participants set to ``participants()``, called once
+    per activity in order (an undated visit added when the case has none): the cases a
+    rule about who took part asks for.  Used here and by :mod:`sistereval.check`."""
+    activities = tuple(attrs.evolve(a, participants=participants()) for a in case.activities)
+    if not activities:
+        activities = (Activity(kind=ActivityKind.VISIT, participants=participants()),)
+    return _evolve(case, activities=activities)
+
+
 def _only_sectors(draw: st.DrawFn, case: Case, sectors: Sequence[Sector]) -> Case:
-    """Every activity with participants among ``sectors`` only (an undated activity
-    added when there is none): what a rule about who took part asks."""
+    """Every activity with participants among ``sectors`` only."""
     pool = list(dict.fromkeys(sectors))
 
     def chosen() -> tuple[Sector, ...]:
         return tuple(draw(st.lists(st.sampled_from(pool), min_size=1, unique=True)))
 
-    activities = tuple(attrs.evolve(a, participants=chosen()) for a in case.activities)
-    if not activities:
-        activities = (Activity(kind=ActivityKind.VISIT, participants=chosen()),)
-    return _evolve(case, activities=activities)
+    return with_participants(case, chosen)
 
 
 @st.composite

@@ -63,8 +63,8 @@ from ..facts import FACT_SCHEMA, derive
 from ..language import rule_set
 from ..language.declarations import read_test_file, test_file_for
 from ..messages import CHECK, texts
-from ..model import Activity, ActivityKind, Case, MilestoneType, Sector
-from ..strategies import case_variations, cases
+from ..model import Case, MilestoneType, Sector
+from ..strategies import case_variations, cases, with_participants
 from ..verdict import Evaluation
 from .edits import Coverage, search_edits
 from .monotone import EDITS
@@ -350,15 +350,6 @@ def _sectors(condition: ir.Expr) -> tuple[Sector, ...]:
         str(n.value) for n in ir.walk(condition) if isinstance(n, ir.Literal) and n.value in known
     ]
     return tuple(dict.fromkeys(known[name] for name in literals))
-
-
-def _with_participants(case: Case, sectors: tuple[Sector, ...]) -> Case:
-    """``case`` with every activity's participants exactly ``sectors`` (an undated visit
-    added when it has no activity)."""
-    activities = tuple(attrs.evolve(a, participants=sectors) for a in case.activities)
-    if not activities:
-        activities = (Activity(kind=ActivityKind.VISIT, participants=sectors),)
-    return attrs.evolve(case, activities=activities)
 
 
 class _Found(Exception):
@@ -653,7 +644,7 @@ class _Search:
             # First, without hypothesis: the closest cases with the participants the rule
             # names (what a rule about who took part needs), each tried once.
             for origin, start in starts[:POOL]:
-                tried = _with_participants(start, sectors)
+                tried = with_participants(start, lambda: sectors)
                 self.cases += 1
                 self.work += len(self.ruleset.rules)
                 self.evaluate(

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
 from typing import IO
 
 from ..check import render_report, rule_files, run_tests
+from ..documents import is_dir
 from ..errors import SisterevalError
 from .common import (
     FAILED,
@@ -62,9 +62,7 @@ def _threshold(text: str) -> float:
 def _test(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
     status = OK
     names = [
-        found
-        for name in args.rules
-        for found in (rule_files(name) if Path(name).is_dir() else [name])
+        found for name in args.rules for found in (rule_files(name) if is_dir(name) else [name])
     ]
     for name in names:
         try:

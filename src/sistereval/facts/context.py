@@ -72,6 +72,7 @@ def _after_signing(events: list[Milestone]) -> list[Milestone]:
     MoU.  An event certainly before every agreement stays where it is.
     """
     out = list(events)
+    moved: set[int] = set()  # the ids of the events moved so far
     i = 0
     while i < len(out):
         m = out[i]
@@ -86,7 +87,13 @@ def _after_signing(events: list[Milestone]) -> list[Milestone]:
                 and out[j].date.start <= end  # type: ignore[union-attr]
             ]
             if later:
-                out.insert(later[-1], out.pop(i))
+                # after the agreement and after the events already moved behind it, so
+                # that events moved past the same agreement keep their order
+                at = later[-1] + 1
+                while at < len(out) and id(out[at]) in moved:
+                    at += 1
+                moved.add(id(m))
+                out.insert(at - 1, out.pop(i))
                 continue  # the event now at i is the next one
         i += 1
     return out

@@ -24,6 +24,7 @@ from .. import ir
 from ..documents import (
     Document,
     NotRegularFileError,
+    is_file,
     read_document,
     read_file,
     read_regular_file,
@@ -132,7 +133,7 @@ def shipped_names(search_path: Sequence[Traversable]) -> list[str]:
 def _shipped(name: str, search_path: Sequence[Traversable]) -> Ref | None:
     for folder in search_path:
         candidate = folder / f"{name}.yaml"
-        if candidate.is_file():
+        if is_file(candidate):  # a name too long for the system is no shipped name
             return Ref(str(candidate), candidate)
     return None
 
@@ -296,7 +297,7 @@ class _Loader:
             if refused is not None:
                 return None, refused
             ref = Ref(display, Path(display), named_at=extends.loc)
-            if not ref.target.is_file():
+            if not is_file(ref.target):
                 return None, Problem(
                     code="unknown-extends",
                     message=f"there is no rule file {display!r}",
