@@ -293,6 +293,49 @@ class TestReadRegularFile:
         assert "refused\n" == done.stdout
 
 
+class TestKnockOnProblems:
+    """A parent that cannot be read hides the names it defines: the problems they
+    cause are held back, and the ``extends`` problem says how many (issue 14)."""
+
+    BODY = (
+        "rules:\n"
+        "  - id: r1\n"
+        "    title: R1\n"
+        '    when: fields.implemented >= 1 and fired("some-fields-implemented")\n'
+        "    then: {finding: strength, factor: long_term_vision, severity: low}\n"
+        '    because: {en: "x", id: "y"}\n'
+        '    source: "s"\n'
+        "    bogus: 1\n"
+        "disable: [verdict-success]\n"
+    )
+
+    def write(self, folder: Path, target: str) -> Path:
+        file = folder / "mine.yaml"
+        file.write_text(f'{HEAD}extends: "{target}"\n{self.BODY}', encoding="utf-8")
+        return file
+
+    @pytest.mark.parametrize("target", ["cor", "missing.yaml"])
+    def test_only_the_extends_and_its_own_problems_are_shown(
+        self, tmp_path: Path, target: str
+    ) -> None:
+        found = problems(self.write(tmp_path, target))
+
+        codes = [line.split(": ")[1] for line in found]
+        assert ["unknown-extends", "unknown-key"] == codes
+        held = "3 more problem(s) about names the extended rule set may define"
+        assert held in found[0]
+
+    def test_with_the_parent_found_they_are_all_reported(self, tmp_path: Path) -> None:
+        file = self.write(tmp_path, "core")
+        file.write_text(
+            file.read_text(encoding="utf-8").replace("long_term_vision", "long_term"),
+            encoding="utf-8",
+        )
+
+        codes = [line.split(": ")[1] for line in problems(file)]
+        assert ["unknown-factor", "unknown-key"] == codes
+
+
 class TestNamesTooLongForTheSystem:
     """A name longer than the system looks up (the fuzz run of issue 18 found an
     ``extends`` of 3,000 characters ending in an internal error) is an unknown name."""

@@ -253,6 +253,8 @@ class _Loader:
         # a table's header problem repeats in every row it is part of: report it once
         problems = tuple(dict.fromkeys(combined.problems))
         if problem is not None:
+            if parent is None:
+                problems, problem = _without_knock_ons(problems, problem, raw.file)
             problems = (*problems, problem)
         return attrs.evolve(combined, problems=problems)
 
@@ -312,6 +314,32 @@ class _Loader:
                 location=extends.loc,
             )
         return self.load(ref, chain), None
+
+
+#: Problems that a parent rule set which could not be read may cause: names the
+#: parent would define (rules, factors and groups, verdicts, derived names).
+_KNOCK_ON_CODES = frozenset(
+    {"unknown-rule", "unknown-factor", "unknown-verdict", "unknown-derived"}
+)
+
+
+def _without_knock_ons(
+    problems: tuple[Problem, ...], extends: Problem, file: str
+) -> tuple[tuple[Problem, ...], Problem]:
+    """``problems`` without this file's problems about names its unread parent may
+    define, and the ``extends`` problem saying how many it holds back: they are
+    reported once ``extends`` names a rule set that can be read."""
+    held = [p for p in problems if p.code in _KNOCK_ON_CODES and p.location.file == file]
+    if not held:
+        return problems, extends
+    codes = ", ".join(dict.fromkeys(p.code for p in held))
+    note = (
+        f"{len(held)} more problem(s) about names the extended rule set may define ({codes})"
+        " are not shown until 'extends' names a rule set that can be read"
+    )
+    suggestion = f"{extends.suggestion}; {note}" if extends.suggestion else note
+    kept = tuple(p for p in problems if p not in held)
+    return kept, attrs.evolve(extends, suggestion=suggestion)
 
 
 def _is_rule_file(data: object) -> bool:
