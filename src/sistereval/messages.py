@@ -27,6 +27,7 @@ __all__ = [
     "NOTEBOOK",
     "OFFICES",
     "REACH",
+    "REGISTER",
     "REPORT",
     "WHATIF",
     "Language",
@@ -655,6 +656,31 @@ CLI: Mapping[str, Mapping[str, str]] = {
         "copy_failed": "sistereval examples: tidak dapat menyalin ke {folder}: {reason}",
         "completion_failed": "sistereval completion: {shell!r} bukan shell yang didukung; "
         "pakai salah satu dari {choices}",
+    },
+}
+
+
+#: A register named on the command line (:mod:`sistereval.cases.rows`): ``FILE#ID``
+#: selects a row.
+REGISTER: Mapping[str, Mapping[str, str]] = {
+    "en": {
+        "id_needed": "the register has {rows} rows: name the one to read, as {example}",
+        "id_needed_hint": "its ids: {ids}; 'sistereval batch {file}' evaluates every row",
+        "unknown_id": "no row of the register has the id {id!r}; its ids: {ids}",
+        "did_you_mean": "did you mean {id!r}?",
+        "no_rows": "none, the register has no rows",
+        "duplicate_id": "the id {id!r} is also the id of the row on line {line}",
+        "duplicate_hint": "give every row its own id",
+    },
+    "id": {
+        "id_needed": "register ini memiliki {rows} baris: sebutkan baris yang dibaca, "
+        "seperti {example}",
+        "id_needed_hint": "id-nya: {ids}; 'sistereval batch {file}' mengevaluasi setiap baris",
+        "unknown_id": "tidak ada baris register dengan id {id!r}; id yang ada: {ids}",
+        "did_you_mean": "mungkin maksud Anda {id!r}?",
+        "no_rows": "tidak ada, register ini tidak memiliki baris",
+        "duplicate_id": "id {id!r} juga merupakan id baris pada baris {line}",
+        "duplicate_hint": "beri setiap baris id-nya sendiri",
     },
 }
 
