@@ -28,7 +28,7 @@ _PLOT_WIDTH = 330
 _ROW = 22
 _BAR = 14
 #: The longest label drawn in full; longer ones end in "…" (the bar's title has it all).
-_LABEL_CHARS = 44
+_LABEL_CHARS = 38
 _VERDICT_COLOUR = {
     "success": COLOURS["strength"],
     "partial": COLOURS["obstacle"],

@@ -21,6 +21,7 @@ __all__ = ["render_comparison_html"]
 
 _EXTRA_CSS = """
 .table-wrap { overflow-x: auto; }
+.table-wrap code { white-space: nowrap; }
 td.bar { color: #616161; white-space: nowrap; }
 """
 
