@@ -776,7 +776,7 @@ REGISTER: Mapping[str, Mapping[str, str]] = {
         "unknown_id": "tidak ada baris register dengan id {id!r}; id yang ada: {ids}",
         "did_you_mean": "mungkin maksud Anda {id!r}?",
         "no_rows": "tidak ada, register ini tidak memiliki baris",
-        "duplicate_id": "id {id!r} juga merupakan id baris pada baris {line}",
+        "duplicate_id": "id {id!r} sudah dipakai oleh baris pada nomor baris {line}",
         "duplicate_hint": "beri setiap baris id-nya sendiri",
     },
 }
