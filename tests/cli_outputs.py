@@ -130,6 +130,28 @@ def _commands() -> dict[str, tuple[str, ...]]:
         "--out",
         f"{TMP}/suwon.html",
     )
+    for lang in ("en", "id"):  # the comparison of many cases (issue 15)
+        for fmt in ("text", "markdown"):
+            out[f"report-compare-{lang}-{fmt}"] = (
+                "report",
+                "examples/",
+                "--lang",
+                lang,
+                "--format",
+                fmt,
+            )
+    out["report-compare-register-html"] = ("report", "examples/register.csv", "--format", "html")
+    out["report-compare-out"] = (
+        "report",
+        "examples/register.csv",
+        "--format",
+        "markdown",
+        "--no-counterfactual",
+        "--lang",
+        "id",
+        "--out",
+        TMP,
+    )
     out["check-core"] = ("check", "core", "--examples", "100")
     out["check-core-json"] = ("check", "rules/core.yaml", "--examples", "50", "--format", "json")
     out["check-static"] = ("check", "core", "--no-properties", "--format", "json")

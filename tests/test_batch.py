@@ -260,6 +260,11 @@ class TestCsv:
             assert expected.confidence == float(row["confidence"])
             assert expected.ruleset.sha256 == row["ruleset_sha256"]
             assert ";".join(f.rule for f in expected.findings) == row["fired"]
+            reference = expected.reference_date  # issue 15: the date measured to
+            assert (str(reference["date"]), reference["basis"]) == (
+                row["reference_date"],
+                row["reference_basis"],
+            )
             assert "" == row["error"]
             assert {k: float(row[f"factors.{k}"]) for k in expected.factors} == dict(
                 expected.factors
@@ -504,6 +509,9 @@ class TestWorkbooks:
                     csv_row[key]
                 ) == float(xlsx_row[key])
             assert float(csv_row["confidence"]) == xlsx_row["confidence"]
+            assert csv_row["reference_date"] == str(xlsx_row["reference_date"])
+            assert csv_row["reference_basis"] == xlsx_row["reference_basis"]
+        assert ["2022", "2012", "2018-04-03"] == [r["reference_date"] for r in from_csv]
 
     def test_findings_and_sources_sheets(self, directory: Path, tmp_path: Path) -> None:
         out = tmp_path / "out.xlsx"
@@ -526,7 +534,7 @@ class TestWorkbooks:
         *_, broken = book["cases"].iter_rows(values_only=True)
         assert str(directory / "zz-broken.yaml") == broken[0]
         assert None is broken[3]
-        assert ": missing-key: " in broken[9]
+        assert ": missing-key: " in broken[batch.CSV_COLUMNS.index("error")]
 
     def test_the_same_bytes_whatever_the_jobs(self, directory: Path, tmp_path: Path) -> None:
         run_batch(directory, tmp_path / "a.xlsx", jobs=1)

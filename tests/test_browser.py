@@ -159,3 +159,26 @@ def test_a_chart_without_bars_would_be_caught(browser: Any, tmp_path: Path) -> N
     assert [] == problems
     assert 0 == _pixels(png, COLOURS["obstacle"])
     assert 0 < _pixels(png, COLOURS["weakness"])
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_the_comparison_renders_in_chromium(browser: Any, tmp_path: Path, width: int) -> None:
+    """The comparison of the examples (issue 15): no error, nothing fetched, no horizontal
+    overflow, and its chart's bars drawn in the verdicts' colours."""
+    from sistereval.language import rule_set
+    from sistereval.report import build_comparison, comparison_entries, render_comparison_html
+    from sistereval.report.compare_chart import COMPARISON_CHART_ID
+
+    core = rule_set("core")
+    examples = NAMUR.parent
+    comparison = build_comparison(comparison_entries(str(examples), core), core, language="id")
+    path = tmp_path / "comparison.html"
+    path.write_text(render_comparison_html(comparison), encoding="utf-8")
+    page, problems = _open(browser, path)
+    page.set_viewport_size({"width": width, "height": 900})
+    assert width >= page.evaluate("document.documentElement.scrollWidth")
+    png = page.locator(f"#{COMPARISON_CHART_ID}").screenshot()
+    for colour in ("strength", "weakness", "obstacle"):
+        assert 50 <= _pixels(png, COLOURS[colour]), colour
+    assert [] == problems
+    page.close()

@@ -449,7 +449,7 @@ class TestDocs:
         result = doctest.testfile(
             str(ROOT / "docs" / "reports.md"), module_relative=False, encoding="utf-8"
         )
-        assert (0, 4) == (result.failed, result.attempted)
+        assert (0, 10) == (result.failed, result.attempted)  # 6 of the comparison (issue 15)
 
 
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))

@@ -78,6 +78,8 @@ CSV_COLUMNS = (
     "ruleset_id",
     "ruleset_version",
     "ruleset_sha256",
+    "reference_date",
+    "reference_basis",
     "fired",
     "error",
 )
@@ -305,6 +307,7 @@ class _Worker:
                     result.ruleset.id,
                     result.ruleset.version,
                     result.ruleset.sha256,
+                    *_reference(result.reference_date),
                     ";".join(fired),
                     "",
                     *(repr(result.factors[name]) for name in _factor_names(self.rules)),
@@ -320,7 +323,7 @@ class _Worker:
             names = _factor_names(self.rules)
             text = _csv_line(
                 label,
-                *[""] * 8,
+                *[""] * _BEFORE_ERROR,
                 _error_cell(error),
                 *[""] * len(names),
                 "",
@@ -328,6 +331,17 @@ class _Worker:
                 __version__,
             )
         return _Outcome(label, text, None, (), code, kept=False)
+
+
+#: The columns between ``input`` and ``error``, empty in the row of a failed case.
+_BEFORE_ERROR = CSV_COLUMNS.index("error") - 1
+
+
+def _reference(reference: Mapping[str, Any]) -> tuple[str, str]:
+    """The ``reference_date`` and ``reference_basis`` cells: the date the case was
+    measured to and where it comes from (``given``, ``sources``, ``evaluation_date``)."""
+    date, basis = reference.get("date"), reference.get("basis")
+    return ("" if date is None else str(date), "" if basis is None else str(basis))
 
 
 def _factor_names(ruleset: ir.RuleSet) -> tuple[str, ...]:
@@ -370,6 +384,7 @@ def _sheet_record(label: str, case: Case, result: Evaluation) -> dict[str, objec
         "verdict": result.verdict,
         "confidence": result.confidence,
         "ruleset": attrs.asdict(result.ruleset),
+        "reference": _reference(result.reference_date),
         "findings": [f.to_dict() for f in result.findings],
         "factors": dict(result.factors),
         "sources": case_to_dict(case).get("sources", []),
@@ -707,7 +722,7 @@ def _workbook(records: Iterable[Mapping[str, Any]], ruleset: ir.RuleSet) -> byte
         label = str(record["input"])
         if "error" in record:
             error = _error_cell(record["error"])
-            cases.append([label, *[None] * 8, error, *[None] * len(names)])
+            cases.append([label, *[None] * _BEFORE_ERROR, error, *[None] * len(names)])
             continue
         case_id = str(record["case"]["id"])
         rules = record["ruleset"]
@@ -722,6 +737,7 @@ def _workbook(records: Iterable[Mapping[str, Any]], ruleset: ir.RuleSet) -> byte
                 rules["id"],
                 rules["version"],
                 rules["sha256"],
+                *(cell or None for cell in record.get("reference", ("", ""))),
                 fired,
                 None,
                 *(record["factors"][name] for name in names),

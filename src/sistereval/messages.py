@@ -19,6 +19,7 @@ __all__ = [
     "BACKEND",
     "CHECK",
     "CLI",
+    "COMPARE",
     "COUNTERFACTUAL",
     "DISPUTES",
     "EXPLAIN",
@@ -27,6 +28,7 @@ __all__ = [
     "NOTEBOOK",
     "OFFICES",
     "REACH",
+    "REGISTER",
     "REPORT",
     "WHATIF",
     "Language",
@@ -548,6 +550,102 @@ REPORT: Mapping[str, Mapping[str, str]] = {
 }
 
 
+#: The comparison of many cases (``sistereval report DIR``, :mod:`sistereval.report.compare`)
+#: and the deciding count of a verdict (:mod:`sistereval.report.deciding`).
+COMPARE: Mapping[str, Mapping[str, str]] = {
+    "en": {
+        "comparison": "Comparison of partnerships",
+        "written": "written to {file}, with {reports} case report(s) beside it",
+        "input": "input",
+        "cases_line": "{n} case(s) from {source}, evaluated with the rule set {ruleset} {version}",
+        "failed_line": "{n} case(s) could not be evaluated",
+        "cases_heading": "Cases",
+        "case": "case",
+        "deciding_count": "deciding count",
+        "report_link": "report",
+        "own_reports": "Each case's own report: sistereval report followed by the case's "
+        "input (shown with it), or --out DIR to write them all beside this comparison.",
+        "scores_heading": "Success factors and obstacle groups by case",
+        "verdicts_heading": "Verdicts",
+        "occurrences_heading": "How often each strength and obstacle occurs",
+        "occurrences_intro": "The number of cases in which each strength and obstacle rule "
+        "fired, most frequent first",
+        "strengths_chart": "Strengths",
+        "obstacles_chart": "Obstacles",
+        "cases_axis": "number of cases",
+        "cases_count": "cases",
+        "failed_heading": "Cases that could not be evaluated",
+        "error": "error",
+        "none_fired": "No strength or obstacle rule fired",
+        "count.serious.one": "{n} serious obstacle",
+        "count.serious.other": "{n} serious obstacles",
+        "count.strength.one": "{n} strength",
+        "count.strength.other": "{n} strengths",
+        "count.obstacle.one": "{n} obstacle",
+        "count.obstacle.other": "{n} obstacles",
+        "count.risk.one": "{n} risk",
+        "count.risk.other": "{n} risks",
+        "count.compliance.one": "{n} compliance finding",
+        "count.compliance.other": "{n} compliance findings",
+        "count.matching": "{condition} = {n}",
+        "count.needs": "{counted} ({need})",
+        "count.op>=": "{verdict} needs at least {n}",
+        "count.op>": "{verdict} needs more than {n}",
+        "count.op==": "{verdict} needs exactly {n}",
+        "count.opnone": "{verdict} needs none",
+        "count.op<=": "{verdict} allows at most {n}",
+        "count.op<": "{verdict} needs fewer than {n}",
+        "count.op!=": "{verdict} needs any number but {n}",
+    },
+    "id": {
+        "comparison": "Perbandingan kerja sama",
+        "written": "ditulis ke {file}, dengan {reports} laporan kasus di sampingnya",
+        "input": "masukan",
+        "cases_line": "{n} kasus dari {source}, dievaluasi dengan perangkat aturan {ruleset} "
+        "{version}",
+        "failed_line": "{n} kasus tidak dapat dievaluasi",
+        "cases_heading": "Kasus",
+        "case": "kasus",
+        "deciding_count": "jumlah penentu",
+        "report_link": "laporan",
+        "own_reports": "Laporan tiap kasus: sistereval report diikuti masukan kasus itu "
+        "(tertera bersamanya), atau --out DIR untuk menulis semuanya di samping perbandingan "
+        "ini.",
+        "scores_heading": "Faktor keberhasilan dan kelompok hambatan per kasus",
+        "verdicts_heading": "Hasil penilaian",
+        "occurrences_heading": "Seberapa sering tiap kekuatan dan hambatan muncul",
+        "occurrences_intro": "Banyaknya kasus tempat tiap aturan kekuatan dan hambatan "
+        "terpenuhi, yang paling sering lebih dulu",
+        "strengths_chart": "Kekuatan",
+        "obstacles_chart": "Hambatan",
+        "cases_axis": "banyaknya kasus",
+        "cases_count": "kasus",
+        "failed_heading": "Kasus yang tidak dapat dievaluasi",
+        "error": "galat",
+        "none_fired": "Tidak ada aturan kekuatan atau hambatan yang terpenuhi",
+        "count.serious.one": "{n} hambatan serius",
+        "count.serious.other": "{n} hambatan serius",
+        "count.strength.one": "{n} kekuatan",
+        "count.strength.other": "{n} kekuatan",
+        "count.obstacle.one": "{n} hambatan",
+        "count.obstacle.other": "{n} hambatan",
+        "count.risk.one": "{n} risiko",
+        "count.risk.other": "{n} risiko",
+        "count.compliance.one": "{n} temuan kepatuhan",
+        "count.compliance.other": "{n} temuan kepatuhan",
+        "count.matching": "{condition} = {n}",
+        "count.needs": "{counted} ({need})",
+        "count.op>=": 'untuk hasil "{verdict}" diperlukan paling sedikit {n}',
+        "count.op>": 'untuk hasil "{verdict}" diperlukan lebih dari {n}',
+        "count.op==": 'untuk hasil "{verdict}" diperlukan tepat {n}',
+        "count.opnone": 'untuk hasil "{verdict}" tidak boleh ada',
+        "count.op<=": 'untuk hasil "{verdict}" paling banyak {n}',
+        "count.op<": 'untuk hasil "{verdict}" diperlukan kurang dari {n}',
+        "count.op!=": 'untuk hasil "{verdict}" diperlukan jumlah selain {n}',
+    },
+}
+
+
 #: What ``sistereval upgrade`` says about each file.
 UPGRADE: Mapping[str, Mapping[str, str]] = {
     "en": {
@@ -655,6 +753,31 @@ CLI: Mapping[str, Mapping[str, str]] = {
         "copy_failed": "sistereval examples: tidak dapat menyalin ke {folder}: {reason}",
         "completion_failed": "sistereval completion: {shell!r} bukan shell yang didukung; "
         "pakai salah satu dari {choices}",
+    },
+}
+
+
+#: A register named on the command line (:mod:`sistereval.cases.rows`): ``FILE#ID``
+#: selects a row.
+REGISTER: Mapping[str, Mapping[str, str]] = {
+    "en": {
+        "id_needed": "the register has {rows} rows: name the one to read, as {example}",
+        "id_needed_hint": "its ids: {ids}; 'sistereval batch {file}' evaluates every row",
+        "unknown_id": "no row of the register has the id {id!r}; its ids: {ids}",
+        "did_you_mean": "did you mean {id!r}?",
+        "no_rows": "none, the register has no rows",
+        "duplicate_id": "the id {id!r} is also the id of the row on line {line}",
+        "duplicate_hint": "give every row its own id",
+    },
+    "id": {
+        "id_needed": "register ini memiliki {rows} baris: sebutkan baris yang dibaca, "
+        "seperti {example}",
+        "id_needed_hint": "id-nya: {ids}; 'sistereval batch {file}' mengevaluasi setiap baris",
+        "unknown_id": "tidak ada baris register dengan id {id!r}; id yang ada: {ids}",
+        "did_you_mean": "mungkin maksud Anda {id!r}?",
+        "no_rows": "tidak ada, register ini tidak memiliki baris",
+        "duplicate_id": "id {id!r} sudah dipakai oleh baris pada nomor baris {line}",
+        "duplicate_hint": "beri setiap baris id-nya sendiri",
     },
 }
 

@@ -36,7 +36,15 @@ if TYPE_CHECKING:
         check_properties,
         with_properties,
     )
-    from .ruletest import TestReport, TestResult, render_report, rule_files, run_tests, test
+    from .ruletest import (
+        TestReport,
+        TestResult,
+        render_report,
+        rule_files,
+        rule_inputs,
+        run_tests,
+        test,
+    )
     from .static import CheckReport, Defect, check_rules
 
 _NAMES = {
@@ -58,6 +66,7 @@ _NAMES = {
     "render_diff": "diff",
     "render_report": "ruletest",
     "rule_files": "ruletest",
+    "rule_inputs": "ruletest",
     "run_tests": "ruletest",
     "test": "ruletest",
     "with_properties": "properties",
@@ -82,6 +91,7 @@ __all__ = [
     "render_diff",
     "render_report",
     "rule_files",
+    "rule_inputs",
     "run_tests",
     "test",
     "with_properties",

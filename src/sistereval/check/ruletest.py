@@ -37,7 +37,7 @@ import attrs
 
 from .. import ir
 from ..cases import load_named_case
-from ..documents import read_document
+from ..documents import is_dir, read_document
 from ..engine import reference
 from ..engine.cache import engine_for
 from ..errors import Location, SisterevalError
@@ -426,6 +426,13 @@ def rule_files(directory: str | os.PathLike[str]) -> list[str]:
     """The rule files in ``directory``: ``*.yaml``/``*.yml`` files whose ``format:`` is
     ``sistereval/rules@1`` (a file that is not readable YAML counts, so its errors show)."""
     return [str(path) for path in sorted(Path(directory).iterdir()) if is_rule_file(path)]
+
+
+def rule_inputs(name: str) -> list[str]:
+    """The rule files a command line's ``name`` stands for: those in it when it is a
+    folder (:func:`rule_files`), else ``name`` itself (a file or a shipped name, even
+    one too long for the system to look up: loading it says what is wrong)."""
+    return rule_files(name) if is_dir(name) else [name]
 
 
 def is_rule_file(path: str | os.PathLike[str]) -> bool:

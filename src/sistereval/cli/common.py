@@ -14,6 +14,7 @@ from typing import IO, Final, TypeAlias
 
 from .. import ir
 from ..cases import load_case
+from ..cases.rows import is_register, load_selected, split_selector
 from ..errors import UsageError
 from ..language import load_rules
 from ..messages import CLI, LANGUAGES, texts
@@ -23,6 +24,7 @@ from ..safety import progress_wanted, raw_stream
 __all__ = [
     "BROKEN_PIPE",
     "BUG_REPORTS",
+    "CASE_HELP",
     "FAILED",
     "INTERNAL",
     "INTERRUPTED",
@@ -71,11 +73,16 @@ Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 Handler = Callable[[argparse.Namespace, IO[str], IO[str]], int]
 
 
+#: What a ``CASE`` argument may be.
+CASE_HELP: Final = (
+    "a case file (.yaml, .yml, .json), a row of a register (register.csv#ID), or - for "
+    "standard input"
+)
+
+
 def add_case_argument(parser: argparse.ArgumentParser) -> None:
     """``CASE``: the one case file a command reads."""
-    parser.add_argument(
-        "case", metavar="CASE", help="a case file (.yaml, .yml, .json), or - for standard input"
-    )
+    parser.add_argument("case", metavar="CASE", help=CASE_HELP)
 
 
 def add_backend_option(parser: argparse.ArgumentParser) -> None:
@@ -164,9 +171,12 @@ def _stdin_text(args: argparse.Namespace) -> str:
 
 
 def read_case(args: argparse.Namespace, name: str) -> Case:
-    """The case of the file ``name``, or of standard input for ``-``."""
+    """The case of the file ``name``, of the register row ``FILE#ID`` (or of a register's
+    only row), or of standard input for ``-``."""
     if name == STDIN:
         return load_case(_stdin_text(args), file=_STDIN_NAME)
+    if is_register(split_selector(name)[0]):
+        return load_selected(name, language=getattr(args, "lang", "en"))
     return load_case(Path(name), file=name)
 
 
@@ -202,7 +212,9 @@ def missing_inputs(args: argparse.Namespace) -> list[str]:
     return [
         name
         for name in _inputs(args)
-        if name != STDIN and not _BARE_NAME.fullmatch(name) and not os.path.lexists(name)
+        if name != STDIN
+        and not _BARE_NAME.fullmatch(name)
+        and not os.path.lexists(split_selector(name)[0])
     ]
 
 

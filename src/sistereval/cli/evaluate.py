@@ -11,6 +11,7 @@ from ..evaluation import evaluate
 from ..language import rule_set
 from ..report import render_text
 from .common import (
+    CASE_HELP,
     INVALID,
     OK,
     Commands,
@@ -32,9 +33,7 @@ def declare(commands: Commands) -> None:
         description="Evaluate each case with a rule set (default: the shipped 'core'). "
         "Exit 0 when every case was evaluated, 2 when a case or the rule set is invalid.",
     )
-    parser.add_argument(
-        "cases", nargs="+", metavar="CASE", help="a case file (.yaml, .yml, .json), or -"
-    )
+    parser.add_argument("cases", nargs="+", metavar="CASE", help=CASE_HELP)
     add_rules_option(parser)
     add_format_option(parser, "text for reading, json for the decision record, one object per line")
     add_lang_option(parser)

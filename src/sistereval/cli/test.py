@@ -6,8 +6,7 @@ import argparse
 import json
 from typing import IO
 
-from ..check import render_report, rule_files, run_tests
-from ..documents import is_dir
+from ..check import render_report, rule_inputs, run_tests
 from ..errors import SisterevalError
 from .common import (
     FAILED,
@@ -61,9 +60,7 @@ def _threshold(text: str) -> float:
 
 def _test(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
     status = OK
-    names = [
-        found for name in args.rules for found in (rule_files(name) if is_dir(name) else [name])
-    ]
+    names = [found for name in args.rules for found in rule_inputs(name)]
     for name in names:
         try:
             report = run_tests(read_rules(args, name), backend=args.backend)

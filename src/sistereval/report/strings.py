@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections import ChainMap
 from collections.abc import Mapping
 
-from ..messages import LABELS, REPORT, Consequence
+from ..messages import COMPARE, LABELS, REPORT, Consequence
 
-__all__ = ["consequence", "name", "strings", "verdict_name"]
+__all__ = ["comparison_strings", "consequence", "name", "strings", "verdict_name"]
 
 
 def strings(language: str) -> Mapping[str, str]:
@@ -21,6 +21,16 @@ def strings(language: str) -> Mapping[str, str]:
     when the library does not speak it)."""
     return ChainMap(
         dict(REPORT.get(language, REPORT["en"])), dict(LABELS.get(language, LABELS["en"]))
+    )
+
+
+def comparison_strings(language: str) -> Mapping[str, str]:
+    """The comparison report's text (:data:`~sistereval.messages.COMPARE`), then
+    :func:`strings`."""
+    return ChainMap(
+        dict(COMPARE.get(language, COMPARE["en"])),
+        dict(REPORT.get(language, REPORT["en"])),
+        dict(LABELS.get(language, LABELS["en"])),
     )
 
 
