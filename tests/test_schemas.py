@@ -22,7 +22,7 @@ import jsonschema
 import pytest
 import yaml
 
-from sistereval.cases import case_schema, load_case
+from sistereval.cases import case_schema, case_sha256, load_case
 from sistereval.documents import read_document
 from sistereval.errors import SisterevalError
 from sistereval.language import load_rules
@@ -373,3 +373,27 @@ class TestGeneratedInvalidDocuments:
 
         expected = (True, False)
         assert expected == (_codes(_load_rules, data) is not None, RULES_VALIDATOR.is_valid(data))
+
+
+class TestModelines:
+    """The shipped examples name their schema in a modeline, which changes nothing."""
+
+    @pytest.mark.parametrize(
+        "path",
+        [
+            *(p for p in CASE_FILES if "examples" in p.parts),
+            *(p for p in RULE_FILES if "examples" in p.parts),
+        ],
+        ids=name,
+    )
+    def test_the_first_line_names_the_schema(self, path: Path) -> None:
+        schema = case_schema() if path in CASE_FILES else rules_schema()
+
+        expected = f"# yaml-language-server: $schema={schema['$id']}"
+        assert expected == path.read_text(encoding="utf-8").splitlines()[0]
+
+    def test_a_modeline_changes_no_digest(self) -> None:
+        text = (ROOT / "examples" / "bandung-namur.yaml").read_text(encoding="utf-8")
+        without = text.split("\n", 1)[1]
+
+        assert case_sha256(load_case(text)) == case_sha256(load_case(without))

@@ -28,6 +28,7 @@ __all__ = [
     "OFFICES",
     "REACH",
     "REPORT",
+    "SCHEMA",
     "WHATIF",
     "Language",
     "closest",
@@ -655,6 +656,29 @@ CLI: Mapping[str, Mapping[str, str]] = {
         "copy_failed": "sistereval examples: tidak dapat menyalin ke {folder}: {reason}",
         "completion_failed": "sistereval completion: {shell!r} bukan shell yang didukung; "
         "pakai salah satu dari {choices}",
+    },
+}
+
+
+#: What ``sistereval schema ... --out FILE`` says (:mod:`sistereval.cli.schema`).
+SCHEMA: Mapping[str, Mapping[str, str]] = {
+    "en": {
+        "case": "the JSON Schema of case files",
+        "rules": "the JSON Schema of rule files",
+        "facts": "the fact schema",
+        "written": "{file}: {what} written",
+        "modeline": "to have an editor check a YAML file against it, start the file with: "
+        "# yaml-language-server: $schema={file}",
+        "cannot_write": "sistereval schema: cannot write {file}: {reason}",
+    },
+    "id": {
+        "case": "JSON Schema berkas kasus",
+        "rules": "JSON Schema berkas aturan",
+        "facts": "skema fakta",
+        "written": "{file}: {what} telah ditulis",
+        "modeline": "agar editor memeriksa berkas YAML terhadapnya, awali berkas itu dengan: "
+        "# yaml-language-server: $schema={file}",
+        "cannot_write": "sistereval schema: tidak dapat menulis {file}: {reason}",
     },
 }
 
