@@ -26,6 +26,7 @@ __all__ = [
     "LANGUAGES",
     "NOTEBOOK",
     "OFFICES",
+    "PLUGIN",
     "REACH",
     "REPORT",
     "SCHEMA",
@@ -791,6 +792,34 @@ TABLES: Mapping[str, Mapping[str, str]] = {
         "finding_needs": "temuan memerlukan 'finding', 'factor' dan 'severity': {missing} kosong",
         "not_a_kind": "{text!r} bukan jenis temuan",
         "not_a_severity": "{text!r} bukan tingkat keparahan",
+    },
+}
+
+
+#: What the pytest plugin (:mod:`sistereval.pytestplugin`) reports for a failed declared
+#: test, in the language of ``--sistereval-lang`` (or the ``sistereval_lang`` setting).
+PLUGIN: Mapping[str, Mapping[str, str]] = {
+    "en": {
+        "failed": "{location}: sistereval test {name!r} failed",
+        "error": "  error: {error}",
+        "verdict": "  expected verdict {expected}, got {actual}",
+        "not_fired": "  did not fire: {rule}",
+        "blocked_by": "    blocked by: {condition}",
+        "values": "    values: {detail}",
+        "unexpected": "  fired unexpectedly: {rule}",
+        "fired": "  fired: {rules}",
+        "none": "none",
+    },
+    "id": {
+        "failed": "{location}: uji sistereval {name!r} gagal",
+        "error": "  galat: {error}",
+        "verdict": "  putusan yang diharapkan {expected}, yang didapat {actual}",
+        "not_fired": "  tidak terpenuhi: {rule}",
+        "blocked_by": "    terhalang oleh: {condition}",
+        "values": "    nilai: {detail}",
+        "unexpected": "  terpenuhi padahal tidak diharapkan: {rule}",
+        "fired": "  yang terpenuhi: {rules}",
+        "none": "tidak ada",
     },
 }
 
