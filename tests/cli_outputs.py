@@ -37,6 +37,7 @@ def _commands() -> dict[str, tuple[str, ...]]:
         "validate": ("validate", *(f"examples/{e}.yaml" for e in _EXAMPLES)),
         "validate-json": ("validate", "--format", "json", "examples/bandung-namur.yaml"),
         "schema-case": ("schema", "case"),
+        "schema-rules": ("schema", "rules"),
         "schema-facts": ("schema", "facts"),
     }
     for command in (

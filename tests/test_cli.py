@@ -17,6 +17,8 @@ from sistereval.cases import case_schema
 from sistereval.cli import run
 from sistereval.cli.main import COMMANDS, _declare
 from sistereval.facts import schema_document
+from sistereval.language import rules_schema
+from sistereval.messages import SCHEMA
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = "tests/golden/cases"
@@ -158,6 +160,54 @@ class TestSchema:
     def test_facts(self) -> None:
         expected = (0, json.dumps(schema_document(), indent=2, ensure_ascii=False) + "\n", "")
         assert expected == call("schema", "facts")
+
+    def test_rules(self) -> None:
+        expected = (0, json.dumps(rules_schema(), indent=2, ensure_ascii=False) + "\n", "")
+        assert expected == call("schema", "rules")
+
+    @pytest.mark.parametrize("option", ["--out", "--output"])
+    def test_writes_a_file(self, tmp_path: Path, option: str) -> None:
+        target = tmp_path / "case.schema.json"
+
+        status, out, err = call("schema", "case", option, str(target))
+
+        expected = (
+            0,
+            f"{target}: the JSON Schema of case files written\n"
+            "to have an editor check a YAML file against it, start the file with: "
+            f"# yaml-language-server: $schema={target}\n",
+            "",
+            case_schema(),
+        )
+        assert expected == (status, out, err, json.loads(target.read_text(encoding="utf-8")))
+
+    def test_says_it_in_indonesian(self, tmp_path: Path) -> None:
+        target = tmp_path / "rules.schema.json"
+
+        status, out, _ = call("schema", "rules", "--out", str(target), "--lang", "id")
+
+        expected = (0, f"{target}: JSON Schema berkas aturan telah ditulis")
+        assert expected == (status, out.splitlines()[0])
+
+    def test_facts_to_a_file_needs_no_modeline(self, tmp_path: Path) -> None:
+        target = tmp_path / "facts.json"
+
+        expected = (0, f"{target}: the fact schema written\n", "")
+        assert expected == call("schema", "facts", "--out", str(target))
+
+    def test_an_unwritable_file(self, tmp_path: Path) -> None:
+        target = tmp_path / "missing" / "case.schema.json"
+
+        status, out, err = call("schema", "case", "--out", str(target))
+
+        expected = (2, "", True, False)
+        assert expected == (status, out, "does not exist" in err, target.exists())
+
+    def test_its_texts_are_in_both_languages(self) -> None:
+        same = sorted(key for key in SCHEMA["en"] if SCHEMA["en"][key] == SCHEMA["id"].get(key))
+
+        expected = (set(SCHEMA["en"]), [])
+        assert expected == (set(SCHEMA["id"]), same)
 
     def test_needs_a_schema(self) -> None:
         status, out, err = call("schema")

@@ -522,7 +522,7 @@ class TestCompletion:
             (["sistereval", "evaluate", "--for"], ["--format"]),
             (["sistereval", "evaluate", "--format", ""], ["text", "json"]),
             (["sistereval", "evaluate", "--backend", "re"], ["reference"]),
-            (["sistereval", "schema", ""], ["case", "facts"]),
+            (["sistereval", "schema", ""], ["case", "rules", "facts"]),
             (["sistereval", "completion", "f"], ["fish"]),
             (["sistereval", "evaluate", "examples/bandung-n"], ["examples/bandung-namur.yaml"]),
         ],

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from sistereval.messages import PLUGIN
+
 pytest_plugins = ["pytester"]
 
 RULES = """\
@@ -85,6 +87,26 @@ class TestPlugin:
         )
         assert "TestResult(" not in result.stdout.str()
 
+    def test_the_failure_in_indonesian(self, project: pytest.Pytester) -> None:
+        result = project.runpytest(
+            "--sistereval", "--sistereval-lang", "id", "-p", "no:cacheprovider"
+        )
+        result.assert_outcomes(passed=2, failed=1)
+        result.stdout.fnmatch_lines(
+            [
+                "rules/tiny_test.yaml:8:5: uji sistereval 'few-agreed' gagal",
+                "*  tidak terpenuhi: some-done",
+                "*    terhalang oleh: fields.agreed >= 3",
+                "*    nilai: fields.agreed = 2",
+                "*  yang terpenuhi: tidak ada",
+            ]
+        )
+
+    def test_the_language_setting(self, project: pytest.Pytester) -> None:
+        project.makeini("[pytest]\nsistereval = true\nsistereval_lang = id\n")
+        result = project.runpytest("-p", "no:cacheprovider")
+        result.stdout.fnmatch_lines(["*uji sistereval 'few-agreed' gagal"])
+
     def test_the_ini_option(self, project: pytest.Pytester) -> None:
         project.makeini("[pytest]\nsistereval = true\n")
         result = project.runpytest("-p", "no:cacheprovider")
@@ -96,3 +118,14 @@ class TestPlugin:
         result = project.runpytest("--sistereval", "-p", "no:cacheprovider")
         result.assert_outcomes(errors=1)
         result.stdout.fnmatch_lines(["*unknown-fact: 'fields.agred'*did you mean 'fields.agreed'*"])
+
+
+class TestTexts:
+    def test_the_same_keys_in_both_languages(self) -> None:
+        expected = set(PLUGIN["en"])
+        assert expected == set(PLUGIN["id"])
+
+    def test_the_indonesian_texts_are_translations(self) -> None:
+        same = [key for key, text in PLUGIN["en"].items() if PLUGIN["id"][key] == text]
+
+        assert [] == same

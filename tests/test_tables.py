@@ -6,6 +6,7 @@ import collections
 import csv
 import io
 import shutil
+import string
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from hypothesis import strategies as st
 
 import sistereval
 from sistereval.check import check_rules
+from sistereval.messages import TABLES as TABLE_TEXTS
 from sistereval.strategies import case_variations, cases
 from sistereval.workbooks import write_workbook
 
@@ -293,3 +295,41 @@ class TestErrors:
         (tmp_path / "t.csv").unlink()
         [problem] = problems(rules)
         assert "mine.yaml:7:5: bad-table: cannot read the table" in problem
+
+
+class TestTexts:
+    """Every text of a table's problem is in the message layer, in both languages."""
+
+    def test_the_same_keys_in_both_languages(self) -> None:
+        expected = set(TABLE_TEXTS["en"])
+        assert expected == set(TABLE_TEXTS["id"])
+
+    def test_the_indonesian_texts_are_translations(self) -> None:
+        same = [key for key, text in TABLE_TEXTS["en"].items() if TABLE_TEXTS["id"][key] == text]
+
+        assert [] == same
+
+    def test_the_same_placeholders(self) -> None:
+        def fields(text: str) -> set[str]:
+            return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+        differ = [
+            key
+            for key, text in TABLE_TEXTS["en"].items()
+            if fields(text) != fields(TABLE_TEXTS["id"][key])
+        ]
+
+        assert [] == differ
+
+    def test_every_text_is_used(self) -> None:
+        source = (ROOT / "src" / "sistereval" / "language" / "tables.py").read_text(
+            encoding="utf-8"
+        )
+
+        unused = [key for key in TABLE_TEXTS["en"] if f'_T["{key}"]' not in source]
+        assert [] == unused
+
+    def test_problems_are_reported_in_english(self, tmp_path: Path) -> None:
+        found = problems(rule_file(tmp_path, "\n"))
+
+        assert any(TABLE_TEXTS["en"]["empty"] in p for p in found), found

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from .explanation import what_if as whatif
     from .facts import FACT_SCHEMA, Facts, derive
     from .ir import RuleSet
-    from .language import load_rules
+    from .language import load_rules, rules_schema
     from .model import Case
     from .resources import examples_path
     from .verdict import Comparison, Evaluation, Finding, compare
@@ -63,6 +63,7 @@ _LAZY = {
     "explain": "explanation",
     "load_case": "cases",
     "load_rules": "language",
+    "rules_schema": "language",
     "run_tests": "check",
     "test": "check",
     "whatif": "explanation:what_if",
@@ -101,6 +102,7 @@ __all__ = [
     "explain",
     "load_case",
     "load_rules",
+    "rules_schema",
     "run_tests",
     "test",
     "whatif",

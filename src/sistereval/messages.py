@@ -27,9 +27,12 @@ __all__ = [
     "LANGUAGES",
     "NOTEBOOK",
     "OFFICES",
+    "PLUGIN",
     "REACH",
     "REGISTER",
     "REPORT",
+    "SCHEMA",
+    "TABLES",
     "WHATIF",
     "Language",
     "closest",
@@ -782,6 +785,29 @@ REGISTER: Mapping[str, Mapping[str, str]] = {
 }
 
 
+#: What ``sistereval schema ... --out FILE`` says (:mod:`sistereval.cli.schema`).
+SCHEMA: Mapping[str, Mapping[str, str]] = {
+    "en": {
+        "case": "the JSON Schema of case files",
+        "rules": "the JSON Schema of rule files",
+        "facts": "the fact schema",
+        "written": "{file}: {what} written",
+        "modeline": "to have an editor check a YAML file against it, start the file with: "
+        "# yaml-language-server: $schema={file}",
+        "cannot_write": "sistereval schema: cannot write {file}: {reason}",
+    },
+    "id": {
+        "case": "JSON Schema berkas kasus",
+        "rules": "JSON Schema berkas aturan",
+        "facts": "skema fakta",
+        "written": "{file}: {what} telah ditulis",
+        "modeline": "agar editor memeriksa berkas YAML terhadapnya, awali berkas itu dengan: "
+        "# yaml-language-server: $schema={file}",
+        "cannot_write": "sistereval schema: tidak dapat menulis {file}: {reason}",
+    },
+}
+
+
 #: The files a rule file names (:mod:`sistereval.language.reach`): ``extends``, a test's
 #: ``case:``, a decision table.  Problems are reported in English; ``id`` is the same
 #: text in Indonesian (docs/errors.md shows both).
@@ -826,6 +852,97 @@ REACH: Mapping[str, Mapping[str, str]] = {
         "not_case_file": "{path!r} bukan berkas kasus (tidak diawali "
         "'format: sistereval/case@1'); isinya tidak ditampilkan",
         "unknown_example": "tidak ada contoh bawaan bernama {name!r}",
+    },
+}
+
+
+#: The problems of a decision table (:mod:`sistereval.language.tables`).  Problems are
+#: reported in English; ``id`` is the same text in Indonesian (docs/errors.md shows both).
+TABLES: Mapping[str, Mapping[str, str]] = {
+    "en": {
+        "not_relative": "{file!r} is not a path relative to this rule file",
+        "not_a_table": "{file!r} is not a table: its name must end in .csv, .tsv or .xlsx",
+        "csv_sheet": "a CSV table has no sheets: drop 'sheet'",
+        "unreadable": "cannot read the table {path}: {reason}",
+        "empty": "the table is empty: its first row names the columns",
+        "no_condition": "the table has no condition column (a column named by a fact or an "
+        "expression)",
+        "both_outputs": "a table outputs a verdict or a finding, not both",
+        "no_output": "the table has neither a 'verdict' nor a 'finding' column",
+        "unique_findings": "the hit policy 'unique' is for verdict tables; a finding table is "
+        "'collect' or 'first'",
+        "named_twice": "the column {name!r} is named twice (columns {first} and {second})",
+        "not_a_language": "column {name!r}: {language!r} is not a language of the rule set",
+        "unknown_column": "unknown column {name!r}: not an output, and not a fact",
+        "missing_column": "the required column {name!r} is missing",
+        "no_message_column": "a table needs a message column per language: because.en, because.id",
+        "unnamed_cell": "column {column} has no name but holds {text!r}",
+        "empty_id": "the required column 'id' is empty",
+        "bad_id": "{text!r} is not a rule id (lower-case letters, digits and '-')",
+        "empty_source": "the required column 'source' is empty",
+        "empty_message": "the message in {language!r} (because.{language}) is empty",
+        "empty_item": "{text!r} has an empty item",
+        "empty_verdict": "the column 'verdict' is empty",
+        "finding_needs": "a finding needs 'finding', 'factor' and 'severity': {missing} empty",
+        "not_a_kind": "{text!r} is not a finding kind",
+        "not_a_severity": "{text!r} is not a severity",
+    },
+    "id": {
+        "not_relative": "{file!r} bukan path relatif terhadap berkas aturan ini",
+        "not_a_table": "{file!r} bukan tabel: namanya harus berakhiran .csv, .tsv atau .xlsx",
+        "csv_sheet": "tabel CSV tidak mempunyai lembar kerja: hapus 'sheet'",
+        "unreadable": "tabel {path} tidak dapat dibaca: {reason}",
+        "empty": "tabel kosong: baris pertamanya memuat nama kolom",
+        "no_condition": "tabel tidak mempunyai kolom kondisi (kolom yang dinamai dengan fakta "
+        "atau ekspresi)",
+        "both_outputs": "keluaran tabel berupa putusan atau temuan, tidak keduanya",
+        "no_output": "tabel tidak mempunyai kolom 'verdict' maupun kolom 'finding'",
+        "unique_findings": "hit policy 'unique' hanya untuk tabel putusan; tabel temuan "
+        "memakai 'collect' atau 'first'",
+        "named_twice": "nama kolom {name!r} dipakai dua kali (kolom {first} dan {second})",
+        "not_a_language": "kolom {name!r}: {language!r} bukan bahasa himpunan aturan ini",
+        "unknown_column": "kolom {name!r} tidak dikenal: bukan keluaran dan bukan fakta",
+        "missing_column": "kolom wajib {name!r} tidak ada",
+        "no_message_column": "tabel memerlukan satu kolom pesan untuk setiap bahasa: "
+        "because.en, because.id",
+        "unnamed_cell": "kolom {column} tidak bernama tetapi berisi {text!r}",
+        "empty_id": "kolom wajib 'id' kosong",
+        "bad_id": "{text!r} bukan id aturan (huruf kecil, angka dan '-')",
+        "empty_source": "kolom wajib 'source' kosong",
+        "empty_message": "pesan dalam bahasa {language!r} (because.{language}) kosong",
+        "empty_item": "{text!r} memuat butir yang kosong",
+        "empty_verdict": "kolom 'verdict' kosong",
+        "finding_needs": "temuan memerlukan 'finding', 'factor' dan 'severity': {missing} kosong",
+        "not_a_kind": "{text!r} bukan jenis temuan",
+        "not_a_severity": "{text!r} bukan tingkat keparahan",
+    },
+}
+
+
+#: What the pytest plugin (:mod:`sistereval.pytestplugin`) reports for a failed declared
+#: test, in the language of ``--sistereval-lang`` (or the ``sistereval_lang`` setting).
+PLUGIN: Mapping[str, Mapping[str, str]] = {
+    "en": {
+        "failed": "{location}: sistereval test {name!r} failed",
+        "error": "  error: {error}",
+        "verdict": "  expected verdict {expected}, got {actual}",
+        "not_fired": "  did not fire: {rule}",
+        "blocked_by": "    blocked by: {condition}",
+        "values": "    values: {detail}",
+        "unexpected": "  fired unexpectedly: {rule}",
+        "fired": "  fired: {rules}",
+        "none": "none",
+    },
+    "id": {
+        "failed": "{location}: uji sistereval {name!r} gagal",
+        "error": "  galat: {error}",
+        "verdict": "  putusan yang diharapkan {expected}, yang didapat {actual}",
+        "not_fired": "  tidak terpenuhi: {rule}",
+        "blocked_by": "    terhalang oleh: {condition}",
+        "values": "    nilai: {detail}",
+        "unexpected": "  terpenuhi padahal tidak diharapkan: {rule}",
+        "fired": "  yang terpenuhi: {rules}",
+        "none": "tidak ada",
     },
 }
 

@@ -7,7 +7,8 @@ collects (a ``*.yaml`` or ``*.yml`` file whose ``format:`` is ``sistereval/rules
 with declared tests (its own ``tests:``, and those of ``NAME_test.yaml`` beside it)
 becomes a collector with one item per test, as ``sistereval test`` runs them; a
 failure says what was expected and, for each rule that did not fire, the first clause
-of its condition that was false with the values it read.  ``docs/checking.md``.
+of its condition that was false with the values it read, in English or, with
+``--sistereval-lang id`` (or ``sistereval_lang = id``), Indonesian.  ``docs/checking.md``.
 """
 
 from __future__ import annotations
@@ -23,10 +24,12 @@ from .check.ruletest import TestResult, declared_tests, is_rule_file, run_test
 from .errors import SisterevalError
 from .ir import RuleSet, RuleTest
 from .language import load_rules
+from .messages import LANGUAGES, PLUGIN, texts
 
 __all__ = ["RuleFile", "RuleTestFailed", "RuleTestItem"]
 
 _OPTION = "sistereval"
+_LANG = "sistereval_lang"
 _SUFFIXES = (".yaml", ".yml")
 
 
@@ -44,6 +47,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=False,
         help="collect the tests declared with sistereval rule files, as --sistereval does",
     )
+    group.addoption(
+        "--sistereval-lang",
+        dest=_LANG,
+        choices=LANGUAGES,
+        default=None,
+        help="the language of failed rule-set tests' reports: en (the default) or id",
+    )
+    parser.addini(_LANG, default="en", help="the language of failed rule-set tests' reports")
 
 
 def _active(config: pytest.Config) -> bool:
@@ -109,7 +120,8 @@ class RuleTestItem(pytest.Item):
         style: Any = None,
     ) -> str:
         if isinstance(excinfo.value, RuleTestFailed):
-            return _failure_text(excinfo.value.result)
+            language = self.config.getoption(_LANG) or self.config.getini(_LANG)
+            return _failure_text(excinfo.value.result, str(language))
         return str(super().repr_failure(excinfo, style=style))
 
     def reportinfo(self) -> tuple[Path, int | None, str]:
@@ -117,21 +129,24 @@ class RuleTestItem(pytest.Item):
         return self.path, None if line is None else line - 1, f"sistereval test {self.name}"
 
 
-def _failure_text(result: TestResult) -> str:
-    """What pytest prints for a failed declared test."""
-    lines = [f"{result.location}: sistereval test {result.name!r} failed"]
+def _failure_text(result: TestResult, language: str = "en") -> str:
+    """What pytest prints for a failed declared test, in ``language`` (English when the
+    library does not speak it)."""
+    t = texts(PLUGIN, language)
+    lines = [t["failed"].format(location=result.location, name=result.name)]
     if result.error is not None:
-        lines.append(f"  error: {result.error}")
+        lines.append(t["error"].format(error=result.error))
         return "\n".join(lines)
     if result.expected_verdict is not None and result.expected_verdict != result.actual_verdict:
-        lines.append(f"  expected verdict {result.expected_verdict}, got {result.actual_verdict}")
+        expected, actual = result.expected_verdict, result.actual_verdict
+        lines.append(t["verdict"].format(expected=expected, actual=actual))
     blocked = {b.rule: b for b in result.blocking}
     for rule in result.missing_fires:
-        lines.append(f"  did not fire: {rule}")
+        lines.append(t["not_fired"].format(rule=rule))
         if rule in blocked:
-            lines.append(f"    blocked by: {blocked[rule].blocking_condition}")
-            lines.append(f"    values: {blocked[rule].detail}")
+            lines.append(t["blocked_by"].format(condition=blocked[rule].blocking_condition))
+            lines.append(t["values"].format(detail=blocked[rule].detail))
     for rule in result.unexpected_fires:
-        lines.append(f"  fired unexpectedly: {rule}")
-    lines.append(f"  fired: {', '.join(result.fired) or 'none'}")
+        lines.append(t["unexpected"].format(rule=rule))
+    lines.append(t["fired"].format(rules=", ".join(result.fired) or t["none"]))
     return "\n".join(lines)

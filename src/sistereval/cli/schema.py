@@ -1,4 +1,4 @@
-"""``sistereval schema case|facts``: print a schema as JSON."""
+"""``sistereval schema case|rules|facts [--out FILE]``: print or write a schema as JSON."""
 
 from __future__ import annotations
 
@@ -8,31 +8,65 @@ from collections.abc import Callable, Mapping
 from typing import IO
 
 from ..cases import case_schema
+from ..errors import SisterevalError
 from ..facts import schema_document
-from .common import OK, Commands, Handler
+from ..language import rules_schema
+from ..messages import SCHEMA, texts
+from ..outfile import atomic_write, check_output
+from .common import INVALID, OK, Commands, Handler, add_lang_option
 
 __all__ = ["declare"]
+
+_SCHEMAS: Mapping[str, tuple[Callable[[], Mapping[str, object]], str]] = {
+    "case": (case_schema, "the JSON Schema (draft 2020-12) of case files, for editors"),
+    "rules": (rules_schema, "the JSON Schema (draft 2020-12) of rule files, for editors"),
+    "facts": (schema_document, "the facts a rule can use, with their types"),
+}
 
 
 def declare(commands: Commands) -> None:
     parser = commands.add_parser(
         "schema",
         help="print a schema as JSON",
-        description="Print the JSON Schema of case files, or the fact schema rules are "
-        "checked against.",
+        description="Print the JSON Schema of case files or of rule files, for editors "
+        "(docs/case-files.md), or the fact schema rules are checked against; "
+        "with --out FILE write it to FILE. Exit 0, or 2 when FILE cannot be written.",
     )
     which = parser.add_subparsers(title="schemas", metavar="SCHEMA", required=True)
-    which.add_parser("case", help="the JSON Schema (draft 2020-12) of case files").set_defaults(
-        handler=_print_json(case_schema)
-    )
-    which.add_parser("facts", help="the facts a rule can use, with their types").set_defaults(
-        handler=_print_json(schema_document)
-    )
+    for name, (document, help) in _SCHEMAS.items():
+        sub = which.add_parser(name, help=help, description=help[0].upper() + help[1:] + ".")
+        sub.add_argument(
+            "--out",
+            "--output",
+            metavar="FILE",
+            dest="out",
+            help="write the schema to FILE instead of standard output",
+        )
+        add_lang_option(sub)
+        sub.set_defaults(handler=_schema_handler(name, document))
 
 
-def _print_json(document: Callable[[], Mapping[str, object]]) -> Handler:
+def _schema_handler(name: str, document: Callable[[], Mapping[str, object]]) -> Handler:
     def handler(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
-        stdout.write(json.dumps(document(), indent=2, ensure_ascii=False) + "\n")
+        text = json.dumps(document(), indent=2, ensure_ascii=False) + "\n"
+        if args.out is None:
+            stdout.write(text)
+            return OK
+        t = texts(SCHEMA, args.lang)
+        try:
+            target = check_output(args.out)
+            with atomic_write(target) as stream:
+                stream.write(text)
+        except SisterevalError as exc:
+            stderr.write(f"{exc}\n")
+            return INVALID
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            stderr.write(t["cannot_write"].format(file=args.out, reason=reason) + "\n")
+            return INVALID
+        stdout.write(t["written"].format(file=args.out, what=t[name]) + "\n")
+        if name != "facts":
+            stdout.write(t["modeline"].format(file=target) + "\n")
         return OK
 
     return handler

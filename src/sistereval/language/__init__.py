@@ -12,7 +12,8 @@ text), ``typecheck``, ``templates``, ``srcmap`` (positions inside YAML scalars),
 ``shape`` (typed reading of YAML documents), ``rulefile`` (one file),
 ``declarations`` (its tests and invariants), ``changeable``, ``resolve`` (files
 combined through ``extends``), ``strata``, ``assemble`` (the rule set), ``load``
-(by path or shipped name), ``expressions`` and ``texts``.
+(by path or shipped name), ``expressions``, ``texts`` and ``schema`` (the JSON
+Schema of rule files, for editors).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from .assemble import MAX_RULES, MAX_RULES_PER_FACT
 from .expressions import FINDINGS, check_expression, parse_expression
 from .load import load_rules, rule_set, shipped_rule_sets, shipped_rules_dir
 from .printer import format_expression
+from .schema import rules_schema
 from .texts import missing_translations, render_message, template_placeholders
 
 __all__ = [
@@ -37,6 +39,7 @@ __all__ = [
     "parse_expression",
     "render_message",
     "rule_set",
+    "rules_schema",
     "shipped_rule_sets",
     "shipped_rules_dir",
     "template_placeholders",

@@ -33,6 +33,7 @@ from .templates import TemplateError, numeric_spec, parse_template
 
 __all__ = [
     "TEST_FORMAT",
+    "TEST_KEYS",
     "TYPE_NAMES",
     "RawTest",
     "read_invariants",
@@ -42,7 +43,8 @@ __all__ = [
     "test_file_for",
 ]
 
-_TEST_KEYS = ("case", "facts", "verdict", "fires", "not_fires")
+#: The optional keys of a test (``name`` is required).
+TEST_KEYS = ("case", "facts", "verdict", "fires", "not_fires")
 _CASE_SUFFIXES = (".yaml", ".yml", ".json")
 #: ``case: bandung-namur`` names a shipped example; a path has a suffix.
 _EXAMPLE_NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")
@@ -129,7 +131,7 @@ class _Reader(ShapeReader):
         names: set[str] = set()
         for index, item in enumerate(value):
             path: Path = ("tests", index)
-            data = self.mapping(path, item, ("name",), _TEST_KEYS)
+            data = self.mapping(path, item, ("name",), TEST_KEYS)
             if data is None or "name" not in data:
                 continue
             name = self.text((*path, "name"), data["name"])

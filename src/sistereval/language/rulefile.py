@@ -28,9 +28,15 @@ from .shape import NAME, RULE_ID, At, ShapeReader
 from .srcmap import SourceMap
 
 __all__ = [
+    "CONSEQUENCES",
     "FORMAT",
     "HIT_POLICIES",
+    "LANGUAGE_CODE",
     "POLICIES",
+    "RULE_REQUIRED",
+    "TOP_OPTIONAL",
+    "TOP_REQUIRED",
+    "VERSION",
     "RawRule",
     "RuleFile",
     "TableRef",
@@ -42,12 +48,12 @@ FORMAT = "sistereval/rules@1"
 POLICIES = ("worst", "best", "priority")
 #: The hit policies of a decision table (``tables:``, see ``language/tables.py``).
 HIT_POLICIES = ("collect", "first", "unique")
-_LANGUAGE = re.compile(r"[a-z]{2,3}")
+LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")
 #: A rule set's version: it lands in every decision record (a CSV cell, a report), so
 #: only characters no spreadsheet, terminal or page acts on, at most 64 of them.
-_VERSION = re.compile(r"[0-9A-Za-z.+_-]{1,64}")
-_TOP_REQUIRED = ("format", "id", "version", "title")
-_TOP_OPTIONAL = (
+VERSION = re.compile(r"[0-9A-Za-z.+_-]{1,64}")
+TOP_REQUIRED = ("format", "id", "version", "title")
+TOP_OPTIONAL = (
     "description",
     "languages",
     "extends",
@@ -61,8 +67,8 @@ _TOP_OPTIONAL = (
     "tests",
     "tables",
 )
-_RULE_REQUIRED = ("id", "title", "when", "then", "because", "source")
-_CONSEQUENCES = {
+RULE_REQUIRED = ("id", "title", "when", "then", "because", "source")
+CONSEQUENCES = {
     "finding": ("finding", "factor", "severity"),
     "verdict": ("verdict",),
     "derive": ("derive",),
@@ -152,7 +158,7 @@ class _Reader(ShapeReader):
 
     def file(self) -> RuleFile:
         root = self.loc(())
-        mapping = self.mapping((), self.doc.data, _TOP_REQUIRED, _TOP_OPTIONAL)
+        mapping = self.mapping((), self.doc.data, TOP_REQUIRED, TOP_OPTIONAL)
         data = mapping or {}
         fmt = data.get("format")
         if "format" in data and fmt != FORMAT:
@@ -175,7 +181,7 @@ class _Reader(ShapeReader):
             title=self.optional_text((), data, "title"),
             description=self.optional_text((), data, "description"),
             extends=extends,
-            languages=self.name_list(data, "languages", _LANGUAGE, "language code"),
+            languages=self.name_list(data, "languages", LANGUAGE_CODE, "language code"),
             verdicts=self.verdicts(data),
             factors=self.name_list(data, "factors", NAME, "factor name"),
             obstacle_groups=self.name_list(data, "obstacle_groups", NAME, "obstacle group name"),
@@ -217,7 +223,7 @@ class _Reader(ShapeReader):
         if (
             "version" in data
             and isinstance(data["version"], str)
-            and not _VERSION.fullmatch(version)
+            and not VERSION.fullmatch(version)
         ):
             message = (
                 f"{version!r} is not a version: use 1 to 64 letters, digits and '.', '+', '_', '-'"
@@ -272,7 +278,7 @@ class _Reader(ShapeReader):
         return tuple(rule for rule in out if rule is not None)
 
     def rule(self, path: Path, value: object) -> RawRule | None:
-        data = self.mapping(path, value, _RULE_REQUIRED, ("override",))
+        data = self.mapping(path, value, RULE_REQUIRED, ("override",))
         if data is None:
             return None
         rule_id = self.name((*path, "id"), data.get("id"), RULE_ID, "rule id")
@@ -330,7 +336,7 @@ class _Reader(ShapeReader):
         if not isinstance(value, dict):
             self.wrong_type(path, value, "a mapping")
             return None
-        kinds = [kind for kind in _CONSEQUENCES if kind in value]
+        kinds = [kind for kind in CONSEQUENCES if kind in value]
         if not kinds:
             self.report(
                 "missing-key", "one of 'finding', 'verdict' or 'derive' is required", self.loc(path)
@@ -344,9 +350,9 @@ class _Reader(ShapeReader):
             )
         kind = kinds[0]
         data = self.mapping(
-            path, {k: v for k, v in value.items() if k not in kinds[1:]}, _CONSEQUENCES[kind]
+            path, {k: v for k, v in value.items() if k not in kinds[1:]}, CONSEQUENCES[kind]
         )
-        if data is None or any(key not in data for key in _CONSEQUENCES[kind]):
+        if data is None or any(key not in data for key in CONSEQUENCES[kind]):
             return None
         if kind == "verdict":
             verdict = self.text((*path, "verdict"), data["verdict"])

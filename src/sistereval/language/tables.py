@@ -35,7 +35,7 @@ import attrs
 from .. import ir
 from ..documents import read_regular_bytes, read_regular_file
 from ..errors import LimitError, Location, Problem, RuleError, UsageError
-from ..messages import did_you_mean, suggest_value
+from ..messages import TABLES, did_you_mean, suggest_value
 from ..schema import FINDING_KINDS, SEVERITIES, FactSchema
 from ..workbooks import sheet_rows
 from .declarations import template_problems
@@ -48,6 +48,8 @@ __all__ = ["HIT_POLICIES", "TableRef", "read_table"]
 
 _OUTPUTS = ("id", "title", "verdict", "finding", "factor", "severity", "source")
 _PER_LANGUAGE = ("title.", "because.")
+#: The texts of a table's problems (reported in English, as every load problem).
+_T = TABLES["en"]
 _COMPARISON = re.compile(r"^(<=|>=|==|!=|<|>)\s*(.+)$")
 _RANGE = re.compile(r"^\[\s*(.+?)\s*\.\.\s*(.+?)\s*\]$")
 _NUMBER = re.compile(r"^-?[0-9]+(?:\.[0-9]+)?$")
@@ -89,12 +91,12 @@ def read_table(
     if Path(ref.file).is_absolute() or "://" in ref.file or ref.file.startswith("~"):
         return (
             (),
-            (_entry_problem(ref, f"{ref.file!r} is not a path relative to this rule file"),),
+            (_entry_problem(ref, _T["not_relative"].format(file=ref.file)),),
             label,
         )
     suffix = Path(path).suffix.lower()
     if suffix not in _TABLE_SUFFIXES:
-        message = f"{ref.file!r} is not a table: its name must end in .csv, .tsv or .xlsx"
+        message = _T["not_a_table"].format(file=ref.file)
         return (), (_entry_problem(ref, message),), label
     _, refused = reach(
         base, ref.file, what="table", suffixes=_TABLE_SUFFIXES, loc=ref.loc, code="bad-table"
@@ -109,13 +111,14 @@ def read_table(
             rows = [(n, list(cells)) for n, cells in numbered]
         else:
             if ref.sheet is not None:
-                return (), (_entry_problem(ref, "a CSV table has no sheets: drop 'sheet'"),), label
+                return (), (_entry_problem(ref, _T["csv_sheet"]),), label
             rows = _csv_rows(Path(path))
     except LimitError as exc:
         return (), exc.problems, label
     except (OSError, UnicodeDecodeError, UsageError, csv.Error) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        return (), (_entry_problem(ref, f"cannot read the table {path}: {reason}"),), label
+        message = _T["unreadable"].format(path=path, reason=reason)
+        return (), (_entry_problem(ref, message),), label
     reader = _TableReader(label, ref.hit_policy, schema, tuple(languages))
     rules = reader.read(rows)
     return rules, tuple(reader.problems.found), label
@@ -150,9 +153,7 @@ class _TableReader:
     def read(self, rows: list[tuple[int, list[str]]]) -> tuple[RawRule, ...]:
         rows = [(n, cells) for n, cells in rows if any(c.strip() for c in cells)]
         if not rows:
-            self.problems.add(
-                "bad-table", "the table is empty: its first row names the columns", 1, None
-            )
+            self.problems.add("bad-table", _T["empty"], 1, None)
             return ()
         header_row, header = rows[0]
         columns = self.header(header_row, header)
@@ -162,20 +163,18 @@ class _TableReader:
         if not conditions:
             self.problems.add(
                 "bad-table",
-                "the table has no condition column (a column named by a fact or an expression)",
+                _T["no_condition"],
                 header_row,
                 None,
             )
         if "verdict" in columns.values() and "finding" in columns.values():
             column = next(i for i, n in columns.items() if n == "finding")
-            self.problems.add(
-                "bad-table", "a table outputs a verdict or a finding, not both", header_row, column
-            )
+            self.problems.add("bad-table", _T["both_outputs"], header_row, column)
             return ()
         if "verdict" not in columns.values() and "finding" not in columns.values():
             self.problems.add(
                 "bad-table",
-                "the table has neither a 'verdict' nor a 'finding' column",
+                _T["no_output"],
                 header_row,
                 None,
             )
@@ -183,8 +182,7 @@ class _TableReader:
         if self.policy == "unique" and "finding" in columns.values():
             self.problems.add(
                 "bad-table",
-                "the hit policy 'unique' is for verdict tables; a finding table is 'collect' "
-                "or 'first'",
+                _T["unique_findings"],
                 header_row,
                 next(i for i, n in columns.items() if n == "finding"),
             )
@@ -208,32 +206,31 @@ class _TableReader:
                 continue
             key = name.lower() if not self.is_condition(name.lower()) else name
             if key in seen:
-                message = f"the column {name!r} is named twice (columns {seen[key]} and {number})"
+                message = _T["named_twice"].format(name=name, first=seen[key], second=number)
                 self.problems.add("duplicate-column", message, row, number)
                 continue
             if key.startswith(_PER_LANGUAGE):
                 language = key.split(".", 1)[1]
                 if language not in self.languages:
-                    message = f"column {name!r}: {language!r} is not a language of the rule set"
+                    message = _T["not_a_language"].format(name=name, language=language)
                     hint = suggest_value(language, self.languages)
                     self.problems.add("unknown-column", message, row, number, hint)
                     continue
             elif key not in _OUTPUTS and _WORD.match(key) and "." not in key:
                 suggestion = did_you_mean(key, [*_OUTPUTS, *(f.name for f in self.schema.scalars)])
-                message = f"unknown column {name!r}: not an output, and not a fact"
+                message = _T["unknown_column"].format(name=name)
                 self.problems.add("unknown-column", message, row, number, suggestion)
                 continue
             seen[key] = number
             columns[number] = key
         for required in ("id", "source"):
             if required not in seen:
-                self.problems.add(
-                    "missing-column", f"the required column {required!r} is missing", row, None
-                )
+                message = _T["missing_column"].format(name=required)
+                self.problems.add("missing-column", message, row, None)
         if not any(k.startswith("because.") for k in seen):
             self.problems.add(
                 "missing-column",
-                "a table needs a message column per language: because.en, because.id",
+                _T["no_message_column"],
                 row,
                 None,
             )
@@ -258,13 +255,13 @@ class _TableReader:
 
         for i, text in enumerate(cells, start=1):
             if text.strip() and i not in columns:
-                message = f"column {i} has no name but holds {text.strip()!r}"
+                message = _T["unnamed_cell"].format(column=i, text=text.strip())
                 self.problems.add("extra-cells", message, number, i)
         ident = cell("id")
         if ident is None or not ident.text:
             self.problems.add(
                 "empty-cell",
-                "the required column 'id' is empty",
+                _T["empty_id"],
                 number,
                 ident.column if ident else None,
             )
@@ -272,7 +269,7 @@ class _TableReader:
         if not RULE_ID.fullmatch(ident.text):
             self.problems.add(
                 "bad-id",
-                f"{ident.text!r} is not a rule id (lower-case letters, digits and '-')",
+                _T["bad_id"].format(text=ident.text),
                 number,
                 ident.column,
             )
@@ -324,7 +321,7 @@ class _TableReader:
         if source is None or not source.text:
             self.problems.add(
                 "empty-cell",
-                "the required column 'source' is empty",
+                _T["empty_source"],
                 number,
                 source.column if source else None,
             )
@@ -333,7 +330,7 @@ class _TableReader:
                 where = next((c for c, k in columns.items() if k == f"because.{language}"), None)
                 self.problems.add(
                     "empty-cell",
-                    f"the message in {language!r} (because.{language}) is empty",
+                    _T["empty_message"].format(language=language),
                     number,
                     where,
                 )
@@ -371,7 +368,7 @@ class _TableReader:
         elif "," in text:
             items = [item.strip() for item in text.split(",")]
             if not all(items):
-                self.problems.add("table-cell", f"{text!r} has an empty item", row, column)
+                self.problems.add("table-cell", _T["empty_item"].format(text=text), row, column)
                 return None
             test = f"{subject} in [{', '.join(_value(item) for item in items)}]"
         else:
@@ -382,9 +379,7 @@ class _TableReader:
         verdict = cell("verdict")
         if verdict is not None:
             if not verdict.text:
-                self.problems.add(
-                    "empty-cell", "the column 'verdict' is empty", row, verdict.column
-                )
+                self.problems.add("empty-cell", _T["empty_verdict"], row, verdict.column)
                 return None
             return At(ir.VerdictThen(verdict=verdict.text), self.problems.at(row, verdict.column))
         kind, factor, severity = cell("finding"), cell("factor"), cell("severity")
@@ -396,7 +391,7 @@ class _TableReader:
         if missing:
             self.problems.add(
                 "empty-cell",
-                f"a finding needs 'finding', 'factor' and 'severity': {', '.join(missing)} empty",
+                _T["finding_needs"].format(missing=", ".join(missing)),
                 row,
                 next(
                     (c.column for c in (kind, factor, severity) if c is not None and not c.text),
@@ -410,7 +405,7 @@ class _TableReader:
         if kind.text not in FINDING_KINDS:
             self.problems.add(
                 "bad-value",
-                f"{kind.text!r} is not a finding kind",
+                _T["not_a_kind"].format(text=kind.text),
                 row,
                 kind.column,
                 suggest_value(kind.text, FINDING_KINDS),
@@ -419,7 +414,7 @@ class _TableReader:
         if severity.text not in SEVERITIES:
             self.problems.add(
                 "bad-value",
-                f"{severity.text!r} is not a severity",
+                _T["not_a_severity"].format(text=severity.text),
                 row,
                 severity.column,
                 suggest_value(severity.text, SEVERITIES),
