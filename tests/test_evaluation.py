@@ -224,9 +224,10 @@ class TestEvaluateCommand:
         code, out, err = self._run(
             "evaluate", str(bad), str(EXAMPLES / "bandung-suwon.yaml"), "--format", "json"
         )
-        assert 2 == code
-        assert "missing-key" in err
-        assert "partial" == json.loads(out)["verdict"]
+        failed, evaluated = (json.loads(line) for line in out.splitlines())
+        assert (2, "") == (code, err)
+        assert "missing-key" == failed["error"]["code"]
+        assert "partial" == evaluated["verdict"]
 
     def test_unknown_rule_set_is_exit_2(self) -> None:
         code, out, err = self._run(

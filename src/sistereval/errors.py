@@ -22,6 +22,7 @@ __all__ = [
     "RuleError",
     "SisterevalError",
     "UsageError",
+    "error_to_dict",
 ]
 
 
@@ -123,3 +124,19 @@ class EvaluationError(SisterevalError, RuntimeError):
     def __init__(self, message: str, *, rule: str | None = None) -> None:
         self.rule = rule
         super().__init__(f"rule {rule!r}: {message}" if rule else message)
+
+
+def error_to_dict(exc: SisterevalError) -> dict[str, object]:
+    """``exc`` as JSON data: ``code`` (the first problem's, else ``evaluation-error``
+    for an :class:`EvaluationError` and ``usage-error`` for any other), ``message``
+    (the text the command line prints) and, for a file with located problems, every
+    ``problems`` entry (:meth:`Problem.to_dict`)."""
+    problems: tuple[Problem, ...] = getattr(exc, "problems", ())
+    if problems:
+        return {
+            "code": problems[0].code,
+            "message": str(exc),
+            "problems": [problem.to_dict() for problem in problems],
+        }
+    code = "evaluation-error" if isinstance(exc, EvaluationError) else "usage-error"
+    return {"code": code, "message": str(exc)}

@@ -26,6 +26,7 @@ from .common import (
     add_time_budget_option,
     progress_line,
     read_rules,
+    write_error,
 )
 
 __all__ = ["declare"]
@@ -74,7 +75,7 @@ def _check(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
                 if args.format == "text":
                     stdout.write(f"{name}: {report.properties.summary()}\n")
         except SisterevalError as exc:
-            stderr.write(f"{exc}\n")
+            write_error(args, stdout, stderr, exc, rules=name)
             status = INVALID
             continue
         if not report.ok:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -15,7 +16,7 @@ from typing import IO, Final, TypeAlias
 from .. import ir
 from ..cases import load_case
 from ..cases.rows import is_register, load_selected, split_selector
-from ..errors import UsageError
+from ..errors import SisterevalError, UsageError, error_to_dict
 from ..language import load_rules
 from ..messages import CLI, LANGUAGES, texts
 from ..model import Case
@@ -241,3 +242,21 @@ def progress_line(stream: IO[str], text: str) -> Iterator[Callable[[int], None] 
         if shown:
             raw.write("\r\x1b[K")
             raw.flush()
+
+
+def write_error(
+    args: argparse.Namespace,
+    stdout: IO[str],
+    stderr: IO[str],
+    exc: SisterevalError,
+    **where: str,
+) -> None:
+    """An error reading or evaluating one input: its text on standard error, or with
+    ``--format json`` one JSON line on standard output, ``where`` (which input:
+    ``input=`` a case, ``rules=`` a rule set) then ``error``
+    (:func:`sistereval.errors.error_to_dict`), as ``batch`` writes a failed case."""
+    if getattr(args, "format", None) == "json":
+        record = {**where, "error": error_to_dict(exc)}
+        stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+    else:
+        stderr.write(f"{exc}\n")

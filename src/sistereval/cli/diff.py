@@ -16,6 +16,7 @@ from .common import (
     add_backend_option,
     add_format_option,
     read_rules,
+    write_error,
 )
 
 __all__ = ["declare"]
@@ -53,7 +54,7 @@ def _diff(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
         old, new = read_rules(args, args.old), read_rules(args, args.new)
         diff = diff_rule_sets(old, new, args.cases, backend=args.backend)
     except SisterevalError as exc:
-        stderr.write(f"{exc}\n")
+        write_error(args, stdout, stderr, exc, old=str(args.old), new=str(args.new))
         return INVALID
     if args.format == "json":
         stdout.write(json.dumps(diff.to_dict(), ensure_ascii=False) + "\n")

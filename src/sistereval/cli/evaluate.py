@@ -21,6 +21,7 @@ from .common import (
     add_rules_option,
     read_case,
     read_rules,
+    write_error,
 )
 
 __all__ = ["declare"]
@@ -45,7 +46,7 @@ def _evaluate(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int
     try:
         rules = rule_set(read_rules(args, args.rules))
     except SisterevalError as exc:
-        stderr.write(f"{exc}\n")
+        write_error(args, stdout, stderr, exc, rules=str(args.rules))
         return INVALID
     status = OK
     for name in args.cases:
@@ -53,7 +54,7 @@ def _evaluate(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int
             case = read_case(args, name)
             result = evaluate(case, rules, language=args.lang, backend=args.backend)
         except SisterevalError as exc:
-            stderr.write(f"{exc}\n")
+            write_error(args, stdout, stderr, exc, input="<stdin>" if name == "-" else name)
             status = INVALID
             continue
         if args.format == "json":

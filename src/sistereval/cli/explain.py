@@ -25,6 +25,7 @@ from .common import (
     progress_line,
     read_case,
     read_rules,
+    write_error,
 )
 
 __all__ = ["declare"]
@@ -81,7 +82,7 @@ def _explain_command(args: argparse.Namespace, stdout: IO[str], stderr: IO[str])
                 budget=Budget(progress=progress, time_limit=args.time_budget),
             )
     except SisterevalError as exc:
-        stderr.write(f"{exc}\n")
+        write_error(args, stdout, stderr, exc, input=str(args.case))
         return INVALID
     if args.format == "json":
         stdout.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")

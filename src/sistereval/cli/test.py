@@ -16,6 +16,7 @@ from .common import (
     add_backend_option,
     add_format_option,
     read_rules,
+    write_error,
 )
 
 __all__ = ["declare"]
@@ -65,7 +66,7 @@ def _test(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
         try:
             report = run_tests(read_rules(args, name), backend=args.backend)
         except SisterevalError as exc:
-            stderr.write(f"{exc}\n")
+            write_error(args, stdout, stderr, exc, rules=name)
             status = INVALID
             continue
         below = report.rule_coverage < args.threshold

@@ -21,6 +21,7 @@ from .common import (
     add_rules_option,
     read_case,
     read_rules,
+    write_error,
 )
 
 __all__ = ["declare"]
@@ -58,7 +59,7 @@ def _whatif_command(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) 
         case = read_case(args, args.case)
         result = what_if(case, changes, rules, language=args.lang, backend=args.backend)
     except SisterevalError as exc:
-        stderr.write(f"{exc}\n")
+        write_error(args, stdout, stderr, exc, input=str(args.case))
         return INVALID
     if args.format == "json":
         stdout.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
