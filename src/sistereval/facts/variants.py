@@ -143,8 +143,8 @@ def disputed_facts(
         fact = sides[0].dispute.fact
         out.setdefault(fact, []).append(fact)
         for name, value in facts.scalars.items():
-            if name.startswith("disputes."):
-                continue  # counts of disputes, not facts the dispute is about
+            if name.startswith(("disputes.", "evidence.")):
+                continue  # counts of disputes and sources, not facts derived from it
             differs = any(not _same(side.facts.scalars.get(name), value) for side in sides)
             if differs and fact not in out.setdefault(name, []):
                 out[name].append(fact)
