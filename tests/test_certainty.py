@@ -133,6 +133,17 @@ class TestDisputesPropagate:
         (verdicts,) = dispute_verdicts(c)
         assert ["records", "records"] == [a.method for a in verdicts.alternatives]
 
+    def test_a_claimed_date_the_case_cannot_hold_changes_the_fact_alone(self) -> None:
+        """A claimed letter of intent after the reference date cannot be a record of the
+        case: that side replaces the date alone instead of failing."""
+        c = case(
+            as_of=2000,
+            milestones=[{"type": "mou", "date": 2000}],
+            claims=[{"fact": "milestones.loi", "value": 2001}],
+        )
+        (sides,) = dispute_variants(c, derive(c))
+        assert ["fact", "fact"] == [s.method for s in sides]
+
 
 # --------------------------------------------------------------------------
 # The decision record's certainty section

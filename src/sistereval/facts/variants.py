@@ -8,7 +8,8 @@ disputed one follow it (``docs/facts.md``, "Disputes"):
   end) that a record or a claim gives: the case keeps only the records of that
   milestone with that date (a claimed date no record gives replaces them, with the
   claim's sources) and every fact is derived again, so ``partnership.years_active``,
-  the stage and the months of activity follow the date;
+  the stage and the months of activity follow the date (a claimed date the case
+  cannot hold, one after its reference date, changes the fact alone, as below);
 * **fact**: any other alternative (a reported distance, a claimed count) says
   nothing about the records behind it: the fact takes the value, with the lifecycle
   facts it implies (a claimed stage sets the ended, lapsed and suspended flags and a
@@ -24,6 +25,7 @@ from collections.abc import Mapping
 
 import attrs
 
+from ..errors import CaseError
 from ..model import Case, Milestone, MilestoneType, PartialDate
 from .derivation import derive
 from .disputes import MILESTONE_FACTS
@@ -101,10 +103,14 @@ def _variant(case: Case, facts: Facts, dispute: Dispute, alt: Alternative) -> Va
             return Variant(
                 dispute=dispute, alternative=alt, chosen=True, method="records", facts=facts
             )
-        changed = derive(attrs.evolve(case, milestones=_milestones(case, kind, alt)))
-        return Variant(
-            dispute=dispute, alternative=alt, chosen=False, method="records", facts=changed
-        )
+        try:
+            changed = derive(attrs.evolve(case, milestones=_milestones(case, kind, alt)))
+        except CaseError:
+            pass  # a claimed date the case cannot hold (after as_of): the fact alone changes
+        else:
+            return Variant(
+                dispute=dispute, alternative=alt, chosen=False, method="records", facts=changed
+            )
     if chosen:
         return Variant(dispute=dispute, alternative=alt, chosen=True, method="fact", facts=facts)
     scalars = {
