@@ -389,3 +389,61 @@ class TestSearchLimit:
             "assessments.long_term_vision": "strong",
             "assessments.institutional_support": "strong",
         } in [dict(o.changes) for o in full.outcomes if o.verdict == "failure"]
+
+
+class TestPlainWords:
+    """explain, report (all formats) and whatif say the certainty in both languages."""
+
+    @pytest.mark.parametrize(
+        ("language", "heading", "holds"),
+        [
+            ("en", "certainty:", "the verdict holds whatever the unknown facts are"),
+            ("id", "kepastian:", "putusan tetap berlaku apa pun nilai fakta"),
+        ],
+    )
+    def test_explain(self, language: str, heading: str, holds: str) -> None:
+        from sistereval import explain
+        from sistereval.explanation import render_explanation
+
+        text = render_explanation(
+            explain(EXAMPLES / "bandung-namur.yaml", language=language)  # type: ignore[arg-type]
+        )
+        section = text[text.index(f"  {heading}") :]
+        assert holds in section
+        assert "milestones.mou" in section
+        assert "partnership.signed" in section
+
+    def test_what_would_flip_the_verdict(self) -> None:
+        from sistereval.explanation import render_certainty
+        from sistereval.messages import LABELS
+
+        c = case(fields=[{"name": "trade", "status": "implemented"}])
+        evaluation = evaluate(c, rule_set(CO_FUNDED), language="id")
+        assert evaluation.certainty is not None
+        lines = render_certainty(evaluation.certainty, evaluation.verdict, "id", LABELS["id"])
+        assert "    putusan bergantung pada: budget.co_funded" in lines
+        assert "      - jika budget.co_funded = true: putusan gagal" in lines
+
+    @pytest.mark.parametrize("fmt", ["terminal", "markdown", "html"])
+    @pytest.mark.parametrize(("language", "heading"), [("en", "Certainty"), ("id", "Kepastian")])
+    def test_report(self, fmt: str, language: str, heading: str) -> None:
+        from sistereval import report
+
+        built = report.make_report(
+            EXAMPLES / "bandung-namur.yaml",
+            language=language,  # type: ignore[arg-type]
+            search=False,
+        )
+        text = getattr(report, f"render_{fmt}")(built)
+        section = text[text.index(heading) :]
+        assert "milestones.mou" in section
+
+    def test_whatif(self) -> None:
+        from sistereval.explanation import render_whatif, what_if
+
+        result = what_if(
+            EXAMPLES / "bandung-namur.yaml", [("budget[0].earmarked", True)], language="id"
+        )
+        assert "  kepastian: tinggi → tinggi; tetap berlaku → tetap berlaku" in render_whatif(
+            result
+        )

@@ -65,6 +65,7 @@ NOT_CODES = frozenset(
         "sistereval-watchdog",
         "unknown-limit",  # certainty.robust.status and .method
         "three-valued",
+        "self-assessment",  # an evidence type in words (messages.CERTAINTY)
     }
 )
 #: What each entry of ``docs/errors.md`` must say.
