@@ -58,7 +58,16 @@ DOC = ROOT / "docs" / "errors.md"
 CODE_SHAPE = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 HYPHENATED = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)+$")
 #: Hyphenated string constants in ``src/`` that are not error codes.
-NOT_CODES = frozenset({"utf-8", "sistereval-interrupt", "sistereval-watchdog"})  # encoding, threads
+NOT_CODES = frozenset(
+    {
+        "utf-8",  # an encoding
+        "sistereval-interrupt",  # threads
+        "sistereval-watchdog",
+        "unknown-limit",  # certainty.robust.status and .method
+        "three-valued",
+        "self-assessment",  # an evidence type in words (messages.CERTAINTY)
+    }
+)
 #: What each entry of ``docs/errors.md`` must say.
 SECTION_PARTS = ("**Where:**", "**Cause:**", "**Example:**", "**Fix:**")
 

@@ -40,6 +40,7 @@ SECTIONS = [
     "not_fired",
     "counterfactuals",
     "disputes",
+    "certainty",
     "bibliography",
 ]
 
@@ -225,6 +226,7 @@ class TestMarkdown:
             "## Rules that did not fire",
             "## What would change the verdict",
             "## Disputed facts",
+            "## Certainty",
             "## Bibliography",
         ] == headings
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from . import ir
 from .cases import as_case, case_sha256
+from .certainty import Certainty, assess
 from .engine import reference
 from .engine.backends import BACKENDS, durable_error, durable_version
 from .engine.cache import engine_for
@@ -317,6 +318,24 @@ def _build(
             )
         if not names and sources:
             supports.append(fact_support(sources, reliability.get, False))
+    deciding_facts = [name for rid in chain for name in by_id[rid].facts]
+
+    def verdict_of(variant: Facts) -> str:
+        return quick_verdict(ruleset, variant, backend)
+
+    @functools.cache
+    def certainty() -> Certainty:  # assessed on first use (Evaluation.certainty)
+        return assess(
+            case,
+            ruleset,
+            facts,
+            verdict,
+            deciding_facts,
+            verdict_of,
+            fired=fired,
+            decided=bool(deciding),
+        )
+
     return Evaluation(
         verdict=verdict,
         confidence=confidence(supports) if deciding else 0.0,
@@ -326,6 +345,7 @@ def _build(
         findings=findings,
         factors=factor_scores(ruleset, findings),
         not_fired=not_fired,
+        certainty=certainty,
         disputes=tuple(d.to_dict() for d in facts.disputes),
         deciding=tuple(chain),
         language=language,

@@ -349,10 +349,117 @@ DISPUTES: Mapping[str, Mapping[str, str]] = {
     },
 }
 
+#: The certainty of a verdict in plain words (:mod:`sistereval.explanation.certaintytext`).
+CERTAINTY: Mapping[str, Mapping[str, str]] = {
+    "en": {
+        "title": "certainty",
+        "grade": "grade {grade}; independent lines of evidence behind the deciding facts: {lines}",
+        "grade_none": "no grade: no source stands behind the deciding facts",
+        "none": "none",
+        "high": "high",
+        "medium": "medium",
+        "low": "low",
+        "always": (
+            "the verdict holds whatever the unknown facts are and whichever side of each "
+            "dispute is true"
+        ),
+        "always_search": (
+            "the verdict holds: every alternative tried gives the same verdict ({searched} tried)"
+        ),
+        "depends": "the verdict depends on: {facts}",
+        "limit": (
+            "not shown to hold: the search stopped at its limit of {limit} alternatives "
+            "({searched} of {combinations} tried), none with another verdict"
+        ),
+        "not_varied": (
+            "not shown to hold: these unknown facts could not be given every kind of value: {facts}"
+        ),
+        "flip": "if {changes}: verdict {verdict}",
+        "unknown": "unknown facts the rules read",
+        "unknown_irrelevant": "they do not change the verdict",
+        "disputed": "disputed facts",
+        "matters": "changes the verdict",
+        "harmless": "does not change the verdict",
+        "unsure": "not shown either way",
+        "derived": "derived from it: {facts}",
+        "support": "deciding facts",
+        "known": "known",
+        "not_known": "unknown",
+        "independent": "{n} independent",
+        "is_disputed": "disputed",
+        "no_source": "no source",
+        "independent_evaluation": "independent evaluation",
+        "self_assessment": "self-assessment",
+        "academic_study": "academic study",
+        "official_record": "official record",
+        "news_report": "news report",
+        "testimony": "testimony",
+        "other": "other",
+        "unspecified": "type not given",
+        "change": "certainty",
+        "robust_always": "holds",
+        "robust_depends": "depends on unknown or disputed facts",
+        "robust_limit": "not shown to hold",
+    },
+    "id": {
+        "title": "kepastian",
+        "grade": "tingkat {grade}; jalur bukti independen di balik fakta penentu: {lines}",
+        "grade_none": "tanpa tingkat: tidak ada sumber di balik fakta penentu",
+        "none": "tidak ada",
+        "high": "tinggi",
+        "medium": "sedang",
+        "low": "rendah",
+        "always": (
+            "putusan tetap berlaku apa pun nilai fakta yang tidak diketahui dan pihak mana pun "
+            "yang benar dalam setiap sengketa"
+        ),
+        "always_search": (
+            "putusan tetap berlaku: setiap alternatif yang dicoba memberi putusan yang sama "
+            "({searched} dicoba)"
+        ),
+        "depends": "putusan bergantung pada: {facts}",
+        "limit": (
+            "belum terbukti tetap berlaku: pencarian berhenti pada batas {limit} alternatif "
+            "({searched} dari {combinations} dicoba), tidak satu pun memberi putusan lain"
+        ),
+        "not_varied": (
+            "belum terbukti tetap berlaku: fakta yang tidak diketahui ini tidak dapat dicoba "
+            "dengan setiap jenis nilai: {facts}"
+        ),
+        "flip": "jika {changes}: putusan {verdict}",
+        "unknown": "fakta tidak diketahui yang dibaca aturan",
+        "unknown_irrelevant": "fakta itu tidak mengubah putusan",
+        "disputed": "fakta yang dipersengketakan",
+        "matters": "mengubah putusan",
+        "harmless": "tidak mengubah putusan",
+        "unsure": "belum terbukti ke arah mana pun",
+        "derived": "diturunkan darinya: {facts}",
+        "support": "fakta penentu",
+        "known": "diketahui",
+        "not_known": "tidak diketahui",
+        "independent": "{n} independen",
+        "is_disputed": "dipersengketakan",
+        "no_source": "tanpa sumber",
+        "independent_evaluation": "evaluasi independen",
+        "self_assessment": "penilaian diri",
+        "academic_study": "kajian akademik",
+        "official_record": "catatan resmi",
+        "news_report": "berita",
+        "testimony": "kesaksian",
+        "other": "lainnya",
+        "unspecified": "jenis tidak disebutkan",
+        "change": "kepastian",
+        "robust_always": "tetap berlaku",
+        "robust_depends": "bergantung pada fakta yang tidak diketahui atau dipersengketakan",
+        "robust_limit": "belum terbukti tetap berlaku",
+    },
+}
+
 #: Reports (:mod:`sistereval.report`).
 REPORT: Mapping[str, Mapping[str, str]] = {
     "en": {
         "report": "Evaluation report",
+        "certainty_heading": "Certainty",
         "summary": "Summary",
         "partners": "partners",
         "kind": "kind",
@@ -449,6 +556,7 @@ REPORT: Mapping[str, Mapping[str, str]] = {
         "case.other": "other partnership",
     },
     "id": {
+        "certainty_heading": "Kepastian",
         "report": "Laporan evaluasi",
         "summary": "Ringkasan",
         "partners": "mitra",

@@ -469,7 +469,9 @@ class Claim:
 class Source:
     """A piece of evidence.  ``kind`` is its medium; ``evidence`` what kind of
     evidence it is (an independent evaluation, one partner's self-assessment,
-    news); ``published`` when it appeared; ``partner`` whose account it is."""
+    news); ``published`` when it appeared; ``partner`` whose account it is;
+    ``based_on`` the ids of the sources it rests on (a news item that repeats a
+    report adds no independent support to it)."""
 
     id: str = attrs.field(validator=_id)
     kind: SourceKind = attrs.field(converter=SourceKind)
@@ -483,6 +485,9 @@ class Source:
     accessed: PartialDate | None = attrs.field(default=None, converter=_to_optional_date)
     reliability: Reliability | None = attrs.field(
         default=None, converter=attrs.converters.optional(Reliability)
+    )
+    based_on: tuple[str, ...] = attrs.field(
+        factory=tuple, converter=_tuple, validator=v.deep_iterable(v.instance_of(str))
     )
 
 
@@ -606,6 +611,19 @@ def reference_problems(case: Case) -> list[tuple[str, str, str, str | None]]:
                     f"assessments.{name}.sources[{j}]",
                     "unknown-source",
                     "source id",
+                )
+
+    for i, source in enumerate(case.sources):
+        for j, sid in enumerate(source.based_on):
+            ref(sid, source_ids, f"sources[{i}].based_on[{j}]", "unknown-source", "source id")
+            if sid == source.id:
+                out.append(
+                    (
+                        f"sources[{i}].based_on[{j}]",
+                        "source-based-on-itself",
+                        f"source {sid!r} cannot rest on itself",
+                        None,
+                    )
                 )
 
     for i, m in enumerate(case.milestones):

@@ -12,6 +12,7 @@ from typing import Any, Literal, TypeAlias
 import attrs
 
 from . import display, ir
+from .certainty import Certainty
 from .engine.backends import Backend
 from .engine.reference import Env
 from .facts import Facts
@@ -140,6 +141,14 @@ def _explained_repr(value: NotFiredLike) -> str:
     return repr(_explained(value))
 
 
+#: The certainty of a verdict, or a function that assesses it when first asked.
+CertaintyLike: TypeAlias = "Certainty | Callable[[], Certainty] | None"
+
+
+def _assessed(value: CertaintyLike) -> Certainty | None:
+    return value() if callable(value) else value
+
+
 @attrs.frozen(kw_only=True)
 class Trace:
     """What an evaluation was made from, kept so that explaining it, reporting on it
@@ -188,8 +197,23 @@ class Evaluation:
     #: The reference date the case was measured to: ``date`` (ISO text), ``basis``
     #: (``given``, ``sources`` or ``evaluation_date``) and the ``sources`` behind it.
     reference_date: Mapping[str, Any] = attrs.field(factory=dict)
+    #: How well the verdict is supported and whether it holds whatever the unknown and
+    #: disputed facts are (``docs/evaluation.md``, "Certainty"), assessed on first use.
+    _certainty: CertaintyLike = attrs.field(
+        default=None, alias="certainty", eq=_assessed, repr=False
+    )
     #: What the evaluation was made from (not part of the decision record).
     trace: Trace | None = attrs.field(default=None, eq=False, repr=False)
+
+    @property
+    def certainty(self) -> Certainty | None:
+        """The ``certainty`` section: support per deciding fact, robustness and grade
+        (None for an evaluation made without one)."""
+        value = self._certainty
+        if callable(value):
+            value = value()
+            object.__setattr__(self, "_certainty", value)  # assessed once, then kept
+        return value
 
     @property
     def not_fired(self) -> tuple[NotFired, ...]:
@@ -219,6 +243,7 @@ class Evaluation:
             "factors": dict(self.factors),
             "not_fired": [n.to_dict() for n in self.not_fired],
             "disputes": [_jsonable(dict(d)) for d in self.disputes],
+            "certainty": None if self.certainty is None else self.certainty.to_dict(),
             "language": self.language,
             "sistereval": self.version,
         }
@@ -235,6 +260,7 @@ class Evaluation:
         (the date durations were measured to, and where it comes from), ``deciding`` and
         ``fired`` (rule ids
         joined by ``;``), ``findings`` (their number), ``disputes`` (their number),
+        ``certainty_grade`` and ``robust`` (of :attr:`certainty`),
         and a ``factors.NAME`` score per success factor and obstacle group.
         ``pandas.DataFrame([e.to_record() for e in evaluations])`` is a table of cases.
         """
@@ -250,6 +276,8 @@ class Evaluation:
             "fired": ";".join(f.rule for f in self.findings),
             "findings": len(self.findings),
             "disputes": len(self.disputes),
+            "certainty_grade": None if self.certainty is None else self.certainty.grade,
+            "robust": None if self.certainty is None else self.certainty.robust.status,
             **{f"factors.{name}": score for name, score in self.factors.items()},
         }
 

@@ -10,6 +10,7 @@ value sources dispute.  Documented in ``docs/explanations.md``.
 
 from __future__ import annotations
 
+from .certaintytext import certainty_lines, render_certainty
 from .counterfactual import (
     DEFAULT_MAX_CANDIDATES,
     DEFAULT_MAX_CHANGES,
@@ -51,12 +52,14 @@ __all__ = [
     "WhatIf",
     "apply_changes",
     "candidate_changes",
+    "certainty_lines",
     "counterfactuals",
     "dispute_verdicts",
     "explain",
     "explain_condition",
     "explain_evaluation",
     "parse_change",
+    "render_certainty",
     "render_counterfactual",
     "render_disputes",
     "render_explanation",

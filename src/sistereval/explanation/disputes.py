@@ -7,13 +7,15 @@ differs from the one derived from the case.  The evaluation uses one value
 (the *chosen* one); :func:`dispute_verdicts` evaluates the case under every
 alternative:
 
-* **records**: for a milestone date that records of the case give, only the
-  records of that milestone with that date are kept, and every fact is
-  derived again (the months active, the stage, ... follow the date);
-* **fact**: any other alternative (the reported distance, a claimed count, a
-  claimed date no record gives) replaces the disputed fact itself; facts
-  computed from it are not recomputed, since a claim says nothing about the
-  records behind it.
+* **records**: for a milestone date that records or claims of the case give,
+  only the records of that milestone with that date are kept (a claimed date
+  replaces them), and every fact is derived again (the months active, the
+  stage, ... follow the date);
+* **fact**: any other alternative (the reported distance, a claimed count)
+  replaces the disputed fact itself, with the lifecycle facts it implies; a
+  claim says nothing about the records behind it.
+
+:func:`sistereval.facts.dispute_variants` makes the facts of each side.
 
 The verdict *depends* on a dispute when the alternatives do not all give the
 same verdict.
@@ -30,7 +32,7 @@ import attrs
 from .. import ir
 from ..cases import as_case
 from ..evaluation import Backend, quick_verdict, resolve_backend, traced
-from ..facts import MILESTONE_FACTS, Alternative, Dispute, Facts, derive
+from ..facts import Alternative, Dispute, derive, dispute_variants
 from ..language import rule_set
 from ..messages import DISPUTES
 from ..model import Case
@@ -105,60 +107,8 @@ class DisputeVerdicts:
         return data
 
 
-_MILESTONE_OF = {fact: kind for kind, fact in MILESTONE_FACTS.items()}
-
-
 def _same(a: ir.FactValue, b: ir.FactValue) -> bool:
     return type(a) is type(b) and a == b
-
-
-def _verdict(
-    case: Case,
-    facts: Facts,
-    dispute: Dispute,
-    value: ir.FactValue,
-    ruleset: ir.RuleSet,
-    backend: Backend,
-    evaluation: Evaluation | None,
-) -> tuple[str, str]:
-    kind = _MILESTONE_OF.get(dispute.fact)
-    if kind is not None and any(m.type is kind and m.date == value for m in case.milestones):
-        kept = tuple(m for m in case.milestones if m.type is not kind or m.date == value)
-        changed = derive(attrs.evolve(case, milestones=kept))
-        return "records", quick_verdict(ruleset, changed, backend)
-    if evaluation is not None and _same(value, facts.scalars.get(dispute.fact)):
-        return "fact", evaluation.verdict  # the facts as they are: the evaluation's verdict
-    scalars = {**facts.scalars, **_standing(facts, dispute.fact, value), dispute.fact: value}
-    return "fact", quick_verdict(ruleset, attrs.evolve(facts, scalars=scalars), backend)
-
-
-#: The lifecycle facts one stage implies (``partnership.stage`` names the state).
-_STATE_FLAGS = {
-    "partnership.ended": "ended",
-    "partnership.lapsed": "lapsed",
-    "partnership.suspended": "suspended",
-}
-
-
-def _standing(facts: Facts, fact: str, value: ir.FactValue) -> dict[str, ir.FactValue]:
-    """The lifecycle facts that follow from ``fact`` taking ``value``: a claimed stage
-    sets the ended, lapsed and suspended flags; a claimed flag sets the stage (true:
-    that state; false, where the stage was that state: in force, ``active`` when it was
-    carried out, else ``mou``).  Other facts imply nothing here."""
-    if fact == "partnership.stage" and isinstance(value, str):
-        return {flag: value == state for flag, state in _STATE_FLAGS.items()}
-    state = _STATE_FLAGS.get(fact)
-    if state is None or not isinstance(value, bool):
-        return {}
-    if value:
-        return {
-            "partnership.stage": state,
-            **{flag: flag == fact for flag in _STATE_FLAGS},
-        }
-    if facts.scalars.get("partnership.stage") != state:
-        return {}
-    carried = facts.scalars.get("partnership.carried_out") is True
-    return {"partnership.stage": "active" if carried else "mou"}
 
 
 def dispute_verdicts(
@@ -183,19 +133,22 @@ def dispute_verdicts(
         facts, backend = derive(the_case), resolve_backend(backend)
     known = evaluation if trace is not None else None
     out = []
-    for dispute in facts.disputes:
+    for sides in dispute_variants(the_case, facts):
         alternatives = []
-        for alt in dispute.alternatives:
-            method, verdict = _verdict(the_case, facts, dispute, alt.value, ruleset, backend, known)
+        for side in sides:
+            if side.chosen and known is not None:
+                verdict = known.verdict  # the facts as they are: the evaluation's verdict
+            else:
+                verdict = quick_verdict(ruleset, side.facts, backend)
             alternatives.append(
                 AlternativeVerdict(
-                    alternative=alt,
-                    chosen=_same(alt.value, dispute.chosen),
-                    method=method,
+                    alternative=side.alternative,
+                    chosen=side.chosen,
+                    method=side.method,
                     verdict=verdict,
                 )
             )
-        out.append(DisputeVerdicts(dispute=dispute, alternatives=tuple(alternatives)))
+        out.append(DisputeVerdicts(dispute=sides[0].dispute, alternatives=tuple(alternatives)))
     return tuple(out)
 
 

@@ -6,6 +6,7 @@ import json
 from collections.abc import Mapping
 
 from ..messages import EXPLAIN, LABELS, finding_tag, reference_lines, texts
+from .certaintytext import render_certainty
 from .counterfactual import render_counterfactual
 from .disputes import render_disputes
 from .why import Clause, Explanation, Miss, SourceRef, json_value, top_level
@@ -134,6 +135,13 @@ def render_explanation(explanation: Explanation, *, case_file: str = "CASE") -> 
             lines.extend(_miss_lines(miss, t, labels))
     if explanation.rule is None:
         lines.extend(render_disputes(explanation.disputes, explanation.language, labels))
+        evaluation = explanation.evaluation
+        if evaluation is not None and evaluation.certainty is not None:
+            lines.extend(
+                render_certainty(
+                    evaluation.certainty, evaluation.verdict, explanation.language, labels
+                )
+            )
     text = "\n".join(lines) + "\n"
     if explanation.counterfactual is not None:
         text += render_counterfactual(explanation.counterfactual, case_file=case_file)

@@ -36,9 +36,10 @@ from ..documents import read_document
 from ..errors import CaseError, Problem, SisterevalError, UsageError
 from ..evaluation import Backend, evaluate
 from ..language import rule_set
-from ..messages import LABELS, WHATIF, Language, closest, finding_tag
+from ..messages import CERTAINTY, LABELS, WHATIF, Language, closest, finding_tag, texts
 from ..model import Case
 from ..verdict import Evaluation, Finding
+from .certaintytext import certainty_lines
 
 __all__ = [
     "FactorChange",
@@ -347,6 +348,30 @@ def _number(value: float) -> str:
     return f"{value:+g}"
 
 
+_ROBUST = {"always": "robust_always", "depends": "robust_depends", "unknown-limit": "robust_limit"}
+
+
+def _certainty_lines(result: WhatIf, labels: Mapping[str, str]) -> list[str]:
+    """The certainty before and after, and what would flip the verdict after."""
+    before, after = result.before.certainty, result.after.certainty
+    if before is None or after is None:
+        return []
+    c = texts(CERTAINTY, result.language)
+    lines = [
+        f"  {c['change']}: {c[before.grade]} → {c[after.grade]}; "
+        f"{c[_ROBUST[before.robust.status]]} → {c[_ROBUST[after.robust.status]]}"
+    ]
+    if after.robust.status != "always":
+        # the robustness line, and the alternatives with another verdict under it
+        details = certainty_lines(after, result.after.verdict, result.language, labels)
+        lines.append(f"    {details[1][1]}")
+        for depth, text in details[2:]:
+            if depth == 0:
+                break
+            lines.append(f"      - {text}")
+    return lines
+
+
 def render_whatif(result: WhatIf) -> str:
     """A readable account of a what-if, in its language."""
     t = WHATIF.get(result.language, WHATIF["en"])
@@ -362,6 +387,7 @@ def render_whatif(result: WhatIf) -> str:
         f"  {labels['confidence']}: {before.confidence:.2f} → {after.confidence:.2f} "
         f"({_number(result.confidence_change)})"
     )
+    lines.extend(_certainty_lines(result, labels))
     for title, mark, findings in (
         (t["gained"], "+", result.gained),
         (t["lost"], "-", result.lost),

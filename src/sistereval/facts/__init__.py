@@ -12,8 +12,10 @@ partial dates), ``context`` (one case, sorted, with shared results),
 ``registry`` (measures registered with their definitions), ``measures`` and
 ``evidence`` (the scalar facts), ``items`` (the collections), ``schema``
 (:data:`FACT_SCHEMA`), ``docs`` (its JSON form and ``docs/facts.md``),
-``claims`` (checking a case's claims), ``disputes`` (assembling disputes) and
-``derivation`` (:func:`derive`).
+``claims`` (checking a case's claims), ``disputes`` (assembling disputes),
+``derivation`` (:func:`derive`), ``variants`` (the facts under each side of a
+dispute, and the facts derived from a disputed one) and ``independence`` (which
+sources are independent lines of evidence).
 """
 
 from __future__ import annotations
@@ -23,9 +25,11 @@ from .context import DISTANCE_TOLERANCE
 from .derivation import derive
 from .disputes import MILESTONE_FACTS
 from .docs import CONVENTIONS, SCHEMA_FORMAT, schema_document, schema_markdown
+from .independence import evidence_lines
 from .measures import ANCHOR_KINDS, STAGES
 from .results import Alternative, Dispute, Facts, FactValue
 from .schema import FACT_SCHEMA
+from .variants import Variant, dispute_variants, disputed_facts, standing
 
 __all__ = [
     "ANCHOR_KINDS",
@@ -39,8 +43,13 @@ __all__ = [
     "Dispute",
     "FactValue",
     "Facts",
+    "Variant",
     "claim_problems",
     "derive",
+    "dispute_variants",
+    "disputed_facts",
+    "evidence_lines",
     "schema_document",
     "schema_markdown",
+    "standing",
 ]

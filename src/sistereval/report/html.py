@@ -103,6 +103,7 @@ def render_html(report: Report) -> str:
         *_section("not_fired", t["not_fired_heading"], _not_fired(report, t)),
         *_section("counterfactuals", t["counterfactuals"], _counterfactuals(report, t)),
         *_section("disputes", t["disputes_heading"], _disputes(report, t)),
+        *_section("certainty", t["certainty_heading"], _certainty(report, t)),
         *_section("bibliography", t["bibliography"], _bibliography(report, t)),
         "</main>",
         f"<footer>{_e(t['generated'].format(version=report.version))}</footer>",
@@ -177,6 +178,15 @@ def _counterfactuals(report: Report, t: Mapping[str, str]) -> list[str]:
         out.append(f"<h3>{_e(t['solution'].format(n=number, verdict=verdict))}</h3>")
         out += _table(tables.changes_table(solution, t))
     return out
+
+
+def _certainty(report: Report, t: Mapping[str, str]) -> list[str]:
+    if not report.certainty:
+        return [f"<p>{_e(t['none'])}</p>"]
+    out = ["<ul>"]
+    for depth, text in report.certainty:
+        out.append(f'<li class="depth-{depth}">{_e(text)}</li>')
+    return [*out, "</ul>"]
 
 
 def _disputes(report: Report, t: Mapping[str, str]) -> list[str]:

@@ -54,6 +54,7 @@ def render_markdown(report: Report) -> str:
     out += _not_fired(report, t)
     out += _counterfactuals(report, t)
     out += _disputes(report, t)
+    out += _certainty(report, t)
     out += _bibliography(report, t)
     out.append(f"*{_md(t['generated'].format(version=report.version))}*")
     return visible_text("\n".join(out) + "\n")
@@ -136,6 +137,15 @@ def _counterfactuals(report: Report, t: Mapping[str, str]) -> list[str]:
         out += [f"### {_md(t['solution'].format(n=number, verdict=verdict))}", ""]
         out += _table(tables.changes_table(solution, t))
     return out
+
+
+def _certainty(report: Report, t: Mapping[str, str]) -> list[str]:
+    out = [f"## {_md(t['certainty_heading'])}", ""]
+    if not report.certainty:
+        return [*out, _md(t["none"]), ""]
+    for depth, text in report.certainty:
+        out.append(f"{'  ' * depth}- {_md(text)}")
+    return [*out, ""]
 
 
 def _disputes(report: Report, t: Mapping[str, str]) -> list[str]:

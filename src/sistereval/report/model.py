@@ -23,7 +23,7 @@ from .. import ir
 from ..cases import as_case
 from ..dates import When, date_key
 from ..errors import UsageError
-from ..explanation import Explanation, explain
+from ..explanation import Explanation, certainty_lines, explain
 from ..language import rule_set
 from ..messages import LABELS, Language, office_name, reference_text, texts
 from ..model import Case
@@ -174,6 +174,9 @@ class Report:
     disputes: tuple[Dispute, ...]
     bibliography: tuple[Source, ...]
     version: str
+    #: The certainty of the verdict in plain words, as ``(depth, text)`` lines
+    #: (:func:`sistereval.explanation.certainty_lines`); empty without one.
+    certainty: tuple[tuple[int, str], ...] = ()
 
 
 def build_report(
@@ -277,6 +280,13 @@ def report_of(
         disputes=_disputes(evaluation.disputes if disputes is None else disputes),
         bibliography=_bibliography(the_case, findings),
         version=evaluation.version,
+        certainty=()
+        if evaluation.certainty is None
+        else tuple(
+            certainty_lines(
+                evaluation.certainty, evaluation.verdict, language, texts(LABELS, language)
+            )
+        ),
     )
     return showable(report)
 

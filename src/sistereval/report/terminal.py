@@ -85,6 +85,8 @@ def render_terminal(report: Report, *, colour: bool = False, width: int = 100) -
         *_counterfactuals(report, t),
         _heading(t["disputes_heading"]),
         _disputes(report, t),
+        _heading(t["certainty_heading"]),
+        *_certainty(report, t),
         _heading(t["bibliography"]),
         *_bibliography(report, t),
         Text(f"\n{t['generated'].format(version=report.version)}", style="dim"),
@@ -161,6 +163,14 @@ def _disputes(report: Report, t: Mapping[str, str]) -> RenderableType:
     if not report.disputes:
         return _plain(t["none"])
     return _table(tables.disputes_table(report, t))
+
+
+def _certainty(report: Report, t: Mapping[str, str]) -> list[RenderableType]:
+    if not report.certainty:
+        return [_plain(t["none"])]
+    return [
+        _plain(f"{'  ' * depth}{'- ' if depth else ''}{text}") for depth, text in report.certainty
+    ]
 
 
 def _bibliography(report: Report, t: Mapping[str, str]) -> list[RenderableType]:
