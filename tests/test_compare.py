@@ -162,7 +162,7 @@ class TestDirectory:
         assert "3 case(s) from examples/, evaluated with the rule set core 2.0.0." == lines[2]
         assert (
             "| 1 | Bandung – Namur sister-city partnership | failure | 4 serious obstacles "
-            "(failure needs at least 2) | 0.64 | `examples/bandung-namur.yaml` |"
+            "(failure needs at least 2) | high · holds | `examples/bandung-namur.yaml` |"
         ) in lines
         strength = (
             "| strength | `long-running` | The partnership has been active for ten years or "
@@ -241,8 +241,22 @@ class TestBatchResult:
         assert "# Perbandingan kerja sama" in out
         assert (
             "| 1 | Bandung – Namur sister-city partnership | gagal | 4 hambatan serius (untuk "
-            'hasil "gagal" diperlukan paling sedikit 2) | 0.64 | `examples/bandung-namur.yaml` |'
+            'hasil "gagal" diperlukan paling sedikit 2) | tinggi · tetap berlaku | '
+            "`examples/bandung-namur.yaml` |"
         ) in out.splitlines()
+
+    def test_a_record_without_certainty_shows_a_dash(self, records: Path, tmp_path: Path) -> None:
+        """A record written before the certainty section (it has the deprecated
+        ``confidence`` only) is still compared."""
+        lines = records.read_text(encoding="utf-8").splitlines()
+        first = json.loads(lines[0])
+        del first["certainty"]
+        older = tmp_path / "older.jsonl"
+        older.write_text("\n".join([json.dumps(first), *lines[1:]]) + "\n", encoding="utf-8")
+
+        status, out, _ = call(str(older), "--format", "markdown")
+        assert 0 == status
+        assert "| 4 serious obstacles (failure needs at least 2) | – |" in out
 
     def test_out_directory_reads_the_cases_again(self, records: Path, tmp_path: Path) -> None:
         status, _, _ = call(str(records), "--out", str(tmp_path), "--no-counterfactual")

@@ -4,7 +4,7 @@
 case came from and its decision record, or the error that stopped it; read by
 :mod:`sistereval.report.inputs`) into a :class:`ComparisonReport`: a row per case
 with its verdict, the deciding count (:mod:`sistereval.report.deciding`), its
-confidence and factor scores, the verdicts counted over the scale, how many cases
+certainty and factor scores, the verdicts counted over the scale, how many cases
 each strength and obstacle rule fired in, and, when each case's own report is
 written beside the comparison, the file to link to.  The renderers are
 ``compare_terminal``, ``compare_markdown`` and ``compare_html``; the texts are
@@ -60,9 +60,13 @@ class Entry:
 def entry_of_evaluation(label: str, evaluation: Evaluation, case: Case | None) -> Entry:
     """The entry of an evaluated case (its record without the rules that did not fire,
     which a comparison does not show and which cost the most to explain)."""
+    certainty = evaluation.certainty
     record = {
         "verdict": evaluation.verdict,
-        "confidence": evaluation.confidence,
+        # what a comparison shows of the certainty section (a batch record has it all)
+        "certainty": None
+        if certainty is None
+        else {"grade": certainty.grade, "robust": {"status": certainty.robust.status}},
         "case": {"id": evaluation.case_id, "sha256": evaluation.case_sha256},
         "ruleset": attrs.asdict(evaluation.ruleset),
         "deciding_rules": list(evaluation.deciding),
@@ -83,7 +87,10 @@ class CaseRow:
     case_id: str
     title: str
     verdict: str | None
-    confidence: float | None
+    #: The certainty's grade and whether the verdict holds (``robust``), as the decision
+    #: record has them (None in a batch record written before the certainty section).
+    certainty: str | None
+    robust: str | None
     counts: tuple[Count, ...]
     scores: tuple[Score, ...]
     strengths: tuple[str, ...]
@@ -184,7 +191,8 @@ def build_comparison(
                 case_id=str(record["case"]["id"]),
                 title=entry.title or str(record["case"]["id"]),
                 verdict=str(record["verdict"]),
-                confidence=float(record["confidence"]),
+                certainty=_certainty(record, "grade"),
+                robust=_certainty(record, "robust", "status"),
                 counts=deciding_counts(ruleset, record["deciding_rules"], findings),
                 scores=tuple(
                     Score(name=name, group=group, value=float(factors.get(name, 0.0)))
@@ -232,6 +240,15 @@ def build_comparison(
     return showable(comparison)
 
 
+def _certainty(record: Mapping[str, Any], *path: str) -> str | None:
+    """``record["certainty"][path...]`` when it is text: a record written before the
+    certainty section has none."""
+    value: object = record.get("certainty")
+    for key in path:
+        value = value.get(key) if isinstance(value, Mapping) else None
+    return value if isinstance(value, str) else None
+
+
 def _failed_row(number: int, entry: Entry, report: str | None) -> CaseRow:
     return CaseRow(
         number=number,
@@ -239,7 +256,8 @@ def _failed_row(number: int, entry: Entry, report: str | None) -> CaseRow:
         case_id=entry.case.id if entry.case is not None else "",
         title=entry.title or entry.label,
         verdict=None,
-        confidence=None,
+        certainty=None,
+        robust=None,
         counts=(),
         scores=(),
         strengths=(),

@@ -12,8 +12,9 @@ from typing import TypeVar
 
 import attrs
 
+from ..messages import CERTAINTY, texts
 from .chart import score_text
-from .compare import ComparisonReport, Occurrence
+from .compare import CaseRow, ComparisonReport, Occurrence
 from .deciding import counts_text
 from .strings import name, verdict_name
 from .tables import Cell, Code, Table, draw
@@ -66,11 +67,10 @@ class LinkTable:
 
 
 def cases_table(comparison: ComparisonReport, t: Mapping[str, str]) -> LinkTable:
-    """A row per evaluated case: number, title, verdict, deciding count, confidence, input."""
+    """A row per evaluated case: number, title, verdict, deciding count, certainty, input."""
     rows: list[tuple[Cell | Link, ...]] = []
     for row in comparison.evaluated:
         assert row.verdict is not None
-        assert row.confidence is not None
         title: Cell | Link = Link(row.title, row.report) if row.report else row.title
         rows.append(
             (
@@ -78,12 +78,28 @@ def cases_table(comparison: ComparisonReport, t: Mapping[str, str]) -> LinkTable
                 title,
                 verdict_name(t, row.verdict),
                 counts_text(row.counts, comparison.language) or "–",
-                f"{row.confidence:.2f}",
+                certainty_text(row, comparison.language),
                 Code(row.label),
             )
         )
-    head = ("#", t["case"], t["verdict"], t["deciding_count"], t["confidence"], t["input"])
+    title_of = texts(CERTAINTY, comparison.language)["title"]
+    head = ("#", t["case"], t["verdict"], t["deciding_count"], title_of, t["input"])
     return LinkTable(head, tuple(rows))
+
+
+def certainty_text(row: CaseRow, language: str) -> str:
+    """The certainty of ``row`` in a few words: its grade and whether the verdict holds
+    (``tinggi · tetap berlaku``); ``–`` for a batch record without them."""
+    if row.certainty is None:
+        return "–"
+    c = texts(CERTAINTY, language)
+    words = [c.get(row.certainty, row.certainty)]
+    robust = {"always": "robust_always", "depends": "robust_depends"}.get(
+        row.robust or "", "robust_limit"
+    )
+    if row.robust is not None:
+        words.append(c[robust])
+    return " · ".join(words)
 
 
 def scores_table(comparison: ComparisonReport, t: Mapping[str, str]) -> Table:

@@ -17,6 +17,7 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table as RichTable
 from rich.text import Text
 
+from ..messages import CERTAINTY, texts
 from . import compare_tables as ct
 from .chart import score_text
 from .compare import ComparisonReport
@@ -104,17 +105,17 @@ def render_comparison_terminal(
 
 
 def _cases(comparison: ComparisonReport, t: Mapping[str, str]) -> list[RenderableType]:
-    """Each evaluated case in a few lines (title, verdict and confidence, the deciding
+    """Each evaluated case in a few lines (title, verdict and certainty, the deciding
     count, where it came from), indented under its number."""
     grid = RichTable.grid(padding=(0, 1))
     grid.add_column(no_wrap=True, justify="right")
     grid.add_column(ratio=1)
     for row in comparison.evaluated:
         assert row.verdict is not None
-        assert row.confidence is not None
         verdict = Text(verdict_name(t, row.verdict), style=_VERDICT_STYLE.get(row.verdict, ""))
         line = Text(f"{t['verdict']} ").append(verdict)
-        line.append(f" · {t['confidence']} {row.confidence:.2f}")
+        certainty = texts(CERTAINTY, comparison.language)["title"]
+        line.append(f" · {certainty} {ct.certainty_text(row, comparison.language)}")
         lines: list[RenderableType] = [Text(row.title, style="bold"), line]
         counted = counts_text(row.counts, comparison.language)
         if counted:

@@ -165,7 +165,7 @@ def _record_entry(data: Any, rules: ir.RuleSet) -> Entry:
         ruleset, case = data["ruleset"], data["case"]
         valid = (
             isinstance(data["verdict"], str)
-            and isinstance(data["confidence"], (int, float))
+            and isinstance(data.get("certainty"), (Mapping, type(None)))
             and isinstance(case["id"], str)
             and isinstance(data["deciding_rules"], list)
             and all(isinstance(f, Mapping) and "rule" in f for f in data["findings"])
