@@ -260,6 +260,12 @@ class TestCsv:
             assert expected.confidence == float(row["confidence"])
             assert expected.ruleset.sha256 == row["ruleset_sha256"]
             assert ";".join(f.rule for f in expected.findings) == row["fired"]
+            certainty = expected.certainty  # issue 13: beside the deprecated confidence
+            assert certainty is not None
+            assert (certainty.grade, certainty.robust.status) == (
+                row["certainty_grade"],
+                row["robust"],
+            )
             reference = expected.reference_date  # issue 15: the date measured to
             assert (str(reference["date"]), reference["basis"]) == (
                 row["reference_date"],
@@ -509,6 +515,8 @@ class TestWorkbooks:
                     csv_row[key]
                 ) == float(xlsx_row[key])
             assert float(csv_row["confidence"]) == xlsx_row["confidence"]
+            assert csv_row["certainty_grade"] == xlsx_row["certainty_grade"]
+            assert csv_row["robust"] == xlsx_row["robust"]
             assert csv_row["reference_date"] == str(xlsx_row["reference_date"])
             assert csv_row["reference_basis"] == xlsx_row["reference_basis"]
         assert ["2022", "2012", "2018-04-03"] == [r["reference_date"] for r in from_csv]

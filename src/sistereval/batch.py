@@ -75,6 +75,8 @@ CSV_COLUMNS = (
     "case_sha256",
     "verdict",
     "confidence",
+    "certainty_grade",
+    "robust",
     "ruleset_id",
     "ruleset_version",
     "ruleset_sha256",
@@ -304,6 +306,7 @@ class _Worker:
                     result.case_sha256,
                     result.verdict,
                     repr(result.confidence),
+                    *_certainty(result),
                     result.ruleset.id,
                     result.ruleset.version,
                     result.ruleset.sha256,
@@ -376,6 +379,15 @@ def _error_cell(error: Mapping[str, object]) -> str:
     return message
 
 
+def _certainty(result: Evaluation) -> tuple[str, str]:
+    """The certainty's grade and robustness (``high``, ``always``), as
+    :meth:`Evaluation.to_record` has them."""
+    certainty = result.certainty
+    if certainty is None:
+        return "", ""
+    return certainty.grade, certainty.robust.status
+
+
 def _sheet_record(label: str, case: Case, result: Evaluation) -> dict[str, object]:
     """What the sheets of a workbook output show of one evaluated case."""
     return {
@@ -383,6 +395,7 @@ def _sheet_record(label: str, case: Case, result: Evaluation) -> dict[str, objec
         "case": {"id": result.case_id, "sha256": result.case_sha256},
         "verdict": result.verdict,
         "confidence": result.confidence,
+        "certainty": _certainty(result),
         "ruleset": attrs.asdict(result.ruleset),
         "reference": _reference(result.reference_date),
         "findings": [f.to_dict() for f in result.findings],
@@ -734,6 +747,7 @@ def _workbook(records: Iterable[Mapping[str, Any]], ruleset: ir.RuleSet) -> byte
                 record["case"]["sha256"],
                 record["verdict"],
                 record["confidence"],
+                *(cell or None for cell in record.get("certainty", ("", ""))),
                 rules["id"],
                 rules["version"],
                 rules["sha256"],
