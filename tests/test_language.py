@@ -149,6 +149,23 @@ class TestValidRuleFiles:
             k: v for k, v in (rules.tests[0].facts or {}).items() if k.startswith("fields")
         } == {"fields.agreed": 5, "fields.implemented": 1}
 
+    def test_a_child_adds_a_factor_and_a_group(self, tmp_path: Path) -> None:
+        """A child's ``factors`` and ``obstacle_groups`` add to the inherited ones; listing
+        one new name replaced the list, and every inherited rule naming a factor of core
+        was an ``unknown-factor`` (issue 14)."""
+        child = tmp_path / "child.yaml"
+        child.write_text(
+            'format: sistereval/rules@1\nid: child\nversion: "1"\ntitle: Child\n'
+            "extends: core\nfactors: [cultural_exchange, long_term_vision]\n"
+            "obstacle_groups: [politics]\n",
+            encoding="utf-8",
+        )
+        rules = load_rules(child)
+        core = load_rules("core")
+
+        assert (*core.factors, "cultural_exchange") == rules.factors
+        assert (*core.obstacle_groups, "politics") == rules.obstacle_groups
+
     def test_chained_extends_by_relative_path(self) -> None:
         rules = load(GOLDEN / "valid" / "grandchild.yaml")
         assert (rules.id, rules.languages, rules.policy) == ("custom-en", ("en",), "priority")

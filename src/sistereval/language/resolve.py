@@ -400,13 +400,25 @@ class _Combiner:
         self.verdicts = verdicts or Verdicts(_DEFAULT_SCALE, "worst")
         self.scale, self.policy = self.verdicts.scale, self.verdicts.policy
         self.edits: list[ir.Inherited] = list(parent.inherited if parent else ())
-        self.factors = self.meta(raw.factors, "", lambda p: p.factors) or ()
-        self.groups = self.meta(raw.obstacle_groups, "", lambda p: p.obstacle_groups) or ()
+        # a child's factors and obstacle groups add to the inherited ones (in the
+        # parent's order, then the child's new names): listing one new factor must not
+        # take away the ones the inherited rules name
+        self.factors = self.added(raw.factors, lambda p: p.factors)
+        self.groups = self.added(raw.obstacle_groups, lambda p: p.obstacle_groups)
 
     def report(self, code: str, message: str, loc: Location, suggestion: str | None = None) -> None:
         self.problems.append(
             Problem(code=code, message=message, location=loc, suggestion=suggestion)
         )
+
+    def added(
+        self, own: At[tuple[str, ...]] | None, inherited: Callable[[Resolved], tuple[str, ...]]
+    ) -> tuple[str, ...]:
+        """The inherited names, then those of ``own`` not among them."""
+        names = inherited(self.parent) if self.parent is not None else ()
+        if own is None:
+            return names
+        return (*names, *(name for name in own.value if name not in names))
 
     def meta(
         self, own: At[T] | None, required: str, inherited: Callable[[Resolved], T]
