@@ -211,7 +211,13 @@ def capture(name: str) -> str:
         for path in sorted(Path(tmp).iterdir()):
             parts += [f"-- file {path.name}", path.read_text(encoding="utf-8")]
         text = "\n".join(parts).replace(tmp, TMP).replace(str(ROOT), ROOT_MARK)
-        return _solver_version(text)
+        return _aliases(_solver_version(text))
+
+
+def _aliases(text: str) -> str:
+    """``--out FILE, --output FILE`` (argparse before Python 3.13) written as 3.13 writes
+    it, ``--out, --output FILE``: the help of an option with two names."""
+    return re.sub(r"(--[\w-]+) (\S+), (--[\w-]+) \2(?=\s)", r"\1, \3 \2", text)
 
 
 def _solver_version(text: str) -> str:
