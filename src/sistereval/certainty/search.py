@@ -34,6 +34,7 @@ from .. import ir
 from ..dates import PartialDate
 from ..engine.reference import Env, eval_condition
 from ..facts import FACT_SCHEMA, Facts, Variant
+from ..facts.results import json_value
 from ..schema import FactType
 from .threevalued import nnf, possible_verdicts, rule_statuses
 
@@ -55,17 +56,9 @@ class Outcome:
 
     def to_dict(self) -> dict[str, object]:
         return {
-            "changes": {name: _json(value) for name, value in self.changes.items()},
+            "changes": {name: json_value(value) for name, value in self.changes.items()},
             "verdict": self.verdict,
         }
-
-
-def _json(value: ir.FactValue) -> object:
-    if isinstance(value, PartialDate):
-        return str(value)
-    if isinstance(value, tuple):
-        return list(value)
-    return value
 
 
 @attrs.frozen(kw_only=True)

@@ -17,7 +17,7 @@ import attrs
 from ..model import SINGLE_MILESTONES, MilestoneType, PartialDate
 from .claims import _claim_value
 from .context import DISTANCE_TOLERANCE, _Context, _ids
-from .results import Alternative, Dispute, FactValue, _json
+from .results import Alternative, Dispute, FactValue, json_value
 from .schema import _BY_NAME
 from .values import _agree, _overlap, _same, _value_key
 
@@ -126,7 +126,7 @@ def _assemble(
             draft = drafts[fact.name] = _Draft(fact=fact.name, chosen=derived)
             draft.add(derived, sources[fact.name])
         draft.add(value, claim.sources)
-        shown = "unknown" if derived is None else _json(derived)
-        default = f"A claim of {_json(value)} differs from the value derived from the case"
+        shown = "unknown" if derived is None else json_value(derived)
+        default = f"A claim of {json_value(value)} differs from the value derived from the case"
         draft.notes.append(claim.note or f"{default} ({shown}).")
     return tuple(d for d in (draft.build() for _, draft in sorted(drafts.items())) if d is not None)

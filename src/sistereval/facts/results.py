@@ -51,7 +51,8 @@ def _disputes(disputes: Iterable[Dispute]) -> tuple[Dispute, ...]:
     return tuple(disputes)
 
 
-def _json(value: FactValue) -> object:
+def json_value(value: FactValue) -> object:
+    """A fact's value as JSON data (a date as its text, a tuple as a list)."""
     if isinstance(value, PartialDate):
         return str(value)
     if isinstance(value, tuple):
@@ -67,7 +68,7 @@ class Alternative:
     sources: tuple[str, ...] = attrs.field(default=(), converter=_str_tuple)
 
     def to_dict(self) -> dict[str, object]:
-        return {"value": _json(self.value), "sources": list(self.sources)}
+        return {"value": json_value(self.value), "sources": list(self.sources)}
 
 
 @attrs.frozen(kw_only=True)
@@ -82,7 +83,7 @@ class Dispute:
     def to_dict(self) -> dict[str, object]:
         return {
             "fact": self.fact,
-            "chosen": _json(self.chosen),
+            "chosen": json_value(self.chosen),
             "alternatives": [alt.to_dict() for alt in self.alternatives],
             "note": self.note,
         }
@@ -125,9 +126,9 @@ class Facts:
         """A JSON-able form: dates as ISO strings (``"2016-12"``), lists as lists."""
         return {
             "case": self.case_id,
-            "scalars": {name: _json(value) for name, value in self.scalars.items()},
+            "scalars": {name: json_value(value) for name, value in self.scalars.items()},
             "collections": {
-                name: [{key: _json(value) for key, value in item.items()} for item in items]
+                name: [{key: json_value(value) for key, value in item.items()} for item in items]
                 for name, items in self.collections.items()
             },
             "sources": {name: list(ids) for name, ids in self.sources.items()},

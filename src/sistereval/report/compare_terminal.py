@@ -13,7 +13,7 @@ import io
 from collections.abc import Mapping
 
 from rich import box
-from rich.console import Console, Group, RenderableType
+from rich.console import Group, RenderableType
 from rich.table import Table as RichTable
 from rich.text import Text
 
@@ -25,6 +25,7 @@ from .compare_markdown import summary_lines
 from .deciding import counts_text
 from .strings import comparison_strings, name, verdict_name
 from .tables import Table, bar_text
+from .terminal import text_console
 
 __all__ = ["render_comparison_terminal"]
 
@@ -63,16 +64,7 @@ def render_comparison_terminal(
     """The comparison as terminal text; ``colour`` adds ANSI styles (for a terminal)."""
     t = comparison_strings(comparison.language)
     buffer = io.StringIO()
-    console = Console(
-        file=buffer,
-        force_terminal=colour,
-        no_color=not colour,
-        color_system="standard" if colour else None,
-        width=width,
-        highlight=False,
-        emoji=False,
-        markup=False,
-    )
+    console = text_console(buffer, colour=colour, width=width)
     parts: list[RenderableType] = [
         Text(t["comparison"], style="bold"),
         *(Text(f"{line}.") for line in summary_lines(comparison, t)),

@@ -56,11 +56,10 @@ def _plain(text: str) -> Text:
     return Text(text)
 
 
-def render_terminal(report: Report, *, colour: bool = False, width: int = 100) -> str:
-    """The report as terminal text; ``colour`` adds ANSI styles (for a terminal)."""
-    t = strings(report.language)
-    buffer = io.StringIO()
-    console = Console(
+def text_console(buffer: io.StringIO, *, colour: bool, width: int) -> Console:
+    """A rich console writing into ``buffer``: ANSI styles only with ``colour``, no
+    markup, highlighting or emoji read from the text."""
+    return Console(
         file=buffer,
         force_terminal=colour,
         no_color=not colour,
@@ -70,6 +69,13 @@ def render_terminal(report: Report, *, colour: bool = False, width: int = 100) -
         emoji=False,
         markup=False,
     )
+
+
+def render_terminal(report: Report, *, colour: bool = False, width: int = 100) -> str:
+    """The report as terminal text; ``colour`` adds ANSI styles (for a terminal)."""
+    t = strings(report.language)
+    buffer = io.StringIO()
+    console = text_console(buffer, colour=colour, width=width)
     parts: list[RenderableType] = [
         Text(f"{t['report']}: {report.title}", style="bold"),
         *_summary(report, t),
